@@ -1,0 +1,47 @@
+"""The `medcite` click group, logging set-up and the mapping of known errors to clean messages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+
+import click
+
+from medcite import __version__
+
+
+def user_errors(func):
+    """Turn the errors a user can fix into one-line ClickExceptions instead of tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from medcite.errors import USER_ERRORS
+
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="medcite")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """MedCite: answers to medical questions from a library of guidelines and research, with citations."""
+    from medcite.settings import get_settings
+
+    level = {0: get_settings().log_level, 1: "INFO"}.get(verbose, "DEBUG")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _register() -> None:
+    from medcite.cli import corpus, ingest
+
+    cli.add_command(ingest.ingest)
+    cli.add_command(corpus.corpus)
+
+
+_register()

@@ -1,0 +1,302 @@
+"""SQLite ledger beside Chroma: document hashes, chunk texts and the FTS5 (BM25) lexical index."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from medcite.types import Chunk, Document
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,          -- '' marks a document whose last write did not finish (re-ingested next time)
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    year INTEGER,
+    url TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    metadata TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    ordinal INTEGER NOT NULL,
+    section_id TEXT NOT NULL,
+    section TEXT NOT NULL,
+    label TEXT NOT NULL,
+    text TEXT NOT NULL,
+    embed_text TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    year INTEGER,
+    url TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- Lexical index: porter-stemmed BM25 over title, section heading and text; rowid = chunks.rowid.
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, section, text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.rowid, new.title, new.section, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
+    VALUES ('delete', old.rowid, old.title, old.section, old.text);
+END;
+"""
+
+# BM25 column weights: title, section heading, text. Headings of guideline sections are the questions
+# they answer, so they weigh more than body text.
+BM25_WEIGHTS = (2.0, 2.0, 1.0)
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+class LedgerError(RuntimeError):
+    """The ledger file is unreadable, foreign, or from an incompatible version."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: str
+    hash: str
+    title: str
+    kind: str
+    source: str
+    year: int | None
+    url: str
+    origin: str
+    n_chunks: int
+    metadata: dict
+    updated_at: float
+
+
+def _row_to_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        id=row["id"], doc_id=row["doc_id"], section_id=row["section_id"], section=row["section"],
+        ordinal=row["ordinal"], text=row["text"], embed_text=row["embed_text"], title=row["title"],
+        kind=row["kind"], source=row["source"], url=row["url"], year=row["year"], label=row["label"],
+    )
+
+
+def fts_query(text: str, max_terms: int = 32) -> str:
+    """An FTS5 OR-query of the text's distinct terms, each quoted so user input cannot inject syntax."""
+    seen: dict[str, None] = {}
+    for term in _TERM.findall(text.lower()):
+        if len(term) > 1 or term.isdigit():
+            seen.setdefault(term, None)
+    return " OR ".join(f'"{t}"' for t in list(seen)[:max_terms])
+
+
+class Ledger:
+    """One SQLite file per collection; WAL mode so readers keep answering while ingest writes."""
+
+    def __init__(self, path: Path, collection: str, *, readonly: bool = False) -> None:
+        self.path = path
+        self.collection = collection
+        if readonly and not path.exists():
+            raise LedgerError(f"no library at {path}: run `medcite ingest` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if not readonly:
+                self.conn.executescript(_SCHEMA)
+            self._check_meta()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                f"the library ledger {path} is unreadable ({exc}). Move it aside and re-run "
+                "`medcite ingest` to rebuild it."
+            ) from exc
+
+    def _check_meta(self) -> None:
+        rows = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        if not rows:
+            with self.transaction():
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                    [("schema_version", str(SCHEMA_VERSION)), ("collection", self.collection)],
+                )
+            return
+        if rows.get("schema_version") != str(SCHEMA_VERSION):
+            raise LedgerError(f"{self.path} has schema {rows.get('schema_version')}, expected {SCHEMA_VERSION}")
+        if rows.get("collection") != self.collection:
+            raise LedgerError(f"{self.path} belongs to collection {rows.get('collection')!r}, not {self.collection!r}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # Meta ---------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # Documents ----------------------------------------------------------------------------------
+    def hashes(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, hash FROM documents").fetchall())
+
+    def origins(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, origin FROM documents").fetchall())
+
+    def mark_dirty(self, doc_ids: Iterable[str]) -> None:
+        """Clear the hashes first, so a write cut short is redone by the next ingest."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE documents SET hash = '' WHERE id = ?", [(d,) for d in doc_ids])
+
+    def dirty_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents WHERE hash = ''").fetchone()[0]
+
+    def replace_documents(self, documents: list[tuple[Document, str, list[Chunk]]]) -> None:
+        """Write documents (with their content hash) and their chunks, replacing older versions."""
+        now = time.time()
+        with self.transaction() as conn:
+            for document, digest, chunks in documents:
+                conn.execute("DELETE FROM chunks WHERE doc_id = ?", (document.id,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (document.id, digest, document.title, document.kind, document.source, document.year,
+                     document.url, document.origin, len(chunks),
+                     json.dumps(document.metadata, ensure_ascii=False, default=str), now),
+                )
+                conn.executemany(
+                    "INSERT INTO chunks(id, doc_id, ordinal, section_id, section, label, text, embed_text,"
+                    " title, kind, source, year, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(c.id, c.doc_id, c.ordinal, c.section_id, c.section, c.label, c.text, c.embed_text,
+                      c.title, c.kind, c.source, c.year, c.url) for c in chunks],
+                )
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        with self.transaction() as conn:
+            for doc_id in doc_ids:
+                conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+                conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def get_document(self, doc_id: str) -> DocumentRecord | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def list_documents(
+        self, *, kind: str | None = None, source: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[DocumentRecord]:
+        clauses, params = self._filters(kind=kind, source=source)
+        sql = f"SELECT * FROM documents {clauses} ORDER BY id LIMIT ? OFFSET ?"
+        rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
+        return [self._record(r) for r in rows]
+
+    @staticmethod
+    def _record(row: sqlite3.Row) -> DocumentRecord:
+        data = dict(row)
+        data["metadata"] = json.loads(data["metadata"])
+        return DocumentRecord(**data)
+
+    @staticmethod
+    def _filters(kind: str | None = None, source: str | None = None, prefix: str = "") -> tuple[str, list]:
+        clauses, params = [], []
+        if kind:
+            clauses.append(f"{prefix}kind = ?")
+            params.append(kind)
+        if source:
+            clauses.append(f"{prefix}source = ?")
+            params.append(source)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    # Chunks ---------------------------------------------------------------------------------------
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]
+
+    def get_chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), 500):
+            part = chunk_ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", part):
+                out[row["id"]] = _row_to_chunk(row)
+        return out
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        return [_row_to_chunk(r) for r in rows]
+
+    def search(
+        self,
+        text: str,
+        k: int,
+        *,
+        kind: str | None = None,
+        source: str | None = None,
+        year_min: int | None = None,
+        year_max: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """BM25 search: (chunk id, score) best first; higher scores are better."""
+        query = fts_query(text)
+        if not query:
+            return []
+        clauses, params = self._filters(kind=kind, source=source, prefix="c.")
+        extra = [clauses[len("WHERE "):]] if clauses else []
+        if year_min is not None:
+            extra.append("c.year >= ?")
+            params.append(year_min)
+        if year_max is not None:
+            extra.append("c.year <= ?")
+            params.append(year_max)
+        where = "".join(f" AND {c}" for c in extra)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        sql = (
+            f"SELECT c.id, -bm25(chunks_fts, {weights}) AS score FROM chunks_fts "
+            f"JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ?{where} "
+            "ORDER BY bm25(chunks_fts, " + weights + ") LIMIT ?"
+        )
+        return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, *params, k])]
+
+    # Stats ----------------------------------------------------------------------------------------
+    def stats(self) -> dict:
+        count = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        grouped = lambda col: dict(  # noqa: E731
+            self.conn.execute(f"SELECT {col}, count(*) FROM documents GROUP BY {col} ORDER BY {col}").fetchall()
+        )
+        chunks_by = dict(self.conn.execute("SELECT kind, count(*) FROM chunks GROUP BY kind").fetchall())
+        years = self.conn.execute("SELECT min(year), max(year) FROM documents").fetchone()
+        return {
+            "documents": count("SELECT count(*) FROM documents"),
+            "chunks": count("SELECT count(*) FROM chunks"),
+            "sections": count("SELECT count(DISTINCT section_id) FROM chunks"),
+            "by_kind": grouped("kind"),
+            "by_source": grouped("source"),
+            "chunks_by_kind": chunks_by,
+            "years": {"min": years[0], "max": years[1]},
+            "incomplete_documents": self.dirty_count(),
+            "last_ingest": self.get_meta("last_ingest"),
+        }

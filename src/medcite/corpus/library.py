@@ -1,0 +1,90 @@
+"""The library facade: Chroma vectors and the SQLite ledger, written in a crash-safe order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+
+from medcite.corpus.ledger import Ledger
+from medcite.corpus.vectors import VectorStore
+from medcite.settings import Settings
+from medcite.types import Chunk, Document
+
+
+class Library:
+    """Everything the library holds for one collection (embedding model + chunking parameters).
+
+    Write order, so that a crash at any point leaves a library that answers queries and an ingest that
+    the next run finishes exactly: (1) clear the ledger hashes of the documents about to change, (2) write
+    or delete their vectors in Chroma, (3) commit chunks, lexical index and new hashes in one SQLite
+    transaction. A document whose hash is empty is re-ingested next time; chunk ids are content hashes, so
+    re-writing them never duplicates, and stale ids of a document are deleted before its new ones land.
+    """
+
+    def __init__(self, settings: Settings, *, client=None, readonly: bool = False) -> None:
+        self.settings = settings
+        # The ledger first: a missing library should say "run medcite ingest", not create an empty store.
+        self.ledger = Ledger(settings.ledger_path, settings.collection_name, readonly=readonly)
+        self.vectors = VectorStore(settings, client=client)
+
+    @property
+    def collection(self) -> str:
+        return self.settings.collection_name
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Writing --------------------------------------------------------------------------------------
+    def existing_vector_ids(self, doc_ids: Sequence[str]) -> set[str]:
+        return set(self.vectors.ids_for_documents(list(doc_ids)))
+
+    def write(
+        self,
+        items: list[tuple[Document, str, list[Chunk]]],
+        new_chunks: list[Chunk],
+        vectors: np.ndarray,
+        existing_ids: set[str],
+    ) -> None:
+        """Replace the given documents: ``new_chunks``/``vectors`` are the chunks not yet in Chroma."""
+        doc_ids = [doc.id for doc, _, _ in items]
+        self.ledger.mark_dirty(doc_ids)
+        keep = {c.id for _, _, chunks in items for c in chunks}
+        stale = sorted(existing_ids - keep)
+        if stale:
+            self.vectors.delete_ids(stale)
+        if new_chunks:
+            self.vectors.upsert(new_chunks, vectors)
+        self.ledger.replace_documents(items)
+
+    def remove(self, doc_ids: Sequence[str]) -> int:
+        """Remove documents and all their chunks; returns how many the ledger held."""
+        doc_ids = list(doc_ids)
+        known = [d for d in doc_ids if self.ledger.get_document(d) is not None]
+        self.ledger.mark_dirty(known)
+        ids = self.vectors.ids_for_documents(doc_ids)
+        if ids:
+            self.vectors.delete_ids(ids)
+        self.ledger.delete_documents(doc_ids)
+        return len(known)
+
+    def record_ingest(self, summary: dict) -> None:
+        self.ledger.set_meta("last_ingest", json.dumps(summary, sort_keys=True))
+
+    # Reading --------------------------------------------------------------------------------------
+    def stats(self) -> dict:
+        stats = self.ledger.stats()
+        last = stats.get("last_ingest")
+        stats["last_ingest"] = json.loads(last) if last else None
+        stats["collection"] = self.collection
+        stats["vectors"] = self.vectors.count()
+        stats["store"] = self.settings.chroma_url or str(self.settings.chroma_dir)
+        stats["embedding_model"] = self.settings.embedding_model
+        return stats

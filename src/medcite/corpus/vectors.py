@@ -1,0 +1,146 @@
+"""Chroma access: an embedded PersistentClient under MEDCITE_HOME, or a Chroma server by URL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from medcite.settings import Settings
+from medcite.types import Chunk
+
+log = logging.getLogger(__name__)
+
+
+class VectorStoreError(RuntimeError):
+    """Chroma is unreachable, unreadable or holds something else under our collection name."""
+
+
+def where_clause(
+    *, kind: str | None = None, source: str | None = None, year_min: int | None = None, year_max: int | None = None
+) -> dict[str, Any] | None:
+    """A Chroma metadata filter from MedCite's filters (None when there is nothing to filter)."""
+    terms: list[dict[str, Any]] = []
+    if kind:
+        terms.append({"kind": kind})
+    if source:
+        terms.append({"source": source})
+    if year_min is not None:
+        terms.append({"year": {"$gte": year_min}})
+    if year_max is not None:
+        terms.append({"year": {"$lte": year_max}})
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def make_client(settings: Settings):
+    """The Chroma client named by the settings, telemetry off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            if url.scheme not in ("http", "https") or not url.hostname:
+                raise VectorStoreError(f"MEDCITE_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
+            port = url.port or (443 if url.scheme == "https" else 8000)
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+            )
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except VectorStoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - chroma raises many types; the user needs one message
+        where = settings.chroma_url or settings.chroma_dir
+        raise VectorStoreError(
+            f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). "
+            + ("Is `chroma run` serving there?" if settings.chroma_url else
+               "If the folder is damaged or from another program, move it aside and re-run `medcite ingest`.")
+        ) from exc
+
+
+class VectorStore:
+    """One Chroma collection of chunk vectors; the embedding function is always ours, never Chroma's."""
+
+    def __init__(self, settings: Settings, client=None) -> None:
+        self.settings = settings
+        self.name = settings.collection_name
+        self.client = client or make_client(settings)
+        self._collection = None
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            try:
+                self._collection = self.client.get_or_create_collection(
+                    self.name,
+                    embedding_function=None,  # Chroma's default would try to download a model
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"embedding_model": self.settings.embedding_model,
+                              "chunk_tokens": self.settings.chunk_tokens,
+                              "chunk_overlap_tokens": self.settings.chunk_overlap_tokens,
+                              "embed_titles": self.settings.embed_titles},
+                )
+            except Exception as exc:  # noqa: BLE001
+                raise VectorStoreError(f"cannot open Chroma collection {self.name!r}: {exc}") from exc
+        return self._collection
+
+    def exists(self) -> bool:
+        try:
+            return self.name in {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+        except Exception as exc:  # noqa: BLE001
+            raise VectorStoreError(f"cannot list Chroma collections: {exc}") from exc
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def _batch_size(self) -> int:
+        try:
+            return max(1, min(int(self.client.get_max_batch_size()), 4096))
+        except Exception:  # noqa: BLE001 - older servers lack the call
+            return 1024
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        step = self._batch_size()
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + step],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+
+    def ids_for_documents(self, doc_ids: Sequence[str]) -> list[str]:
+        ids: list[str] = []
+        for start in range(0, len(doc_ids), 500):
+            part = list(doc_ids[start : start + 500])
+            where = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            ids.extend(self.collection.get(where=where, include=[])["ids"])
+        return ids
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        step = self._batch_size()
+        for start in range(0, len(ids), step):
+            self.collection.delete(ids=list(ids[start : start + step]))
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float, dict, str]]:
+        """Nearest chunks: (id, cosine similarity, metadata, text), best first."""
+        result = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=k,
+            where=where,
+            include=["metadatas", "documents", "distances"],
+        )
+        return [
+            (cid, 1.0 - float(dist), meta or {}, text or "")
+            for cid, dist, meta, text in zip(
+                result["ids"][0], result["distances"][0], result["metadatas"][0], result["documents"][0], strict=True
+            )
+        ]

@@ -1,0 +1,1 @@
+"""Ingest: load source files into Documents, chunk, embed, and write them to the library."""

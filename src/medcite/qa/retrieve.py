@@ -1,0 +1,119 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (SQLite FTS5 BM25) fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from medcite.corpus.library import Library
+from medcite.corpus.vectors import where_clause
+from medcite.types import Chunk, Passage
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
+CANDIDATES = 50  # passages asked of each retriever before fusion
+MAX_PER_DOCUMENT = 2  # so one long document cannot fill the list
+
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|all|team))?[\s,!.:-]+)+",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"[\s,.!]*(?:thanks?(?: you)?(?: so much| in advance| a lot)?|thx|cheers|regards|best(?: wishes)?|"
+    r"sincerely|kind regards)\b[\s\S]{0,80}$",
+    re.IGNORECASE,
+)
+_URL_OR_EMAIL = re.compile(r"https?://\S+|\S+@\S+\.\w+")
+
+
+def normalise_query(text: str) -> str:
+    """Strip what consumer messages wrap around a question: greetings, sign-offs, links, odd spacing."""
+    text = _URL_OR_EMAIL.sub(" ", text)
+    text = " ".join(text.split())
+    stripped = _SIGN_OFF.sub("", _GREETING.sub("", text)).strip()
+    return stripped if len(stripped) >= 3 else text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the library to."""
+
+    kind: Literal["guideline", "research"] | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    source: str | None = None
+
+    def as_kwargs(self) -> dict:
+        return {"kind": self.kind, "source": self.source, "year_min": self.year_min, "year_max": self.year_max}
+
+
+def _chunk_from_chroma(chunk_id: str, meta: dict, text: str) -> Chunk:
+    """A chunk Chroma holds but the ledger does not yet (an ingest is between its two writes)."""
+    return Chunk(
+        id=chunk_id, doc_id=str(meta.get("doc_id", chunk_id.split("#")[0])), section_id=str(meta.get("section_id", "")),
+        section=str(meta.get("section", "")), ordinal=int(meta.get("ordinal", 0)), text=text, embed_text=text,
+        title=str(meta.get("title", "")), kind=meta.get("kind", "research"), source=str(meta.get("source", "")),
+        url=str(meta.get("url", "")), year=meta.get("year"), label=str(meta.get("label", "")),
+    )
+
+
+class Retriever:
+    """Finds the passages that bear on a question; ``mode`` picks dense, lexical or both."""
+
+    def __init__(self, library: Library, embedder, *, candidates: int = CANDIDATES,
+                 max_per_document: int = MAX_PER_DOCUMENT) -> None:
+        self.library = library
+        self.embedder = embedder
+        self.candidates = candidates
+        self.max_per_document = max_per_document
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Passage]:
+        filters = filters or Filters()
+        query = normalise_query(query)
+        if not query:
+            return []
+        dense: list[tuple[str, float, dict, str]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            where = where_clause(**filters.as_kwargs())
+            dense = self.library.vectors.query(self.embedder.embed_query(query), self.candidates, where)
+        if mode in ("hybrid", "lexical"):
+            lexical = self.library.ledger.search(query, self.candidates, **filters.as_kwargs())
+
+        dense_rank = {cid: r for r, (cid, *_rest) in enumerate(dense, 1)}
+        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
+        similarity = {cid: sim for cid, sim, _, _ in dense}
+        retrievers = (mode in ("hybrid", "dense")) + (mode in ("hybrid", "lexical"))
+        best = retrievers / (RRF_K + 1)
+        fused: dict[str, float] = {}
+        for ranks in (dense_rank, lexical_rank):
+            for cid, rank in ranks.items():
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+        order = sorted(fused, key=lambda c: (-fused[c], c))
+
+        chunks = self.library.ledger.get_chunks(order)
+        for cid, _sim, meta, text in dense:
+            if cid not in chunks:
+                chunks[cid] = _chunk_from_chroma(cid, meta, text)
+
+        passages: list[Passage] = []
+        per_doc: dict[str, int] = {}
+        for cid in order:
+            chunk = chunks.get(cid)
+            if chunk is None:  # removed between the two reads
+                continue
+            if per_doc.get(chunk.doc_id, 0) >= self.max_per_document:
+                continue
+            per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+            passages.append(Passage(chunk=chunk, score=fused[cid] / best, dense_rank=dense_rank.get(cid),
+                                    lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid)))
+            if len(passages) >= k:
+                break
+        return passages
+
+
+def documents_of(passages: list[Passage]) -> list[str]:
+    """Document ids of passages, best first, each once."""
+    return list(dict.fromkeys(p.chunk.doc_id for p in passages))

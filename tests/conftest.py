@@ -1,0 +1,137 @@
+"""Shared fixtures: a data directory per test, settings pointing at it, and a deterministic fake embedder."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from medcite.settings import Settings, get_settings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def require_shared_data() -> Path:
+    """The real corpus beside the checkout, or skip with a message saying where it was looked for."""
+    if not (SHARED_DATA / "pubmedqa" / "ori_pqal.json").exists():
+        pytest.skip(f"shared corpus not found at {SHARED_DATA} (expected ../shared/data beside the checkout)")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def medcite_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own MEDCITE_HOME; no test sees another's library or the user's."""
+    home = tmp_path / "medcite-home"
+    monkeypatch.setenv("MEDCITE_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    for name in ("MEDCITE_CHROMA_URL", "MEDCITE_EMBEDDING_MODEL", "MEDCITE_DEMO_FROM", "MEDCITE_NCBI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(medcite_home: Path) -> Settings:
+    return Settings(home=medcite_home)
+
+
+_WORD = re.compile(r"\w+")
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words hashing vectors: similar texts get similar vectors, no model needed."""
+
+    dimension = 64
+
+    def __init__(self, *_args, **_kwargs) -> None:
+        self.calls = 0
+        self.texts_embedded = 0
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(_WORD.findall(t)) for t in texts]
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dimension, dtype=np.float32)
+        for word in _WORD.findall(text.lower()):
+            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm else vec + 1.0 / np.sqrt(self.dimension)
+
+    def embed_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ChromaServer:
+    """A real `chroma run` process on a free loopback port, data in a temp folder; stop() and start() again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self) -> None:
+        import shutil
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+        self.process = subprocess.Popen(
+            [exe, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1).read()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("chroma server exited at start")
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("chroma server did not answer within 30 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except Exception:  # noqa: BLE001
+                self.process.kill()
+        self.process = None
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    server = ChromaServer(tmp_path / "chroma-server-data")
+    server.start()
+    yield server
+    server.stop()
