@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         default=200.0, gt=0, description="Files larger than this are skipped by ingest with a reason."
     )
 
+    engine: Literal["offline", "llm"] = Field(
+        default="offline",
+        description="Answer engine: `offline` quotes evidence sentences (no model needed); `llm` asks the "
+        "configured chat model and verifies its citations.",
+    )
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
+        default="hybrid", description="Retrieval: dense (Chroma) and BM25 fused, or one of them alone."
+    )
+    retrieve_k: int = Field(default=20, ge=1, le=200, description="Passages retrieved per question.")
+    max_question_chars: int = Field(
+        default=2000, ge=50, description="Longer questions are trimmed to this many characters, with a notice."
+    )
+
     ncbi_api_key: SecretStr | None = Field(
         default=None, description="NCBI E-utilities API key (raises the rate limit from 3 to 10 requests/s)."
     )

@@ -73,14 +73,15 @@ def ingest(paths, fmt, kind, title, source, year, url, manifest, pubmed_query, m
         if pubmed_query or pmid_list:
             from medcite.ingest.eutils import EutilsClient, fetch_documents
 
-            client = EutilsClient(settings)
-            ids = list(pmid_list)
-            if pubmed_query:
-                ids += [p for p in client.search(pubmed_query, max_results) if p not in ids]
-            skipped: list[str] = []
-            report = pipeline.ingest_documents(fetch_documents(client, ids, on_skip=skipped.append), dry_run=dry_run)
-            report.skipped.extend(skipped)
-            reports.append(report)
+            with EutilsClient(settings) as client:
+                ids = list(pmid_list)
+                if pubmed_query:
+                    ids += [p for p in client.search(pubmed_query, max_results) if p not in ids]
+                skipped: list[str] = []
+                documents = fetch_documents(client, ids, on_skip=skipped.append)
+                report = pipeline.ingest_documents(documents, dry_run=dry_run)
+                report.skipped.extend(skipped)
+                reports.append(report)
     for report in reports:
         print_report(report, as_json=as_json)
     failed = sum(len(r.failed) for r in reports)

@@ -38,10 +38,13 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from medcite.cli import corpus, ingest
+    from medcite.cli import ask, config, corpus, demo, ingest
 
+    cli.add_command(ask.ask)
+    cli.add_command(demo.demo)
     cli.add_command(ingest.ingest)
     cli.add_command(corpus.corpus)
+    cli.add_command(config.config)
 
 
 _register()

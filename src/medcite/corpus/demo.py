@@ -30,6 +30,8 @@ MAX_EXTRACT_BYTES = 500 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 50_000
 MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
 ORIGINS_FILE = ".origins.json"
+FILE_MODE = 0o644
+DIR_MODE = 0o755
 
 
 class DemoSourceError(SourceError):
@@ -102,18 +104,21 @@ def get_demo(
             if need_pubmedqa:
                 _copy_pubmedqa(local / "pubmedqa", pubmedqa_file.parent)
                 origins["pubmedqa"] = shown
+                _write_origins(root, origins)  # remembered even if the other part fails
             if need_medquad:
                 _copy_medquad(local / "medquad", medquad_dir)
                 origins["medquad"] = shown
+                _write_origins(root, origins)  # remembered even if the other part fails
         else:
             with HttpClient(settings) as http:
                 if need_pubmedqa:
                     _download_pubmedqa(http, settings.demo_pubmedqa_url, pubmedqa_file.parent, progress)
                     origins["pubmedqa"] = mask_url(settings.demo_pubmedqa_url)
+                    _write_origins(root, origins)  # remembered even if the other part fails
                 if need_medquad:
                     _download_medquad(http, settings.demo_medquad_url, medquad_dir, progress)
                     origins["medquad"] = mask_url(settings.demo_medquad_url)
-        _write_origins(root, origins)
+                    _write_origins(root, origins)  # remembered even if the other part fails
         _write_sources_md(root, settings, origins)
     elif not (root / "SOURCES.md").is_file():
         _write_sources_md(root, settings, origins)
@@ -180,11 +185,23 @@ def _copy_pubmedqa(src: Path, dest: Path) -> None:
 def _copy_medquad(src: Path, dest: Path) -> None:
     with _staging_dir(dest.parent, "medquad") as staging:
         for name in _subsets_in(src):
-            shutil.copytree(src / name, staging / name, symlinks=False)
+            _copy_files(src / name, staging / name)
         for name in MEDQUAD_FILES:
             if (src / name).is_file():
                 shutil.copyfile(src / name, staging / name)
         _swap_dir(staging, dest)
+
+
+def _copy_files(src: Path, dest: Path) -> None:
+    """Copy the regular files under ``src`` (no links), as files of our own: read-only sources stay
+    deletable copies (``copytree`` would carry the source's read-only modes along)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        target = dest / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
 
 
 def _copy_file_atomic(src: Path, dest: Path) -> None:
@@ -192,6 +209,7 @@ def _copy_file_atomic(src: Path, dest: Path) -> None:
     os.close(fd)
     try:
         shutil.copyfile(src, tmp)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, dest)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -203,6 +221,7 @@ def _staging_dir(parent: Path, name: str) -> Iterator[Path]:
     """A fresh folder beside the final one, removed afterwards unless it was moved into place."""
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}.", suffix=".staging"))
+    os.chmod(staging, DIR_MODE)  # mkdtemp makes it private; it becomes the final folder
     try:
         yield staging
     finally:
@@ -337,6 +356,7 @@ def _write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -23,6 +23,14 @@ class EmbeddingModelError(RuntimeError):
     """The embedding model could not be found or loaded offline."""
 
 
+def _offline_environment() -> None:
+    """Never reach for the hub, and keep library progress bars and warnings out of our output."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
 def resolve_model_path(name: str) -> str:
     """Where to load ``name`` from: an installed model package, a local folder, or a cached hub id."""
     candidate = Path(name).expanduser()
@@ -59,9 +67,7 @@ class Embedder:
         return self._model
 
     def _load(self) -> SentenceTransformer:
-        # Never reach for the hub: the model must come from disk.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        _offline_environment()
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -87,7 +93,7 @@ class Embedder:
             if self._model is not None:
                 self._tokenizer = self._model.tokenizer
             else:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                _offline_environment()
                 from transformers import AutoTokenizer
 
                 path = resolve_model_path(self.model_name)

@@ -46,6 +46,8 @@ class Loader:
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
+    # True for formats that claim any readable prose (text, Markdown): detection prefers any other match.
+    fallback: ClassVar[bool] = False
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when the file looks like this format (``head`` is its first 4 KiB)."""
@@ -63,11 +65,11 @@ MAX_TEXT_BYTES = 32 * 1024 * 1024  # one prose document (text, Markdown, HTML); 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# C0 controls other than tab and newline, DEL, Unicode line/paragraph separators (they break line splitting)
+# C0 controls but tab, newline, form feed and CR; DEL; Unicode line/paragraph separators (they split lines)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u2028\u2029]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
-_LIST_ITEM = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s")
+_LIST_ITEM = re.compile(r"^(?:[-*+|\u2022]|\d{1,3}[.)])\s")  # list items and table rows
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

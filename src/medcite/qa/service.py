@@ -1,0 +1,102 @@
+"""The answer service: normalise the question, retrieve passages, compose a cited answer, time each step."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from medcite.corpus.library import Library
+from medcite.ingest.embeddings import Embedder
+from medcite.qa.retrieve import Filters, Retriever, documents_of
+from medcite.settings import Settings
+from medcite.types import Answer
+
+History = Sequence[tuple[str, str]]
+
+TRIMMED_NOTICE = "Your message was long, so only its first {limit:,} characters were used."
+EMPTY_QUESTION_REPLY = "Please type a medical question, for example: “Does IVIG help all autoimmune conditions?”"
+
+
+class AnswerService:
+    """Holds the library, the embedding model and the retriever; answers many questions."""
+
+    def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
+        self.settings = settings
+        self.library = library or Library(settings, readonly=True)
+        self.embedder = embedder or Embedder(settings)
+        self.retriever = Retriever(self.library, self.embedder)
+
+    def answer(
+        self,
+        question: str,
+        history: History | None = None,
+        filters: Filters | None = None,
+        *,
+        engine: str | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        from medcite.qa.offline import compose_offline
+        from medcite.qa.text import followup_query
+
+        started = time.perf_counter()
+        history = list(history or [])
+        notices: list[str] = []
+        question = " ".join((question or "").split())
+        if not question:
+            return Answer(question="", markdown=EMPTY_QUESTION_REPLY, sections={}, citations=[], retrieved=[],
+                          abstained=True, engine="offline", notices=[EMPTY_QUESTION_REPLY])
+        if len(question) > self.settings.max_question_chars:
+            question = question[: self.settings.max_question_chars]
+            notices.append(TRIMMED_NOTICE.format(limit=self.settings.max_question_chars))
+
+        query = followup_query(question, history)
+        t_retrieve = time.perf_counter()
+        passages = self.retriever.search(query, self.settings.retrieve_k, filters,
+                                         mode=mode or self.settings.retrieval_mode)
+        t_compose = time.perf_counter()
+        engine = engine or self.settings.engine
+        if engine == "llm":
+            from medcite.qa.llm import compose_with_llm
+
+            result = compose_with_llm(question, passages, history=history, settings=self.settings)
+        else:
+            result = compose_offline(question, passages, history=history)
+        finished = time.perf_counter()
+        result.retrieved = documents_of(passages)
+        if notices:
+            result.notices = notices + list(result.notices)
+            result.markdown = "\n\n".join(f"*{n}*" for n in notices) + "\n\n" + result.markdown
+        result.timings_ms = {
+            **result.timings_ms,
+            "retrieve": round((t_compose - t_retrieve) * 1000, 1),
+            "compose": round((finished - t_compose) * 1000, 1),
+            "total": round((finished - started) * 1000, 1),
+        }
+        return result
+
+    def close(self) -> None:
+        self.library.close()
+
+
+_service: AnswerService | None = None
+_lock = threading.Lock()
+
+
+def get_service(settings: Settings | None = None) -> AnswerService:
+    """The process-wide service (the model is loaded once)."""
+    global _service
+    with _lock:
+        if _service is None or (settings is not None and settings is not _service.settings):
+            from medcite.settings import get_settings
+
+            _service = AnswerService(settings or get_settings())
+        return _service
+
+
+def reset_service() -> None:
+    global _service
+    with _lock:
+        if _service is not None:
+            _service.close()
+        _service = None
