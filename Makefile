@@ -18,6 +18,7 @@ demo: install
 	$(BIN)/medcite demo
 
 test: install
+	$(BIN)/ruff check src tests
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -m "not slow"
 
 test-slow: install

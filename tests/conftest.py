@@ -114,7 +114,7 @@ class ChromaServer:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("chroma server exited at start")
+                    raise RuntimeError("chroma server exited at start") from None
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("chroma server did not answer within 30 s")

@@ -75,6 +75,8 @@ class Chunk:
     url: str = ""
     year: int | None = None
     label: str = ""
+    source_name: str = ""  # long source name for references, e.g. "Genetics Home Reference (NLM)"
+    evidence_label: str = ""  # e.g. "Randomized Controlled Trial", "NIH consumer guideline (GHR)"
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata as stored beside the vector (Chroma takes no None values)."""
@@ -88,6 +90,8 @@ class Chunk:
             "source": self.source,
             "url": self.url,
             "label": self.label,
+            "source_name": self.source_name,
+            "evidence_label": self.evidence_label,
         }
         if self.year is not None:
             meta["year"] = self.year

@@ -15,7 +15,8 @@ words = lambda texts: [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]  # noq
 def make_doc(*sections: tuple[str, str], title: str = "IVIG in autoimmune disease") -> Document:
     return Document(
         id="pubmed:1", title=title, kind="research", source="PubMed", year=2020, url="https://x/1",
-        sections=[Section(id=f"pubmed:1#s{i}", heading=h, text=t, label=h.upper()) for i, (h, t) in enumerate(sections)],
+        sections=[Section(id=f"pubmed:1#s{i}", heading=h, text=t, label=h.upper())
+                  for i, (h, t) in enumerate(sections)],
     )
 
 
@@ -45,7 +46,8 @@ class TestChunker:
         chunks = self.chunker().chunk_document(doc)
         assert [c.text for c in chunks] == ["IVIG is pooled IgG.", "It helps in ITP."]
         first = chunks[0]
-        assert (first.doc_id, first.section_id, first.section, first.label) == ("pubmed:1", "pubmed:1#s0", "Background", "BACKGROUND")
+        assert (first.doc_id, first.section_id, first.section, first.label) == (
+            "pubmed:1", "pubmed:1#s0", "Background", "BACKGROUND")
         assert (first.title, first.kind, first.source, first.year, first.url) == (
             "IVIG in autoimmune disease", "research", "PubMed", 2020, "https://x/1")
         assert [c.ordinal for c in chunks] == [0, 1]
@@ -109,8 +111,20 @@ class TestChunkerWithModelTokenizer:
 
         embedder = Embedder(settings)
         chunker = Chunker(ChunkingConfig(256, 32, True), embedder.count_tokens)
-        text = " ".join(f"Intravenous immunoglobulin (IVIG) at 2 g/kg over 2-5 days reduced relapse {i}." for i in range(120))
+        text = " ".join(
+            f"Intravenous immunoglobulin (IVIG) at 2 g/kg over 2-5 days reduced relapse {i}." for i in range(120)
+        )
         chunks = chunker.chunk_document(make_doc(("Results", text), title="A long title " * 10))
         assert len(chunks) > 5
         pieces = embedder.tokenizer([c.embed_text for c in chunks])["input_ids"]
         assert max(len(p) for p in pieces) <= 256
+
+
+@pytest.mark.unit
+class TestChunkerKeepsLines:
+    def test_headings_and_bullets_stay_on_their_own_lines(self):
+        text = ("Key Points\n- IVIG is pooled IgG.\n- It is given by infusion. It takes hours.\n\n"
+                "The Thyroid\nThe gland sits low.")
+        chunk = Chunker(ChunkingConfig(200, 8, False), words).chunk_document(make_doc(("Overview", text)))[0]
+        assert chunk.text == ("Key Points\n- IVIG is pooled IgG.\n- It is given by infusion. It takes hours.\n"
+                              "The Thyroid\nThe gland sits low.")

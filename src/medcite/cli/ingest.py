@@ -25,7 +25,8 @@ def _parse_pmids(value: str | None) -> list[str]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Source format (default: detected per file).")
-@click.option("--kind", type=click.Choice(["guideline", "research"]), help="Kind of the documents, when the files do not say.")
+@click.option("--kind", type=click.Choice(["guideline", "research"]),
+              help="Kind of the documents, when the files do not say.")
 @click.option("--title", help="Title, for a single PDF/Markdown/HTML/text file.")
 @click.option("--source", help="Source name (journal or body), for PDF/Markdown/HTML/text files.")
 @click.option("--year", type=int, help="Publication year, for PDF/Markdown/HTML/text files.")

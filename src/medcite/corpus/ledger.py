@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     kind TEXT NOT NULL,
     source TEXT NOT NULL,
     year INTEGER,
-    url TEXT NOT NULL
+    url TEXT NOT NULL,
+    source_name TEXT NOT NULL DEFAULT '',
+    evidence_label TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- Lexical index: porter-stemmed BM25 over title, section heading and text; rowid = chunks.rowid.
@@ -91,6 +93,7 @@ def _row_to_chunk(row: sqlite3.Row) -> Chunk:
         id=row["id"], doc_id=row["doc_id"], section_id=row["section_id"], section=row["section"],
         ordinal=row["ordinal"], text=row["text"], embed_text=row["embed_text"], title=row["title"],
         kind=row["kind"], source=row["source"], url=row["url"], year=row["year"], label=row["label"],
+        source_name=row["source_name"], evidence_label=row["evidence_label"],
     )
 
 
@@ -193,9 +196,10 @@ class Ledger:
                 )
                 conn.executemany(
                     "INSERT INTO chunks(id, doc_id, ordinal, section_id, section, label, text, embed_text,"
-                    " title, kind, source, year, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " title, kind, source, year, url, source_name, evidence_label)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(c.id, c.doc_id, c.ordinal, c.section_id, c.section, c.label, c.text, c.embed_text,
-                      c.title, c.kind, c.source, c.year, c.url) for c in chunks],
+                      c.title, c.kind, c.source, c.year, c.url, c.source_name, c.evidence_label) for c in chunks],
                 )
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:

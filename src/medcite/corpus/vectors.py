@@ -47,7 +47,9 @@ def make_client(settings: Settings):
         if settings.chroma_url:
             url = urlparse(settings.chroma_url)
             if url.scheme not in ("http", "https") or not url.hostname:
-                raise VectorStoreError(f"MEDCITE_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
+                raise VectorStoreError(
+                    f"MEDCITE_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}"
+                )
             port = url.port or (443 if url.scheme == "https" else 8000)
             return chromadb.HttpClient(
                 host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
@@ -130,7 +132,9 @@ class VectorStore:
         for start in range(0, len(ids), step):
             self.collection.delete(ids=list(ids[start : start + step]))
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float, dict, str]]:
+    def query(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float, dict, str]]:
         """Nearest chunks: (id, cosine similarity, metadata, text), best first."""
         result = self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],

@@ -22,14 +22,24 @@ _MIN_TEXT_BUDGET = 48
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split text into sentences; paragraph and bullet breaks are boundaries too."""
-    sentences: list[str] = []
+    """Split text into sentences; line and paragraph breaks are boundaries too."""
+    return [s for s, _ in split_sentences_with_breaks(text)]
+
+
+def split_sentences_with_breaks(text: str) -> list[tuple[str, bool]]:
+    """Sentences, each flagged True when it starts a new paragraph, line or bullet (not mid-line).
+
+    The chunker re-joins such sentences with a newline, so headings and list items stay on their own line
+    instead of running into the next sentence.
+    """
+    out: list[tuple[str, bool]] = []
     for paragraph in _PARAGRAPH.split(text):
-        for line in re.split(r"\n\s*(?=[-•*]\s)", paragraph):
+        # Loaders reflow hard-wrapped prose, so a newline that is left is a real line: a heading or list item.
+        for line in paragraph.split("\n"):
             line = " ".join(line.split())
-            if line:
-                sentences.extend(s for s in _SENTENCE_END.split(line) if s)
-    return sentences
+            for i, sentence in enumerate(s for s in _SENTENCE_END.split(line) if s):
+                out.append((sentence, i == 0))
+    return out
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,12 @@ def embed_prefix(title: str, heading: str) -> str:
     if heading and heading.lower() not in title.lower():
         return f"{title} — {heading}: " if title else f"{heading}: "
     return f"{title}: " if title else ""
+
+
+def _join(pieces: list[tuple[str, int]]) -> str:
+    """Sentences joined by a space, or a newline where the source started a new line."""
+    text = "".join(p if p.startswith("\n") else " " + p for p, _ in pieces)
+    return text.strip()
 
 
 class Chunker:
@@ -82,28 +98,31 @@ class Chunker:
 
     def _pack_section(self, document: Document, section: Section) -> list[str]:
         budget = self._budget(self._prefix(document, section))
-        sentences = split_sentences(section.text)
-        if not sentences:
+        flagged = split_sentences_with_breaks(section.text)
+        if not flagged:
             return []
-        counts = self.count_tokens(sentences)
+        counts = self.count_tokens([s for s, _ in flagged])
         pieces: list[tuple[str, int]] = []
-        for sentence, count in zip(sentences, counts, strict=True):
+        for (sentence, new_line), count in zip(flagged, counts, strict=True):
             if count <= budget:
-                pieces.append((sentence, count))
+                pieces.append((("\n" if new_line else "") + sentence, count))
             else:
-                pieces.extend(self._split_long(sentence, budget))
+                long_pieces = self._split_long(sentence, budget)
+                if new_line:
+                    long_pieces[0] = ("\n" + long_pieces[0][0], long_pieces[0][1])
+                pieces.extend(long_pieces)
 
         chunks: list[str] = []
         current: list[tuple[str, int]] = []
         size = 0
         for piece, count in pieces:
             if current and size + count > budget:
-                chunks.append(" ".join(p for p, _ in current))
+                chunks.append(_join(current))
                 current, size = self._overlap_tail(current, budget - count)
             current.append((piece, count))
             size += count
         if current:
-            chunks.append(" ".join(p for p, _ in current))
+            chunks.append(_join(current))
         return chunks
 
     def _overlap_tail(self, pieces: list[tuple[str, int]], room: int) -> tuple[list[tuple[str, int]], int]:
@@ -135,8 +154,10 @@ class Chunker:
 
     def _make_chunk(self, document: Document, section: Section, text: str, ordinal: int) -> Chunk:
         embed_text = self._prefix(document, section) + text
+        source_name = str(document.metadata.get("source_name") or "")
+        evidence_label = str(document.metadata.get("evidence_label") or "")
         digest = stable_hash([document.title, section.heading, section.label, text, document.kind,
-                              document.source, document.url, document.year], 10)
+                              document.source, document.url, document.year, source_name, evidence_label], 10)
         return Chunk(
             id=f"{document.id}#{ordinal}-{digest}",
             doc_id=document.id,
@@ -151,4 +172,6 @@ class Chunker:
             url=document.url,
             year=document.year,
             label=section.label,
+            source_name=source_name,
+            evidence_label=evidence_label,
         )

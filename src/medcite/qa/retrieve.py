@@ -56,6 +56,7 @@ def _chunk_from_chroma(chunk_id: str, meta: dict, text: str) -> Chunk:
         section=str(meta.get("section", "")), ordinal=int(meta.get("ordinal", 0)), text=text, embed_text=text,
         title=str(meta.get("title", "")), kind=meta.get("kind", "research"), source=str(meta.get("source", "")),
         url=str(meta.get("url", "")), year=meta.get("year"), label=str(meta.get("label", "")),
+        source_name=str(meta.get("source_name", "")), evidence_label=str(meta.get("evidence_label", "")),
     )
 
 

@@ -1,0 +1,557 @@
+"""Evidence selection: from retrieved passages to a ranked, de-duplicated list of quotable sentences.
+
+Scoring (every component in [0, 1]; weights are module constants)::
+
+    score(s) = 0.45 * lexical(s) + 0.15 * focus(s) + 0.15 * section(s) + 0.10 * retrieval(p)
+             + 0.15 * intent(s) - penalties(s)
+
+    lexical(s)   = ( sum_{t in Q & S} w_t * idf_t + 0.7 * sum_{t in Q & C, t not in S} w_t * idf_t )
+                   / sum_{t in Q} w_t * idf_t
+                   Q: the question's content stems (stopwords removed, abbreviations and their long forms
+                   unified); w_t = 1 for key terms, 0.4 for generic words ("treat", "help", "disease"),
+                   times 0.5 for terms carried over from the previous question of a follow-up.
+                   S: the sentence's stems; C: the stems of its passage's title and section heading.
+                   idf_t = ln(1 + N / (1 + df_t)) over the N candidate sentences.
+    focus(s)     = 1 if the sentence names a focus term (a key term that appears in a retrieved title,
+                   or an acronym/capitalised name typed in the question), 0.8 if only its
+                   passage's title/heading does (a guideline section rarely repeats its subject), else 0.
+    section(s)   = research: CONCLUSIONS 1.0 > RESULTS 0.7 > unlabelled 0.4 > BACKGROUND 0.35 >
+                   OBJECTIVE 0.2 > METHODS 0.1; guidelines: 1.0 when the section's question type or
+                   heading matches the question's intent (e.g. "How is X treated?" -> treatment
+                   sections), 0.6 for overview sections or intent-less questions, 0.3 otherwise.
+    retrieval(p) = the passage's retrieval score divided by the best one (clipped to [0, 1]).
+    intent(s)    = 1 if the sentence's facet (cue words plus its section's question type) is the one the
+                   question asks about first ("symptoms" for "What are the symptoms of X?"), 0.7 if it is
+                   another asked facet, 0.5 if the sentence only has a cue word of an asked facet,
+                   else 0.
+    penalties    = 0.05 for an opening that points back ("This", "These", "It"), 0.05 for number-dense
+                   text, 0.03 for under 8 words, 0.02 for a sentence trimmed at a clause boundary.
+
+A sentence is *evidence* only when it matches at least one key term itself, or its passage's title or
+heading matches one and the sentence shares any question term or sits in a section of the asked
+intent; when it or its passage's title/heading names a focus term; when, for a question with three or
+more key terms, it meets two of them (itself or through its title/heading); and when its score reaches
+``min_relevance``.  Near-duplicates (token-set Jaccard >=
+``near_duplicate``, or 85 % of the smaller set contained in the larger) are dropped, keeping the
+better one; an identical sentence in another document is kept once and cites both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from medcite.qa import facets
+from medcite.qa.text import (
+    Forms,
+    find_acronyms,
+    is_anaphoric,
+    is_followup,
+    is_generic,
+    normalize_for_match,
+    normalize_ws,
+    prepare_forms,
+    sentence_problem,
+    split_sentences,
+    term_set,
+    trim_long_sentence,
+    word_count,
+)
+from medcite.types import Chunk, Passage
+
+W_LEXICAL = 0.45
+W_FOCUS = 0.15
+W_SECTION = 0.15
+W_RETRIEVAL = 0.10
+W_INTENT = 0.15
+GENERIC_WEIGHT = 0.4
+CONTEXT_WEIGHT = 0.7
+CONTEXT_FOCUS = 0.8
+PENALTY_ANAPHORIC = 0.05
+PENALTY_NUMERIC = 0.05
+PENALTY_SHORT = 0.03
+PENALTY_TRIMMED = 0.02
+CONTAINMENT = 0.85
+
+RESEARCH_SECTION_PRIORS: tuple[tuple[str, float], ...] = (
+    ("CONCLU", 1.0),
+    ("INTERPRETATION", 1.0),
+    ("RESULT", 0.7),
+    ("FINDING", 0.7),
+    ("DISCUSSION", 0.6),
+    ("BACKGROUND", 0.35),
+    ("INTRODUCTION", 0.35),
+    ("CONTEXT", 0.35),
+    ("LIMITATION", 0.3),
+    ("OBJECTIVE", 0.2),
+    ("AIM", 0.2),
+    ("PURPOSE", 0.2),
+    ("METHOD", 0.1),
+    ("DESIGN", 0.1),
+    ("SETTING", 0.1),
+    ("PATIENT", 0.1),
+    ("PARTICIPANT", 0.1),
+    ("SUBJECT", 0.1),
+    ("INTERVENTION", 0.1),
+    ("MEASURE", 0.1),
+)
+UNLABELLED_RESEARCH_PRIOR = 0.4
+
+# Stems that qualify a topic rather than name one: never the anchor of the focus (see select_evidence).
+_NOT_ANCHOR_WORDS = (
+    "increase increased decrease reduce reduced prevent prevention improve improved safe safety",
+    "outcome outcomes complication complications severe change lower raise high low benefit efficacy",
+    "prognosis outlook diagnosis diagnose inherited inheritance genetic early late difficult difference",
+    "men women man woman child children adult adults elderly older old young younger infant infants",
+    "pregnant pregnancy patient patients people compare compared versus",
+)
+_NOT_ANCHORS: frozenset[str] = frozenset(
+    term for line in _NOT_ANCHOR_WORDS for word in line.split() for term in term_set(word, keep_ambiguous=True)
+)
+_CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}[A-Za-z0-9]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+)\b")
+_NUMERIC = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class QueryProfile:
+    """What the question asks: weighted content stems, the key ones, the focus and the intents."""
+
+    question: str
+    terms: dict[str, float]
+    key_terms: frozenset[str]
+    focus_terms: frozenset[str]
+    intents: tuple[str, ...]
+    history_terms: frozenset[str] = frozenset()
+    core_terms: frozenset[str] = frozenset()  # the key terms of the question itself (not of history)
+    leans_on_history: bool = False  # a follow-up without topical words of its own ("and its side effects?")
+
+    def required_core(self, share: float) -> int:
+        """How many core terms one passage must hold for the library to know the topic: ``share`` of
+        them, and at least two when the question has two or more (one for a follow-up leaning on the
+        previous question)."""
+        n = len(self.core_terms)
+        if n <= 1 or self.leans_on_history:
+            return min(n, 1)
+        return max(2, math.ceil(share * n - 1e-9))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One quotable sentence of a passage, with its score and the parts of the score."""
+
+    text: str
+    passage_index: int
+    chunk: Chunk
+    position: int
+    score: float
+    lexical: float
+    focus: float
+    section: float
+    retrieval: float
+    intent: float
+    facet: str
+    trimmed: bool = False
+    also_in: tuple[int, ...] = ()  # other passages (indices) holding the identical sentence
+    terms: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return self.chunk.kind
+
+
+@dataclass
+class EvidenceSet:
+    """The outcome of :func:`select_evidence`."""
+
+    profile: QueryProfile
+    ranked: list[Evidence]
+    candidates: int = 0
+    key_coverage: float = 0.0  # most core terms one passage holds, as a share of the core terms
+    topic_known: bool = False  # some passage holds ``profile.required_core(share)`` core terms
+    best_score: float = 0.0
+    rejected: dict[str, int] = field(default_factory=dict)  # why sentences were not candidates
+    min_words: int = 5
+    max_words: int = 60
+
+
+@dataclass
+class _Candidate:
+    text: str
+    passage_index: int
+    position: int
+    terms: set[str]
+    trimmed: bool
+
+
+def analyze_question(
+    question: str,
+    history: Sequence[tuple[str, str]] | None = None,
+    *,
+    acronyms: dict[tuple[str, ...], str] | Forms | None = None,
+    history_weight: float = 0.5,
+) -> QueryProfile:
+    """Weighted content terms, key terms and intents of ``question`` (and of the previous user turn
+    when ``question`` is a follow-up such as "and its side effects?")."""
+    terms: dict[str, float] = {}
+    for t in sorted(term_set(question, acronyms, replace=True, keep_ambiguous=True)):
+        terms[t] = GENERIC_WEIGHT if is_generic(t) else 1.0
+    key = {t for t in terms if not is_generic(t)}
+    core = set(key)
+    intents = facets.question_intents(question)
+    history_terms: set[str] = set()
+    prior = _previous_question(history) if history else ""
+    if prior and is_followup(question):
+        for t in sorted(term_set(prior, acronyms, replace=True, keep_ambiguous=True)):
+            if t in terms:
+                continue
+            terms[t] = history_weight * (GENERIC_WEIGHT if is_generic(t) else 1.0)
+            history_terms.add(t)
+            if not is_generic(t):
+                key.add(t)
+        if not intents:
+            intents = facets.question_intents(prior)
+    if not key:
+        key = set(terms)
+    leans = False
+    if not core:
+        # A follow-up without topical words of its own ("and the side effects?") leans on the previous
+        # question: its names and acronyms, else its key terms; any one of them will do.
+        leans = bool(history_terms & key)
+        named = {
+            t
+            for word in _CAPITALISED.findall(prior)
+            for t in term_set(word, acronyms, replace=True, keep_ambiguous=True)
+            if t in key
+        }
+        core = named or set(key)
+    focus = {
+        t
+        for word in _CAPITALISED.findall(question)
+        for t in term_set(word, acronyms, replace=True, keep_ambiguous=True)
+        if t in key
+    }
+    return QueryProfile(
+        question=question,
+        terms=terms,
+        key_terms=frozenset(key),
+        focus_terms=frozenset(focus),
+        intents=intents,
+        history_terms=frozenset(history_terms),
+        core_terms=frozenset(core),
+        leans_on_history=leans,
+    )
+
+
+def _previous_question(history: Sequence[tuple[str, str]]) -> str:
+    for user, _assistant in reversed(history):
+        if user and user.strip():
+            return user
+    return ""
+
+
+def research_section_prior(label: str, heading: str = "") -> float:
+    """Prior of a research sentence by its abstract section (CONCLUSIONS > RESULTS > ... > METHODS)."""
+    name = (label or heading or "").upper()
+    if not name.strip():
+        return UNLABELLED_RESEARCH_PRIOR
+    for needle, prior in RESEARCH_SECTION_PRIORS:
+        if needle in name:
+            return prior
+    return UNLABELLED_RESEARCH_PRIOR
+
+
+def guideline_section_prior(label: str, heading: str, intents: tuple[str, ...]) -> float:
+    """Prior of a guideline sentence: does its section (question type / heading) answer the intent?"""
+    section_facets = set(facets.question_intents(heading)) if heading else set()
+    mapped = facets.facet_for_label(label)
+    if mapped:
+        section_facets.add(mapped)
+    if not intents:
+        return 0.6
+    if section_facets & set(intents):
+        return 1.0
+    if not section_facets or section_facets == {facets.BACKGROUND}:
+        return 0.6
+    return 0.3
+
+
+@lru_cache(maxsize=4096)
+def quotable_sentences(
+    text: str, min_words: int = 5, max_words: int = 60
+) -> tuple[tuple[int, str, bool, str | None], ...]:
+    """(position, sentence, trimmed, problem) for every sentence of ``text``; ``problem`` is None for a
+    quotable one.  Cached: the same chunks come back for many questions."""
+    out: list[tuple[int, str, bool, str | None]] = []
+    for j, sentence in enumerate(split_sentences(text)):
+        problem = sentence_problem(sentence, min_words=min_words, max_words=max_words)
+        trimmed = False
+        if problem == "too long":
+            cut = trim_long_sentence(sentence, min_words=min_words, max_words=max_words)
+            if cut is not None:
+                sentence, problem, trimmed = cut, None, True
+        out.append((j, sentence, trimmed, problem))
+    return tuple(out)
+
+
+def _candidates(
+    passages: Sequence[Passage], min_words: int, max_words: int, rejected: dict[str, int]
+) -> list[tuple[int, int, str, bool]]:
+    out: list[tuple[int, int, str, bool]] = []
+    for i, passage in enumerate(passages):
+        heading = " ".join(passage.chunk.section.split()).lower()
+        for j, sentence, trimmed, problem in quotable_sentences(passage.chunk.text, min_words, max_words):
+            if problem is None and heading and sentence.lower() == heading:
+                problem = "heading"
+            if problem is not None:
+                rejected[problem] = rejected.get(problem, 0) + 1
+                continue
+            out.append((i, j, sentence, trimmed))
+    return out
+
+
+def select_evidence(
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    history: Sequence[tuple[str, str]] | None = None,
+    min_relevance: float = 0.25,
+    near_duplicate: float = 0.6,
+    min_words: int = 5,
+    max_words: int = 60,
+    history_weight: float = 0.5,
+    max_evidence: int = 40,
+    topic_share: float = 0.5,
+) -> EvidenceSet:
+    """Split, filter, score and de-duplicate the sentences of ``passages`` for ``question``.
+
+    Returns the evidence best first (ties: passage order, then sentence order); see the module
+    docstring for the formula and the gate.
+    """
+    acronyms: dict[tuple[str, ...], str] = {}
+    for passage in passages:
+        acronyms.update(find_acronyms(passage.chunk.title))
+        acronyms.update(find_acronyms(passage.chunk.text))
+    forms = prepare_forms(acronyms)
+    profile = analyze_question(question, history, acronyms=forms, history_weight=history_weight)
+    rejected: dict[str, int] = {}
+    raw = _candidates(passages, min_words, max_words, rejected)
+    cands = [_Candidate(text, i, j, term_set(text, forms), trimmed) for i, j, text, trimmed in raw]
+    contexts = [term_set(f"{p.chunk.title}. {p.chunk.section}", forms) for p in passages]
+
+    # Focus: what the question is about.  Acronyms and names typed in the question, and the *anchor*:
+    # of the key terms found in retrieved titles, the one in the fewest documents' titles ("statin" rather
+    # than "stroke" in "Do statins prevent stroke?"), leaving out modifiers and relation words such as
+    # "increase", "safe", "women".  Every evidence sentence must touch a focus term, itself or through its
+    # passage's title and heading.  (Headings are left out here: "Is X inherited?" is no topic.)
+    title_docs: dict[str, set[str]] = {}
+    for p in passages:
+        for t in term_set(p.chunk.title, forms) & profile.key_terms:
+            title_docs.setdefault(t, set()).add(p.chunk.doc_id)
+    anchors = sorted((t for t in title_docs if t not in _NOT_ANCHORS), key=lambda t: (len(title_docs[t]), t))
+    focus = set(profile.focus_terms)
+    if anchors:
+        focus.add(anchors[0])
+    if not focus:
+        focus = set(title_docs) or set(profile.key_terms)
+
+    # Does the library know the topic?  Some passage must hold enough of the question's core terms.
+    held: list[set[str]] = [profile.core_terms & ctx for ctx in contexts]
+    for c in cands:
+        held[c.passage_index] |= profile.core_terms & c.terms
+    best_core = max((len(h) for h in held), default=0)
+    core_n = len(profile.core_terms)
+    key_coverage = best_core / core_n if core_n else 0.0
+    topic_known = core_n > 0 and best_core >= profile.required_core(topic_share)
+
+    n = len(cands)
+    df: dict[str, int] = {}
+    for c in cands:
+        for t in c.terms & profile.terms.keys():
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log(1.0 + n / (1.0 + df.get(t, 0))) for t in profile.terms}
+    q_mass = sum(w * idf[t] for t, w in profile.terms.items()) or 1.0
+
+    best_ret = max((min(max(p.score, 0.0), 1.0) for p in passages), default=0.0)
+    section_prior: list[float] = []
+    for p in passages:
+        if p.chunk.kind == "research":
+            section_prior.append(research_section_prior(p.chunk.label, p.chunk.section))
+        else:
+            section_prior.append(guideline_section_prior(p.chunk.label, p.chunk.section, profile.intents))
+
+    intents = set(profile.intents)
+    sentence_core = 2 if len(profile.core_terms) >= 3 and not profile.leans_on_history else 1
+    scored: list[Evidence] = []
+    for c in cands:
+        ctx = contexts[c.passage_index]
+        in_sentence = c.terms & profile.terms.keys()
+        in_context = (ctx & profile.terms.keys()) - in_sentence
+        key_in_sentence = bool(c.terms & profile.key_terms)
+        key_in_context = bool(ctx & profile.key_terms)
+        chunk = passages[c.passage_index].chunk
+        label_facet = facets.facet_for_label(chunk.label)
+        section_on_intent = section_prior[c.passage_index] >= 1.0 and chunk.kind == "guideline"
+        if not (
+            key_in_sentence
+            or (key_in_context and (in_sentence or section_on_intent or (intents and facets.has_cue(c.text, intents))))
+        ):
+            continue
+        if not (c.terms & focus or ctx & focus):
+            continue  # about something else: "difficult for men" in a page on infertility
+        if len(profile.core_terms & (c.terms | ctx)) < sentence_core:
+            continue  # a question of many parts needs a sentence that meets at least two of them
+        lexical = (
+            sum(profile.terms[t] * idf[t] for t in in_sentence)
+            + CONTEXT_WEIGHT * sum(profile.terms[t] * idf[t] for t in in_context)
+        ) / q_mass
+        if c.terms & focus:
+            focus_score = 1.0
+        elif ctx & focus:
+            focus_score = CONTEXT_FOCUS
+        else:
+            focus_score = 0.0
+        retrieval = min(max(passages[c.passage_index].score, 0.0), 1.0) / best_ret if best_ret > 0 else 0.0
+        base = (
+            W_LEXICAL * lexical
+            + W_FOCUS * focus_score
+            + W_SECTION * section_prior[c.passage_index]
+            + W_RETRIEVAL * retrieval
+        )
+        if base + W_INTENT < min_relevance:
+            continue
+        intent = 0.0
+        if intents and facets.has_cue(c.text, profile.intents):
+            facet = facets.classify_sentence(c.text, chunk.label)
+            if facet == profile.intents[0]:
+                intent = 1.0
+            elif facet in intents:
+                intent = 0.7
+            else:
+                intent = 0.5
+        elif chunk.kind == "guideline" and label_facet in intents:
+            intent = 1.0 if label_facet == profile.intents[0] else 0.7
+        if profile.leans_on_history and intents and intent == 0.0:
+            continue  # "and its side effects?" wants side effects, not more of the previous answer
+        penalty = 0.0
+        if is_anaphoric(c.text):
+            penalty += PENALTY_ANAPHORIC
+        words = word_count(c.text)
+        if sum(1 for tok in c.text.split() if _NUMERIC.search(tok)) / max(words, 1) > 0.2:
+            penalty += PENALTY_NUMERIC
+        if words < 8:
+            penalty += PENALTY_SHORT
+        if c.trimmed:
+            penalty += PENALTY_TRIMMED
+        score = base + W_INTENT * intent - penalty
+        if score < min_relevance:
+            continue
+        scored.append(
+            Evidence(
+                text=c.text,
+                passage_index=c.passage_index,
+                chunk=chunk,
+                position=c.position,
+                score=round(score, 6),
+                lexical=round(lexical, 6),
+                focus=focus_score,
+                section=section_prior[c.passage_index],
+                retrieval=round(retrieval, 6),
+                intent=intent,
+                facet="",
+                trimmed=c.trimmed,
+                terms=frozenset(c.terms),
+            )
+        )
+    scored.sort(key=lambda e: (-e.score, e.passage_index, e.position))
+    ranked = [
+        replace(e, facet=facets.classify_sentence(e.text, e.chunk.label))
+        for e in deduplicate(scored, passages, threshold=near_duplicate, max_keep=max_evidence)
+    ]
+    return EvidenceSet(
+        profile=profile,
+        ranked=ranked,
+        candidates=n,
+        key_coverage=key_coverage,
+        topic_known=topic_known,
+        min_words=min_words,
+        max_words=max_words,
+        best_score=ranked[0].score if ranked else 0.0,
+        rejected=rejected,
+    )
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Token-set Jaccard similarity (0 when both are empty)."""
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def is_near_duplicate(a: set[str], b: set[str], threshold: float) -> bool:
+    """Jaccard >= ``threshold``, or the smaller set mostly contained in the larger."""
+    if not a or not b:
+        return False
+    if jaccard(a, b) >= threshold:
+        return True
+    small = min(len(a), len(b))
+    return small >= 4 and len(a & b) / small >= CONTAINMENT
+
+
+def deduplicate(
+    ranked: Sequence[Evidence],
+    passages: Sequence[Passage],
+    *,
+    threshold: float = 0.6,
+    max_keep: int | None = None,
+) -> list[Evidence]:
+    """Keep the first of every group of near-duplicate sentences (``ranked`` is best first), at most
+    ``max_keep`` of them.
+
+    A sentence with exactly the same text (up to whitespace) in another document is merged into the kept
+    one (``also_in``) so the answer can cite both sources, each of which then holds it verbatim; any
+    other near-duplicate (same text up to case and accents included) is dropped.
+    """
+    kept: list[Evidence] = []
+    kept_terms: list[set[str]] = []
+    kept_exact: dict[str, int] = {}
+    kept_folded: set[str] = set()
+    for ev in ranked:
+        if max_keep is not None and len(kept) >= max_keep:
+            break
+        exact = normalize_ws(ev.text)
+        if exact in kept_exact and not ev.trimmed and not kept[kept_exact[exact]].trimmed:
+            idx = kept_exact[exact]
+            first = kept[idx]
+            docs = {first.chunk.doc_id} | {passages[i].chunk.doc_id for i in first.also_in}
+            if ev.chunk.doc_id not in docs:
+                kept[idx] = _with_also(first, ev.passage_index)
+            continue
+        folded = normalize_for_match(ev.text).rstrip(".")
+        if folded in kept_folded:
+            continue
+        terms = set(ev.terms) or term_set(ev.text)
+        size = len(terms)
+        duplicate = False
+        for other in kept_terms:
+            common = len(terms & other)
+            if not common:
+                continue
+            union = size + len(other) - common
+            small = min(size, len(other))
+            if common >= threshold * union or (small >= 4 and common >= CONTAINMENT * small):
+                duplicate = True
+                break
+        if duplicate:
+            continue
+        kept_exact.setdefault(exact, len(kept))
+        kept_folded.add(folded)
+        kept.append(ev)
+        kept_terms.append(terms)
+    return kept
+
+
+def _with_also(ev: Evidence, passage_index: int) -> Evidence:
+    return replace(ev, also_in=(*ev.also_in, passage_index))

@@ -1,0 +1,187 @@
+"""The offline answer engine (MedCite's default): quotes and cites retrieved passages, no model.
+
+``compose_offline(question, passages)`` is pure and deterministic: the same question and passages give
+the same markdown, sections and citations.  Every sentence it shows is quoted (or trimmed at a clause
+boundary) from a passage and cites it, so every claim is supported by construction.  It writes no
+sentence of its own beyond fixed notices, headings and the reference list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from medcite.qa.compose import Limits, compose_answer, escape_markdown
+from medcite.qa.evidence import select_evidence
+from medcite.qa.safety import (
+    DISCLAIMER,
+    EMERGENCY_NOTICE,
+    PERSONAL_ADVICE_NOTICE,
+    REFUSAL,
+    asks_personal_advice,
+    detect_emergency,
+)
+from medcite.types import Answer, Passage
+
+ENGINE_NAME = "offline"
+SUGGESTION_LEAD = "The closest topics the library does cover:"
+NO_PASSAGES_HINT = "You could rephrase the question, or add sources on this topic to the library."
+
+__all__ = [
+    "DISCLAIMER",
+    "EMERGENCY_NOTICE",
+    "ENGINE_NAME",
+    "PERSONAL_ADVICE_NOTICE",
+    "REFUSAL",
+    "OfflineSettings",
+    "compose_offline",
+]
+
+
+@dataclass(frozen=True)
+class OfflineSettings:
+    """Tunables of the offline engine; the defaults were set by reading answers on PubMedQA/MedQuAD.
+
+    max_bottom_line: most guideline sentences in the bottom line (2-3 read best).
+    bottom_line_ratio: bottom-line sentences come from the guideline sentences scoring at least this
+        share of the best one; among them the most direct (highest term coverage) win.
+    max_considerations: most "Key considerations" bullets (one per facet).
+    consideration_ratio: a consideration must score at least this share of the best guideline sentence.
+    max_bullets_per_heading: most research bullets under one facet heading.
+    max_research_bullets: most research bullets in all.
+    max_sentences_per_document: most sentences quoted from one document within each part.
+    min_relevance: the least score (see ``medcite.qa.evidence``) for a sentence to be evidence.
+    abstain_below: abstain when the best evidence scores less than this.
+    min_key_coverage: abstain unless one passage holds this share of the question's key terms (and at
+        least two of them when the question has two or more): otherwise the library does not know the
+        topic, e.g. "capital" and "France" occur, but never together.
+    near_duplicate: token-set Jaccard at or above which two sentences count as one.
+    min_words / max_words: sentence length bounds (longer ones are trimmed at a clause or dropped).
+    history_weight: weight of the previous question's terms for a follow-up question.
+    suggest_topics: how many passage titles an abstention suggests.
+    """
+
+    max_bottom_line: int = 3
+    bottom_line_ratio: float = 0.7
+    max_considerations: int = 5
+    consideration_ratio: float = 0.5
+    max_bullets_per_heading: int = 3
+    max_research_bullets: int = 8
+    max_sentences_per_document: int = 3
+    min_relevance: float = 0.25
+    abstain_below: float = 0.35
+    min_key_coverage: float = 0.5
+    near_duplicate: float = 0.6
+    min_words: int = 5
+    max_words: int = 60
+    history_weight: float = 0.5
+    suggest_topics: int = 3
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_bottom_line=self.max_bottom_line,
+            bottom_line_ratio=self.bottom_line_ratio,
+            max_considerations=self.max_considerations,
+            consideration_ratio=self.consideration_ratio,
+            max_bullets_per_heading=self.max_bullets_per_heading,
+            max_research_bullets=self.max_research_bullets,
+            max_sentences_per_document=self.max_sentences_per_document,
+        )
+
+
+def _retrieved_ids(passages: Sequence[Passage]) -> list[str]:
+    out: list[str] = []
+    for p in passages:
+        if p.chunk.doc_id not in out:
+            out.append(p.chunk.doc_id)
+    return out
+
+
+def _suggestions(passages: Sequence[Passage], n: int) -> str:
+    titles: list[str] = []
+    for p in passages:
+        title = " ".join(p.chunk.title.split())
+        if title and title not in titles:
+            titles.append(title)
+        if len(titles) >= n:
+            break
+    if not titles:
+        return NO_PASSAGES_HINT
+    return f"{SUGGESTION_LEAD} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles) + "."
+
+
+def compose_offline(
+    question: str,
+    passages: list[Passage],
+    *,
+    history: list[tuple[str, str]] | None = None,
+    settings: OfflineSettings | None = None,
+) -> Answer:
+    """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
+
+    ``history`` holds earlier (user, assistant) turns; a short follow-up question borrows the previous
+    user question's key terms for scoring.  Abstains (``abstained=True``, markdown starting with
+    :data:`REFUSAL`) when no sentence is real evidence for the question.  An emergency message gets
+    :data:`EMERGENCY_NOTICE` first; a request for personal advice gets :data:`PERSONAL_ADVICE_NOTICE`.
+    """
+    started = time.perf_counter()
+    settings = settings or OfflineSettings()
+    passages = list(passages)
+    notices: list[str] = []
+    emergency = detect_emergency(question)
+    if emergency:
+        notices.append(EMERGENCY_NOTICE)
+    if asks_personal_advice(question):
+        notices.append(PERSONAL_ADVICE_NOTICE)
+
+    evidence = select_evidence(
+        question,
+        passages,
+        history=history,
+        min_relevance=settings.min_relevance,
+        near_duplicate=settings.near_duplicate,
+        min_words=settings.min_words,
+        max_words=settings.max_words,
+        history_weight=settings.history_weight,
+        topic_share=settings.min_key_coverage,
+    )
+    selected = time.perf_counter()
+    abstain = (
+        not passages or not evidence.ranked or evidence.best_score < settings.abstain_below or not evidence.topic_known
+    )
+    head = [*notices]
+    if abstain:
+        markdown = "\n\n".join([*head, REFUSAL, _suggestions(passages, settings.suggest_topics), f"*{DISCLAIMER}*"])
+        answer = Answer(
+            question=question,
+            markdown=markdown,
+            sections={"guidelines": {"bottom_line": [], "considerations": []}, "research": []},
+            citations=[],
+            retrieved=_retrieved_ids(passages),
+            abstained=True,
+            emergency=emergency,
+            engine=ENGINE_NAME,
+            notices=notices,
+        )
+    else:
+        comp = compose_answer(evidence, passages, settings.limits())
+        markdown = "\n\n".join([*head, comp.body, f"*{DISCLAIMER}*"])
+        answer = Answer(
+            question=question,
+            markdown=markdown,
+            sections=comp.sections,
+            citations=comp.citations,
+            retrieved=_retrieved_ids(passages),
+            abstained=False,
+            emergency=emergency,
+            engine=ENGINE_NAME,
+            notices=notices,
+        )
+    done = time.perf_counter()
+    answer.timings_ms = {
+        "evidence": round((selected - started) * 1000, 3),
+        "compose": round((done - selected) * 1000, 3),
+        "total": round((done - started) * 1000, 3),
+    }
+    return answer

@@ -1,0 +1,244 @@
+"""End-to-end behaviour of the offline engine: compose_offline()."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from medcite.qa.compose import (
+    CONSIDERATIONS_LEAD,
+    FACET_SEPARATOR,
+    GUIDELINES_HEADING,
+    PART_NOTES,
+    REFERENCES_HEADING,
+    RESEARCH_HEADING,
+    parse_citation_numbers,
+)
+from medcite.qa.offline import (
+    DISCLAIMER,
+    EMERGENCY_NOTICE,
+    PERSONAL_ADVICE_NOTICE,
+    REFUSAL,
+    SUGGESTION_LEAD,
+    OfflineSettings,
+    compose_offline,
+)
+from medcite.types import Answer, Passage
+from tests.qa.conftest import make_passage, squash
+
+pytestmark = pytest.mark.unit
+
+QUESTION = "Does IVIG help all autoimmune conditions?"
+_MARKED = re.compile(r"(.+?) ((?:\[\d+\])+)([.!]?[\"'\u201d\u2019)\]]*)(?=\s|$)")
+_UNESCAPE = re.compile(r"\\([\\`*_\[\]{}#|~])")
+
+
+def unescape(text: str) -> str:
+    text = _UNESCAPE.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def content_lines(markdown: str) -> list[str]:
+    """The lines of an answer that carry claims: not headings, notices, references or the disclaimer."""
+    skip = {GUIDELINES_HEADING, RESEARCH_HEADING, REFERENCES_HEADING, CONSIDERATIONS_LEAD, f"*{DISCLAIMER}*"}
+    skip |= {EMERGENCY_NOTICE, PERSONAL_ADVICE_NOTICE, REFUSAL} | set(PART_NOTES)
+    out = []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if not line or line in skip or line.startswith(SUGGESTION_LEAD):
+            continue
+        if re.fullmatch(r"\*[A-Z][^*]*\*", line) or re.match(r"- \[\d+\] ", line):
+            continue  # a research heading or a reference
+        out.append(line)
+    return out
+
+
+def claims(markdown: str) -> list[tuple[str, list[int]]]:
+    """(sentence, citation numbers) for each sentence of the claim lines; fails on an uncited one."""
+    found = []
+    for line in content_lines(markdown):
+        line = re.sub(r"^- (\*\*[^*]+\*\*" + FACET_SEPARATOR + ")?", "", line)
+        pos = 0
+        for m in _MARKED.finditer(line):
+            assert not line[pos : m.start()].strip(), f"uncited text in: {line!r}"
+            found.append((unescape(m.group(1).strip()) + m.group(3), parse_citation_numbers(m.group(2))))
+            pos = m.end()
+        assert not line[pos:].strip(), f"uncited text at the end of: {line!r}"
+    return found
+
+
+def passages_of(answer: Answer, passages: list[Passage], n: int) -> list[Passage]:
+    doc_id = next(c.doc_id for c in answer.citations if c.n == n)
+    return [p for p in passages if p.chunk.doc_id == doc_id]
+
+
+def assert_grounded(answer: Answer, passages: list[Passage]) -> None:
+    """Every claim sentence carries citations that resolve, and occurs verbatim in a cited passage."""
+    refs = {c.n for c in answer.citations}
+    seen: set[str] = set()
+    pairs = claims(answer.markdown)
+    assert pairs, "no claims"
+    for sentence, numbers in pairs:
+        assert numbers, sentence
+        assert set(numbers) <= refs, (sentence, numbers, refs)
+        body = squash(sentence).rstrip(".")
+        assert body not in seen, f"repeated: {sentence}"
+        seen.add(body)
+        for n in numbers:
+            texts = [squash(p.chunk.text) for p in passages_of(answer, passages, n)]
+            assert any(body in t for t in texts), f"{sentence!r} not found in source [{n}]"
+
+
+class TestOfflineEngine:
+    def test_ivig_answer(self, ivig_passages) -> None:
+        answer = compose_offline(QUESTION, ivig_passages)
+        assert not answer.abstained and not answer.emergency
+        assert answer.engine == "offline"
+        md = answer.markdown
+        assert md.startswith(GUIDELINES_HEADING)
+        assert "IVIG does not help all autoimmune conditions [1]." in md
+        assert "- **Dosing and Administration** \u2014 The usual immunomodulatory dose of IVIG is 2 g/kg" in md
+        assert "*Efficacy*" in md and "*Safety and Adverse Effects*" in md and "*Off-Label Use*" in md
+        assert md.rstrip().endswith(f"*{DISCLAIMER}*")
+        assert_grounded(answer, ivig_passages)
+
+    def test_references(self, ivig_passages) -> None:
+        answer = compose_offline(QUESTION, ivig_passages)
+        refs = answer.markdown.split(REFERENCES_HEADING)[1]
+        for c in answer.citations:
+            assert re.search(rf"^- \[{c.n}\] .+", refs, re.M)
+        assert "<https://pubmed.ncbi.nlm.nih.gov/90000001/>" in refs
+        assert "Systematic review / meta-analysis" in refs
+        used = set(parse_citation_numbers(answer.markdown.split(REFERENCES_HEADING)[0]))
+        assert used == {c.n for c in answer.citations}
+
+    def test_retrieved_ids_in_order(self, ivig_passages) -> None:
+        answer = compose_offline(QUESTION, ivig_passages)
+        assert answer.retrieved == list(dict.fromkeys(p.chunk.doc_id for p in ivig_passages))
+
+    def test_statements_are_verbatim(self, ivig_passages) -> None:
+        answer = compose_offline(QUESTION, ivig_passages)
+        by_chunk = {p.chunk.id: squash(p.chunk.text) for p in ivig_passages}
+        statements = list(answer.sections["guidelines"]["bottom_line"])
+        statements += [s for c in answer.sections["guidelines"]["considerations"] for s in c["statements"]]
+        statements += [b for r in answer.sections["research"] for b in r["bullets"]]
+        texts = [s["text"] for s in statements]
+        assert len(texts) == len(set(texts))
+        for s in statements:
+            assert all(squash(s["text"]).rstrip(".") in by_chunk[cid] for cid in s["chunk_ids"])
+
+    def test_deterministic(self, ivig_passages) -> None:
+        a = compose_offline(QUESTION, ivig_passages)
+        b = compose_offline(QUESTION, list(ivig_passages))
+        assert a.markdown == b.markdown
+        assert json.dumps(a.sections, sort_keys=True) == json.dumps(b.sections, sort_keys=True)
+        assert a.citations == b.citations
+
+    def test_abstains_on_unrelated_passages(self, unrelated_passages) -> None:
+        answer = compose_offline(QUESTION, unrelated_passages)
+        assert answer.abstained
+        assert answer.markdown.startswith(REFUSAL)
+        assert SUGGESTION_LEAD in answer.markdown
+        assert "lace plant" in answer.markdown
+        assert answer.citations == []
+        assert claims(answer.markdown) == []
+        assert answer.sections == {"guidelines": {"bottom_line": [], "considerations": []}, "research": []}
+
+    def test_abstains_without_passages(self) -> None:
+        answer = compose_offline(QUESTION, [])
+        assert answer.abstained and REFUSAL in answer.markdown
+        assert answer.retrieved == []
+
+    def test_abstains_on_unknown_topic(self, ivig_passages) -> None:
+        answer = compose_offline("What is the capital of France?", ivig_passages)
+        assert answer.abstained
+
+    def test_emergency_notice_comes_first(self, ivig_passages) -> None:
+        answer = compose_offline("My dad's face is drooping and he can't lift his arm, is IVIG used?", ivig_passages)
+        assert answer.emergency
+        assert answer.markdown.startswith(EMERGENCY_NOTICE)
+        assert answer.notices[0] == EMERGENCY_NOTICE
+
+    def test_emergency_notice_also_when_abstaining(self, unrelated_passages) -> None:
+        answer = compose_offline("I can't breathe and my throat is closing", unrelated_passages)
+        assert answer.emergency and answer.abstained
+        assert answer.markdown.startswith(EMERGENCY_NOTICE)
+        assert REFUSAL in answer.markdown
+
+    def test_informational_question_is_no_emergency(self, ivig_passages) -> None:
+        answer = compose_offline("What are the side effects of IVIG?", ivig_passages)
+        assert not answer.emergency
+        assert EMERGENCY_NOTICE not in answer.markdown
+
+    def test_personal_advice_notice(self, ivig_passages) -> None:
+        answer = compose_offline("Should I take IVIG for my CIDP?", ivig_passages)
+        assert PERSONAL_ADVICE_NOTICE in answer.notices
+        assert answer.markdown.startswith(PERSONAL_ADVICE_NOTICE)
+        assert_grounded(answer, ivig_passages)
+
+    def test_followup_with_history(self, ivig_passages) -> None:
+        history = [(QUESTION, compose_offline(QUESTION, ivig_passages).markdown)]
+        answer = compose_offline("and its side effects?", ivig_passages, history=history)
+        assert not answer.abstained
+        headings = [r["heading"] for r in answer.sections["research"]]
+        assert headings[0] == "Safety and Adverse Effects"
+        assert "aseptic meningitis" in answer.markdown
+        assert_grounded(answer, ivig_passages)
+        alone = compose_offline("and its side effects?", ivig_passages)
+        assert alone.markdown != answer.markdown
+
+    def test_escapes_source_text(self, ivig_passages, malicious_passage) -> None:
+        passages = [malicious_passage, *ivig_passages]
+        answer = compose_offline("How is IVIG given in hospital?", passages)
+        md = answer.markdown
+        assert "<script>" not in md and "<b>" not in md
+        assert not re.search(r"(?<!\\)\]\(", md)
+        assert "javascript:alert(3)" not in md
+        assert "&lt;script&gt;" in md
+        assert_grounded(answer, passages)
+
+    def test_settings(self, ivig_passages) -> None:
+        strict = compose_offline(QUESTION, ivig_passages, settings=OfflineSettings(abstain_below=0.99))
+        assert strict.abstained
+        short = compose_offline(QUESTION, ivig_passages, settings=OfflineSettings(max_bottom_line=1))
+        assert len(short.sections["guidelines"]["bottom_line"]) == 1
+
+    def test_timings(self, ivig_passages) -> None:
+        answer = compose_offline(QUESTION, ivig_passages)
+        assert set(answer.timings_ms) == {"evidence", "compose", "total"}
+
+    def test_fast_on_forty_passages(self) -> None:
+        words = (
+            "IVIG infusion therapy was studied in adults with chronic inflammatory demyelinating "
+            "polyneuropathy and other autoimmune neuropathies at several hospitals."
+        )
+        passages = []
+        for i in range(40):
+            sentences = [
+                f"In cohort {i}, IVIG improved grip strength in {10 + i} of {40 + i} patients after "
+                f"{i % 5 + 2} courses.",
+                words,
+                f"Headache occurred in {i % 7 + 1} patients and thrombosis in {i % 3} patients during "
+                f"follow-up of {i + 6} months.",
+                "Maintenance infusions every three weeks kept most patients stable for a year.",
+                "The authors conclude that IVIG helps selected autoimmune neuropathies but not all of them.",
+            ] * 2
+            passages.append(
+                make_passage(
+                    f"pubmed:{1000 + i}",
+                    " ".join(sentences)[:1400],
+                    title=f"IVIG study {i}",
+                    label=("RESULTS", "CONCLUSIONS", "METHODS", "BACKGROUND")[i % 4],
+                    score=1.0 - i / 50,
+                )
+            )
+        assert 6000 <= sum(len(p.chunk.text.split()) for p in passages) <= 9000
+        compose_offline(QUESTION, passages)  # warm the regex and stem caches
+        started = time.perf_counter()
+        answer = compose_offline(QUESTION, passages)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert not answer.abstained
+        assert elapsed < 250  # ~10-30 ms on a free core; generous for shared CI machines
