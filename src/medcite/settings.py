@@ -72,6 +72,36 @@ class Settings(BaseSettings):
         default=2000, ge=50, description="Longer questions are trimmed to this many characters, with a notice."
     )
 
+    llm_provider: str = Field(
+        default="openai",
+        description="Chat model provider: `openai` means any OpenAI-compatible server (vLLM, Ollama, llama.cpp, "
+        "hosted APIs) at MEDCITE_LLM_BASE_URL; any other value is passed to LangChain's `init_chat_model` "
+        "(e.g. `anthropic`, `ollama`; needs `pip install 'medcite[llm-any]'` and that provider's package).",
+    )
+    llm_model: str | None = Field(
+        default=None, description="Model name sent to the provider, e.g. `gpt-4o-mini` or a served model id."
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key for the chat model (environment only; local servers need none)."
+    )
+    llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature of the chat model.")
+    llm_max_tokens: int = Field(default=700, ge=16, le=8192, description="Most tokens the chat model may write.")
+    llm_timeout_s: float = Field(default=120.0, gt=0, description="Timeout of one chat model call, seconds.")
+    llm_passages: int = Field(default=8, ge=1, le=30, description="Retrieved passages shown to the chat model.")
+    llm_support_threshold: float = Field(
+        default=0.6, ge=0, le=1,
+        description="Least support score (share of a sentence's content words found in its cited passage) "
+        "for a generated sentence to be kept.",
+    )
+    llm_min_kept: float = Field(
+        default=0.5, ge=0, le=1,
+        description="If fewer than this share of the generated sentences survive verification, the offline "
+        "answer is shown instead, with a note.",
+    )
+
     ncbi_api_key: SecretStr | None = Field(
         default=None, description="NCBI E-utilities API key (raises the rate limit from 3 to 10 requests/s)."
     )

@@ -65,8 +65,15 @@ class AnswerService:
         finished = time.perf_counter()
         result.retrieved = documents_of(passages)
         if notices:
+            from medcite.qa.safety import EMERGENCY_NOTICE
+
             result.notices = notices + list(result.notices)
-            result.markdown = "\n\n".join(f"*{n}*" for n in notices) + "\n\n" + result.markdown
+            block = "\n\n".join(f"*{n}*" for n in notices)
+            if result.markdown.startswith(EMERGENCY_NOTICE):  # the emergency notice always stays first
+                rest = result.markdown[len(EMERGENCY_NOTICE):].lstrip("\n")
+                result.markdown = f"{EMERGENCY_NOTICE}\n\n{block}\n\n{rest}"
+            else:
+                result.markdown = f"{block}\n\n{result.markdown}"
         result.timings_ms = {
             **result.timings_ms,
             "retrieve": round((t_compose - t_retrieve) * 1000, 1),
