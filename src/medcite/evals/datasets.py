@@ -162,10 +162,12 @@ def write_eval_set(path: Path | str, questions: Iterable[EvalQuestion]) -> int:
         seen.add(question.id)
         lines.append(json.dumps(question.to_dict(), ensure_ascii=False, separators=(", ", ": ")))
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp would leave 0600
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write("".join(line + "\n" for line in lines))
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

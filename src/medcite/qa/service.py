@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from medcite.corpus.library import Library
 from medcite.ingest.embeddings import Embedder
@@ -36,6 +36,23 @@ class AnswerService:
         engine: str | None = None,
         mode: str | None = None,
     ) -> Answer:
+        final = None
+        for item in self.stream(question, history, filters, engine=engine, mode=mode):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: History | None = None,
+        filters: Filters | None = None,
+        *,
+        engine: str | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text as it is produced (LLM tokens; nothing for the offline engine), then the Answer."""
         from medcite.qa.offline import compose_offline
         from medcite.qa.text import followup_query
 
@@ -44,8 +61,9 @@ class AnswerService:
         notices: list[str] = []
         question = " ".join((question or "").split())
         if not question:
-            return Answer(question="", markdown=EMPTY_QUESTION_REPLY, sections={}, citations=[], retrieved=[],
-                          abstained=True, engine="offline", notices=[EMPTY_QUESTION_REPLY])
+            yield Answer(question="", markdown=EMPTY_QUESTION_REPLY, sections={}, citations=[], retrieved=[],
+                         abstained=True, engine="offline", notices=[EMPTY_QUESTION_REPLY])
+            return
         if len(question) > self.settings.max_question_chars:
             question = question[: self.settings.max_question_chars]
             notices.append(TRIMMED_NOTICE.format(limit=self.settings.max_question_chars))
@@ -57,9 +75,14 @@ class AnswerService:
         t_compose = time.perf_counter()
         engine = engine or self.settings.engine
         if engine == "llm":
-            from medcite.qa.llm import compose_with_llm
+            from medcite.qa.llm import stream_with_llm
 
-            result = compose_with_llm(question, passages, history=history, settings=self.settings)
+            result = None
+            for item in stream_with_llm(question, passages, history=history, settings=self.settings):
+                if isinstance(item, Answer):
+                    result = item
+                else:
+                    yield item
         else:
             result = compose_offline(question, passages, history=history)
         finished = time.perf_counter()
@@ -80,7 +103,7 @@ class AnswerService:
             "compose": round((finished - t_compose) * 1000, 1),
             "total": round((finished - started) * 1000, 1),
         }
-        return result
+        yield result
 
     def close(self) -> None:
         self.library.close()

@@ -1,0 +1,1 @@
+"""Tests for the evaluation sets and metrics."""
