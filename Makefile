@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: install demo test test-slow lint docs clean
+.PHONY: install demo test test-slow lint docs clean eval eval-baseline eval-gate
 
 install: $(VENV)/.installed
 
@@ -35,3 +35,37 @@ docs: install
 	$(BIN)/python -c "import re,pathlib; from medcite.cli.config import settings_reference as r; \
 p=pathlib.Path('docs/configuration.md'); s=p.read_text(); \
 p.write_text(re.sub(r'\| Environment variable \|.*?\n\n', lambda m: r() + '\n', s, count=1, flags=re.S))"
+
+# Evaluation (docs/evals.md). `make eval` runs every set in evals/sets on the current library in each retrieval
+# mode and writes $(EVAL_OUT)/<set>/<mode>/ (results.jsonl, metrics.json, report.md, plots, report.html).
+EVAL_SETS ?= handwritten medquad_patient medquad_sample pubmedqa_dev
+EVAL_MODES ?= hybrid dense lexical
+EVAL_ENGINE ?= offline
+EVAL_SPLIT ?= all
+EVAL_OUT ?= evals/reports
+eval: install
+	@for set in $(EVAL_SETS); do for mode in $(EVAL_MODES); do \
+	  echo "== $$set / $$mode"; \
+	  HF_HUB_OFFLINE=1 $(BIN)/medcite eval run evals/sets/$$set.jsonl --engine $(EVAL_ENGINE) --mode $$mode \
+	    --split $(EVAL_SPLIT) --out $(EVAL_OUT)/$$set/$$mode || exit 1; \
+	done; done
+
+# The CI regression gate's baseline: the small regression library (tests/fixtures/regression) built in a scratch
+# MEDCITE_HOME with the default settings, evaluated, and its metrics.json copied to evals/baselines/regression.json.
+# Re-run after an intended change to retrieval or answering, read the diff, and commit the new baseline.
+REGRESSION_DIR = test-artifacts/eval-regression
+EVAL_CLEAN_ENV = env -u MEDCITE_CHROMA_URL -u MEDCITE_EMBEDDING_MODEL -u MEDCITE_CHUNK_TOKENS \
+	-u MEDCITE_CHUNK_OVERLAP_TOKENS -u MEDCITE_EMBED_TITLES -u MEDCITE_RETRIEVE_K -u MEDCITE_ENGINE \
+	-u MEDCITE_RETRIEVAL_MODE MEDCITE_HOME=$(REGRESSION_DIR)/home HF_HUB_OFFLINE=1
+eval-baseline: install
+	rm -rf $(REGRESSION_DIR)
+	$(EVAL_CLEAN_ENV) $(BIN)/medcite ingest tests/fixtures/regression/regression_library.jsonl
+	$(EVAL_CLEAN_ENV) $(BIN)/medcite eval run tests/fixtures/regression/regression_questions.jsonl \
+	  --engine offline --mode hybrid --out $(REGRESSION_DIR)/run
+	mkdir -p evals/baselines
+	cp $(REGRESSION_DIR)/run/metrics.json evals/baselines/regression.json
+	@echo "Baseline written to evals/baselines/regression.json (report: $(REGRESSION_DIR)/run/report.md)"
+
+# Just the gate: the regression set on the current code against the committed baseline (also part of `make test`).
+eval-gate: install
+	HF_HUB_OFFLINE=1 $(BIN)/pytest tests/evals/test_gate.py -q

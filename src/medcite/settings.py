@@ -36,7 +36,12 @@ class Settings(BaseSettings):
     embedding_device: str = Field(default="cpu", description="Torch device for the embedding model.")
     embedding_batch_size: int = Field(default=64, ge=1, le=4096, description="Chunks encoded per batch.")
     torch_threads: int | None = Field(
-        default=None, ge=1, description="Torch intra-op threads for encoding (unset: torch's default)."
+        default=None, ge=1, description="Torch intra-op threads for ingest encoding (unset: torch's default)."
+    )
+    query_torch_threads: int = Field(
+        default=1, ge=1,
+        description="Torch threads when answering: one short query encodes fastest on one thread, and "
+        "several threads stall badly when the machine is busy.",
     )
     chunk_tokens: int = Field(
         default=256,
@@ -100,6 +105,23 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=1,
         description="If fewer than this share of the generated sentences survive verification, the offline "
         "answer is shown instead, with a note.",
+    )
+
+    ui_auth: SecretStr | None = Field(
+        default=None,
+        description="`user:password` for the web UI's login (`medcite ui`); required to bind an address other "
+        "than loopback. Unset: no login, loopback only.",
+    )
+    ui_admin_password: SecretStr | None = Field(
+        default=None,
+        description="Password that lets maintainers add files to the library from the UI's Library tab. "
+        "Unset: adding files from the UI is off.",
+    )
+    ui_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Questions the web UI answers at the same time; more wait in a queue."
+    )
+    ui_max_upload_mb: float = Field(
+        default=50.0, gt=0, description="Largest file a maintainer may upload in the UI's Library tab."
     )
 
     ncbi_api_key: SecretStr | None = Field(

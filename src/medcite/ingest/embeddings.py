@@ -50,8 +50,9 @@ def resolve_model_path(name: str) -> str:
 class Embedder:
     """Thin adapter over SentenceTransformer: lazy load, normalised float32 vectors, token counting."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, threads: int | None = None) -> None:
         self.settings = settings
+        self.threads = threads or settings.torch_threads
         self.model_name = settings.embedding_model
         self._model: SentenceTransformer | None = None
         self._tokenizer = None
@@ -71,8 +72,8 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        if self.settings.torch_threads:
-            torch.set_num_threads(self.settings.torch_threads)
+        if self.threads:
+            torch.set_num_threads(self.threads)
         path = resolve_model_path(self.model_name)
         try:
             model = SentenceTransformer(path, device=self.settings.embedding_device, local_files_only=True)

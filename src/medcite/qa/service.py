@@ -24,7 +24,7 @@ class AnswerService:
     def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
         self.settings = settings
         self.library = library or Library(settings, readonly=True)
-        self.embedder = embedder or Embedder(settings)
+        self.embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
         self.retriever = Retriever(self.library, self.embedder)
 
     def answer(
