@@ -63,7 +63,7 @@ def regression_env(regression_library, monkeypatch):
     """The answer service on the regression library, sharing the module's loaded embedding model."""
     home, embedder = regression_library
     _clean_env(monkeypatch, home)
-    monkeypatch.setattr("medcite.qa.service.Embedder", lambda settings: embedder)
+    monkeypatch.setattr("medcite.qa.service.Embedder", lambda settings, **_: embedder)
     reset_service()
     yield home
     reset_service()
@@ -92,12 +92,12 @@ def test_current_code_passes_the_gate(regression_env, tmp_path):
 
 def test_a_degraded_retriever_fails_the_gate(regression_env, tmp_path, monkeypatch):
     """Reversing the retriever's ranking (worst passages first) must be caught, by the API and the command."""
-    search = Retriever.search
+    search = Retriever._search
 
     def reversed_search(self, *args, **kwargs):
         return list(reversed(search(self, *args, **kwargs)))
 
-    monkeypatch.setattr(Retriever, "search", reversed_search)
+    monkeypatch.setattr(Retriever, "_search", reversed_search)
     out = tmp_path / "degraded"
     outcome = run_eval(QUESTIONS, out, engine="offline", mode="hybrid", progress=False, plots=False)
     comparison = compare_metrics(load_metrics(BASELINE), outcome.metrics)

@@ -157,3 +157,7 @@ class TestPromptAndConfiguration:
     def test_openai_compatible_model_from_settings(self, llm_settings):
         model = make_chat_model(llm_settings)
         assert model.model_name == "test" and str(model.openai_api_base).startswith("http://127.0.0.1:9")
+        payload = model._get_request_payload([("user", "hi")])
+        # llama.cpp and other compatible servers ignore max_completion_tokens: the classic field must be sent.
+        assert payload.get("max_tokens") == llm_settings.llm_max_tokens or \
+            payload.get("extra_body", {}).get("max_tokens") == llm_settings.llm_max_tokens

@@ -18,7 +18,7 @@ QUESTION = "Does IVIG help all autoimmune conditions?"
 @pytest.fixture
 def server_settings(medcite_home, llama_server) -> Settings:
     return Settings(home=medcite_home, llm_base_url=llama_server.base_url, llm_model="gemma-3-270m",
-                    llm_max_tokens=160, llm_passages=4, llm_timeout_s=300)
+                    llm_max_tokens=120, llm_passages=3, llm_timeout_s=300)
 
 
 class TestRealLLMServer:
@@ -33,15 +33,23 @@ class TestRealLLMServer:
         assert verification["generated"] == verification["kept"] + len(verification["dropped"])
         # Re-check the verifier's verdicts independently: nothing unsupported survives.
         shown = ivig_passages[: server_settings.llm_passages]
-        for part in ("bottom_line", "considerations"):
-            for stmt in answer.sections.get("guidelines", {}).get(part, []):
-                assert stmt["chunk_ids"]
-                texts = [p.chunk.text for p in shown if p.chunk.id in stmt["chunk_ids"]]
-                assert max(support_score(stmt["text"], t) for t in texts) >= server_settings.llm_support_threshold
+        texts = {p.chunk.id: p.chunk.text for p in ivig_passages}
+        statements = [*answer.sections["guidelines"]["bottom_line"], *answer.sections["guidelines"]["considerations"],
+                      *(b for h in answer.sections["research"] for b in h["bullets"])]
+        for stmt in statements:
+            cited = [texts[c] for c in stmt["chunk_ids"]]
+            assert cited, stmt
+            if answer.engine == "llm":  # generated: supported by the lexical proxy against a shown passage
+                assert all(c in {p.chunk.id for p in shown} for c in stmt["chunk_ids"])
+                assert max(support_score(stmt["text"], t) for t in cited) >= server_settings.llm_support_threshold
+            else:  # the offline fallback quotes its passages
+                assert any(" ".join(stmt["text"].split()) in " ".join(t.split()) for t in cited)
         for dropped in verification["dropped"]:
-            assert dropped["support"] < server_settings.llm_support_threshold
+            threshold = server_settings.llm_support_threshold
+            assert dropped["reason"] == "no valid citation" or dropped["support"] < threshold
         if answer.engine == "llm-fallback":
             assert FALLBACK_NOTICE in answer.markdown and "**From the Guidelines**" in answer.markdown
+        print(f"engine={answer.engine} verification={verification}\n--- generated ---\n{generated}")
 
     def test_unsupported_output_of_a_base_model_is_caught(self, ivig_passages, server_settings):
         """Ask for something the passages cannot support: whatever the model writes must not pass as cited."""

@@ -11,10 +11,12 @@ SAMPLE_QUESTION = "Does IVIG help all autoimmune conditions?"
 
 
 @click.command()
-@click.option("--question", default=SAMPLE_QUESTION, show_default=True, help="Question to answer at the end.")
+@click.option("--question", default=SAMPLE_QUESTION, show_default=True, help="Question to answer in the terminal.")
+@click.option("--ui/--no-ui", "open_ui", default=True, show_default=True, help="Open the chat afterwards.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port of the chat.")
 @user_errors
-def demo(question: str) -> None:
-    """Fetch PubMedQA + MedQuAD (or copy ../shared/data), ingest them, and answer a question."""
+def demo(question: str, open_ui: bool, port: int) -> None:
+    """Fetch PubMedQA + MedQuAD (or copy ../shared/data), build the library, answer a question, open the chat."""
     from medcite.corpus.demo import get_demo
     from medcite.ingest.pipeline import IngestPipeline
     from medcite.settings import get_settings
@@ -30,3 +32,8 @@ def demo(question: str) -> None:
 
     click.get_current_context().invoke(ask, question=(question,), as_json=False, engine=None, kind="both",
                                        years=None, source=None)
+    if open_ui:
+        from medcite.cli.ui import ui
+
+        click.echo(f"\nOpening the chat at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        click.get_current_context().invoke(ui, host="127.0.0.1", port=port)

@@ -38,13 +38,17 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from medcite.cli import ask, config, corpus, demo, ingest
+    from medcite.cli import ask, config, corpus, demo, ingest, ui
+    from medcite.cli import eval as eval_cli
 
     cli.add_command(ask.ask)
     cli.add_command(demo.demo)
     cli.add_command(ingest.ingest)
     cli.add_command(corpus.corpus)
     cli.add_command(config.config)
+    cli.add_command(ui.ui)
+    cli.add_command(ui.feedback)
+    cli.add_command(eval_cli.eval_group)
 
 
 _register()

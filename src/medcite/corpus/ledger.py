@@ -97,11 +97,23 @@ def _row_to_chunk(row: sqlite3.Row) -> Chunk:
     )
 
 
+# English function words: matching them costs a scan of most of the index and adds nothing to ranking.
+_STOPWORD_TEXT = (
+    "a about above after again against all am an and any are as at be because been before being below between "
+    "both but by can could did do does doing down during each few for from further had has have having he her "
+    "here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not "
+    "now of off on once only or other our ours ourselves out over own same she should so some such than that the "
+    "their theirs them themselves then there these they this those through to too under until up very was we "
+    "were what when where which while who whom why will with would you your yours yourself yourselves"
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
 def fts_query(text: str, max_terms: int = 32) -> str:
-    """An FTS5 OR-query of the text's distinct terms, each quoted so user input cannot inject syntax."""
+    """An FTS5 OR-query of the text's distinct content terms, each quoted so user input cannot inject syntax."""
     seen: dict[str, None] = {}
     for term in _TERM.findall(text.lower()):
-        if len(term) > 1 or term.isdigit():
+        if (len(term) > 1 or term.isdigit()) and term not in STOPWORDS:
             seen.setdefault(term, None)
     return " OR ".join(f'"{t}"' for t in list(seen)[:max_terms])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -13,6 +14,8 @@ from medcite.settings import Settings
 from medcite.types import Chunk
 
 log = logging.getLogger(__name__)
+# chromadb caches one system per path; two threads creating the first client at once break it for the process.
+_CLIENT_LOCK = threading.Lock()
 
 
 class VectorStoreError(RuntimeError):
@@ -39,6 +42,11 @@ def where_clause(
 
 def make_client(settings: Settings):
     """The Chroma client named by the settings, telemetry off."""
+    with _CLIENT_LOCK:
+        return _make_client(settings)
+
+
+def _make_client(settings: Settings):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

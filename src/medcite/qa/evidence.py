@@ -351,11 +351,17 @@ def select_evidence(
         for t in term_set(p.chunk.title, forms) & profile.key_terms:
             title_docs.setdefault(t, set()).add(p.chunk.doc_id)
     anchors = sorted((t for t in title_docs if t not in _NOT_ANCHORS), key=lambda t: (len(title_docs[t]), t))
-    focus = set(profile.focus_terms)
-    if anchors:
-        focus.add(anchors[0])
-    if not focus:
-        focus = set(title_docs) or set(profile.key_terms)
+    named = set(profile.focus_terms)
+    if named and any(named & (c.terms | contexts[c.passage_index]) for c in cands):
+        # The user named the subject ("IVIG"): evidence must be about it, not just about a broader anchor
+        # such as "autoimmune" that many retrieved titles share.
+        focus = named
+    else:
+        focus = set(named)
+        if anchors:
+            focus.add(anchors[0])
+        if not focus:
+            focus = set(title_docs) or set(profile.key_terms)
 
     # Does the library know the topic?  Some passage must hold enough of the question's core terms.
     held: list[set[str]] = [profile.core_terms & ctx for ctx in contexts]

@@ -101,10 +101,13 @@ def make_chat_model(settings: Settings):
         except ImportError as exc:
             raise LLMNotConfigured("the LLM engine needs `pip install 'medcite[llm]'` (langchain-openai)") from exc
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        # langchain-openai sends `max_completion_tokens`, which OpenAI-compatible servers such as llama.cpp
+        # ignore (they then write until the context is full); they read the classic `max_tokens`.
+        limit = {"extra_body": {"max_tokens": settings.llm_max_tokens}} if settings.llm_base_url else {
+            "max_tokens": settings.llm_max_tokens}
         return ChatOpenAI(
             model=settings.llm_model or "default", base_url=settings.llm_base_url, api_key=key,
-            temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens,
-            timeout=settings.llm_timeout_s, max_retries=1,
+            temperature=settings.llm_temperature, timeout=settings.llm_timeout_s, max_retries=1, **limit,
         )
     if not settings.llm_model:
         raise LLMNotConfigured("set MEDCITE_LLM_MODEL for provider " + settings.llm_provider)

@@ -71,15 +71,48 @@ class Retriever:
         self.max_per_document = max_per_document
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Passage]:
-        filters = filters or Filters()
+        """The k best passages for ``query``, fused from both retrievers (or one, per ``mode``)."""
         query = normalise_query(query)
         if not query:
             return []
+        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
+        return self._search(query, vector, k, filters or Filters(), mode)
+
+    def search_both_kinds(
+        self, query: str, k: int = 20, filters: Filters | None = None, mode: Mode = "hybrid", per_kind: int = 6
+    ) -> tuple[list[Passage], list[Passage]]:
+        """The k best passages, plus up to ``per_kind`` more of each kind that the k best lack.
+
+        An answer has a guidelines part and a research part: when one kind crowds out the other in the
+        ranking (5,490 NIH pages against 1,000 abstracts), each part still gets its own candidates. The first
+        list is the ranking (what evals score); the second only widens the evidence the composer reads.
+        """
+        query = normalise_query(query)
+        if not query:
+            return [], []
+        filters = filters or Filters()
+        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
+        ranked = self._search(query, vector, k, filters, mode)
+        seen = {p.chunk.id for p in ranked}
+        extra: list[Passage] = []
+        for kind in ("guideline", "research"):
+            if filters.kind and filters.kind != kind:
+                continue
+            have = sum(p.chunk.kind == kind for p in ranked)
+            if have >= per_kind:
+                continue
+            kind_filters = Filters(kind=kind, year_min=filters.year_min, year_max=filters.year_max,
+                                   source=filters.source)
+            more = [p for p in self._search(query, vector, per_kind, kind_filters, mode) if p.chunk.id not in seen]
+            extra.extend(more[: per_kind - have])
+        return ranked, extra
+
+    def _search(self, query: str, vector, k: int, filters: Filters, mode: Mode) -> list[Passage]:
         dense: list[tuple[str, float, dict, str]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             where = where_clause(**filters.as_kwargs())
-            dense = self.library.vectors.query(self.embedder.embed_query(query), self.candidates, where)
+            dense = self.library.vectors.query(vector, self.candidates, where)
         if mode in ("hybrid", "lexical"):
             lexical = self.library.ledger.search(query, self.candidates, **filters.as_kwargs())
 

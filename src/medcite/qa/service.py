@@ -70,8 +70,9 @@ class AnswerService:
 
         query = followup_query(question, history)
         t_retrieve = time.perf_counter()
-        passages = self.retriever.search(query, self.settings.retrieve_k, filters,
-                                         mode=mode or self.settings.retrieval_mode)
+        ranked, extra = self.retriever.search_both_kinds(query, self.settings.retrieve_k, filters,
+                                                         mode=mode or self.settings.retrieval_mode)
+        passages = ranked + extra
         t_compose = time.perf_counter()
         engine = engine or self.settings.engine
         if engine == "llm":
@@ -86,7 +87,7 @@ class AnswerService:
         else:
             result = compose_offline(question, passages, history=history)
         finished = time.perf_counter()
-        result.retrieved = documents_of(passages)
+        result.retrieved = documents_of(ranked)
         if notices:
             from medcite.qa.safety import EMERGENCY_NOTICE
 

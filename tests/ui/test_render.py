@@ -1,0 +1,247 @@
+"""Unit tests of the UI's HTML: escaping, citation links, passage highlighting, sources, library, export."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medcite.qa.compose import escape_markdown, format_reference
+from medcite.qa.safety import DISCLAIMER, EMERGENCY_NOTICE, REFUSAL
+from medcite.types import Chunk, Citation
+from medcite.ui import render
+
+pytestmark = pytest.mark.unit
+
+ALLOWED_TAGS = {"div", "h3", "h4", "p", "ul", "ol", "li", "a", "span", "strong", "em", "mark", "blockquote", "br",
+                "section", "table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_ATTRS = {"class", "href", "title", "target", "rel", "role", "aria-hidden", "id", "data-n"}
+ANSWER = """**From the Guidelines**
+
+IVIG does not help all autoimmune conditions [1]. It is effective for specific disorders [1, 2].
+
+Key considerations:
+- **Efficacy** \u2014 IVIG is most useful when it is started early [2].
+
+**From the Research**
+
+*Safety and Adverse Effects*
+- Headache and chills were the most frequent adverse events of IVIG [3].
+
+**References**
+
+- [1] Intravenous Immunoglobulin (IVIG). NINDS. NIH consumer guideline (NINDS). <https://www.ninds.nih.gov/ivig>
+- [2] Guillain-Barre syndrome. GHR. <https://ghr.nlm.nih.gov/condition/gbs>
+- [3] Adverse events of IVIG. J Immunol Res, 2012. Review. <https://pubmed.ncbi.nlm.nih.gov/9000002/>
+
+*""" + DISCLAIMER + "*"
+
+
+class TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict]]:
+    parser = TagCollector()
+    parser.feed(html)
+    return parser.tags
+
+
+def assert_inert(html: str) -> None:
+    """Only the renderer's own tags and attributes, and only http(s) or in-page links."""
+    for tag, attrs in tags_of(html):
+        assert tag in ALLOWED_TAGS, (tag, html)
+        assert set(attrs) <= ALLOWED_ATTRS, (tag, attrs)
+        href = attrs.get("href")
+        if href is not None:
+            assert href.startswith(("#mc-ref-", "#mc-chat", "https://", "http://")), href
+
+
+class TestAnswer:
+    def test_sections_headings_bullets(self):
+        out = render.render_answer(ANSWER, 0, citations=[1, 2, 3])
+        assert "<h3 class=\"mc-h\">From the Guidelines</h3>" in out.html
+        assert "<h3 class=\"mc-h\">From the Research</h3>" in out.html
+        assert "<h3 class=\"mc-h mc-h-refs\">References</h3>" in out.html
+        assert "<h4 class=\"mc-facet\">Safety and Adverse Effects</h4>" in out.html
+        assert "<p class=\"mc-lead\">Key considerations:</p>" in out.html
+        assert "<li><strong>Efficacy</strong> \u2014 IVIG is most useful" in out.html
+        assert "<p class=\"mc-disclaimer\">" in out.html
+        assert "\n\n" not in out.html  # one HTML block: no markdown processing downstream
+        assert_inert(out.html)
+
+    def test_each_marker_is_a_link_carrying_turn_number_and_sentence(self):
+        out = render.render_answer(ANSWER, 4, citations=[1, 2, 3])
+        assert "<a class=\"mc-cite\" href=\"#mc-ref-4-1-0\" title=\"Show source 1\">[1]</a>" in out.html
+        assert out.refs[0] == render.CiteRef(1, "IVIG does not help all autoimmune conditions")
+        # [1, 2] becomes two links, both for the same sentence
+        assert out.refs[1] == render.CiteRef(1, "It is effective for specific disorders")
+        assert out.refs[2] == render.CiteRef(2, "It is effective for specific disorders")
+        # a bold facet label is not part of the cited sentence
+        assert out.refs[3] == render.CiteRef(2, "IVIG is most useful when it is started early")
+        assert out.refs[4] == render.CiteRef(3, "Headache and chills were the most frequent adverse events of IVIG")
+        # reference-list markers name a source, not a sentence
+        assert [r.sentence for r in out.refs[5:]] == ["", "", ""]
+        assert "href=\"#mc-ref-4-3-7\"" in out.html
+
+    def test_unknown_numbers_are_not_links(self):
+        out = render.render_answer("A claim [1]. Another [9].", 0, citations=[1])
+        assert "href=\"#mc-ref-0-1-0\"" in out.html
+        assert "<span class=\"mc-cite mc-cite-unknown\">[9]</span>" in out.html
+        assert [r.n for r in out.refs] == [1]
+
+    def test_ranges_and_escaped_brackets(self):
+        out = render.render_answer("Claim [1-3]. Not a marker \\[2\\].", 0)
+        assert [r.n for r in out.refs] == [1, 2, 3]
+        assert "Not a marker [2]." in out.html
+
+    def test_reference_links_open_outside_safely(self):
+        out = render.render_answer(ANSWER, 0, citations=[1, 2, 3])
+        assert ("<a class=\"mc-out\" href=\"https://pubmed.ncbi.nlm.nih.gov/9000002/\" target=\"_blank\" "
+                "rel=\"noopener noreferrer nofollow\">Open on PubMed \u2197</a>") in out.html
+        assert "Open the NIH page" in out.html
+
+    def test_markup_from_documents_and_questions_is_text(self):
+        evil = "<script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned=1\"> & <b>bold</b>"
+        md = f"**From the Research**\n\n- {escape_markdown(evil)} [1].\n\n**References**\n\n" + format_reference(
+            Citation(n=1, doc_id="d", title=evil, source=evil, year=2018, url="javascript:alert(1)"))
+        out = render.render_answer(md, 0, citations=[1])
+        assert "<script" not in out.html and "<img" not in out.html and "<b>" not in out.html
+        assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in out.html
+        assert "javascript:" not in out.html
+        assert_inert(out.html)
+        # raw (unescaped) markup from a model is inert too
+        raw = render.render_answer(f"{evil} [1]", 0, citations=[1])
+        assert "<script" not in raw.html and "<img" not in raw.html
+        assert_inert(raw.html)
+        question = render.render_question(evil + "\nsecond line")
+        assert "<script" not in question and "&lt;img src=x" in question and "<br>" in question
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120))
+    def test_any_text_renders_inert(self, text):
+        for md in (text, f"**{text}**", f"- {text} [1]", f"*{text}*", f"{EMERGENCY_NOTICE} {text}", f"<{text}>"):
+            assert_inert(render.render_answer(md, 0, citations=[1]).html)
+        assert_inert(render.render_question(text))
+        assert_inert(render.render_streaming(text))
+
+    def test_emergency_notice_stands_out(self):
+        md = f"{EMERGENCY_NOTICE}\n\n{REFUSAL}\n\nThe closest topics the library does cover: *IVIG*.\n\n*{DISCLAIMER}*"
+        out = render.render_answer(md, 0, citations=[], abstained=True)
+        assert out.html.startswith("<div class=\"mc-answer mc-abstained\"><div class=\"mc-emergency\" role=\"alert\">")
+        assert "<strong>This may be a medical emergency." in out.html
+
+    def test_abstention_reads_kindly_with_topics_and_a_hint_before_the_disclaimer(self):
+        md = f"{REFUSAL}\n\nThe closest topics the library does cover: *IVIG*; *Statins*.\n\n*{DISCLAIMER}*"
+        out = render.render_answer(md, 0, citations=[], abstained=True)
+        assert "mc-abstained" in out.html and "<p class=\"mc-abstain-lead\">" in out.html
+        assert "<em>IVIG</em>; <em>Statins</em>" in out.html
+        assert out.html.index("mc-abstain-hint") < out.html.index("mc-disclaimer")
+        assert "rephrase" in out.html
+
+    def test_notes_and_streaming(self):
+        out = render.render_answer("*Your message was long, so only its first 2,000 characters were used.*", 0)
+        assert "<p class=\"mc-note\">" in out.html
+        streaming = render.render_streaming("IVIG helps <b>some</b> [1]\n\nSecond", render.WRITING)
+        assert "mc-streaming" in streaming and "&lt;b&gt;some&lt;/b&gt;" in streaming and "Writing" in streaming
+        assert render.render_status().count("Searching the library") == 1
+
+
+class TestPassage:
+    CHUNK = Chunk(
+        id="NINDS_ivig#0", doc_id="NINDS_ivig", section_id="s0", section="What is IVIG?", ordinal=0,
+        text="IVIG is a blood product. IVIG does not help all autoimmune conditions. It is effective for Kawasaki "
+             "disease.\n\nFor many other autoimmune diseases the evidence is weak.",
+        embed_text="", title="IVIG", kind="guideline", source="NINDS", url="https://www.ninds.nih.gov/ivig",
+    )
+    CITATION = Citation(n=1, doc_id="NINDS_ivig", title="Intravenous Immunoglobulin (IVIG)", source="NINDS",
+                        year=None, url="https://www.ninds.nih.gov/ivig", evidence_label="NIH consumer guideline",
+                        kind="guideline", passages=("NINDS_ivig#0",))
+
+    def test_exact_sentence_is_found(self):
+        text = self.CHUNK.text
+        start, end = render.find_sentence(text, "IVIG does not help all   autoimmune conditions")
+        assert text[start:end] == "IVIG does not help all autoimmune conditions"
+
+    def test_paraphrase_finds_the_best_sentence(self):
+        span = render.find_sentence(self.CHUNK.text, "Evidence is weak for many other autoimmune diseases")
+        assert self.CHUNK.text[span[0]:span[1]] == "For many other autoimmune diseases the evidence is weak."
+        assert render.find_sentence(self.CHUNK.text, "Statins lower cholesterol in adults") is None
+        assert render.find_sentence(self.CHUNK.text, "") is None
+
+    def test_passage_view(self):
+        html = render.render_passage(self.CITATION, [self.CHUNK], "IVIG does not help all autoimmune conditions")
+        assert "<mark class=\"mc-hl\">IVIG does not help all autoimmune conditions</mark>" in html
+        assert "Intravenous Immunoglobulin (IVIG)" in html and "NIH consumer guideline" in html
+        assert "mc-badge-guideline" in html and "What is IVIG?" in html
+        assert "href=\"https://www.ninds.nih.gov/ivig\"" in html and "Open the NIH page" in html
+        assert html.count("<p>") == 2  # paragraphs kept
+        assert_inert(html)
+
+    def test_passage_markup_is_text_and_highlight_survives_escaping(self):
+        chunk = Chunk(id="x#0", doc_id="pubmed:42", section_id="s", section="<i>Results</i>", ordinal=0,
+                      text="Sunscreen <script>window.__pwned=1</script> reduced melanoma. Other <img src=x>.",
+                      embed_text="", title="t", kind="research", source="s")
+        citation = Citation(n=2, doc_id="pubmed:42", title="<b>T</b>", source="J <img src=x onerror=alert(1)>",
+                            year=2018, url="javascript:alert(1)")
+        html = render.render_passage(citation, [chunk], "Sunscreen <script>window.__pwned=1</script> reduced melanoma")
+        assert "<script" not in html and "<img" not in html and "<i>" not in html and "<b>" not in html
+        assert "<mark class=\"mc-hl\">Sunscreen &lt;script&gt;window.__pwned=1&lt;/script&gt; reduced melanoma" in html
+        assert "href=\"https://pubmed.ncbi.nlm.nih.gov/42/\"" in html and "javascript:" not in html
+        assert_inert(html)
+
+    def test_missing_passage_says_so(self):
+        html = render.render_passage(self.CITATION, [], "anything")
+        assert "no longer in the library" in html
+
+    def test_outbound_url(self):
+        assert render.outbound_url("https://example.org/a") == "https://example.org/a"
+        assert render.outbound_url("javascript:alert(1)", "pubmed:123") == "https://pubmed.ncbi.nlm.nih.gov/123/"
+        assert render.outbound_url("", "GHR_x") == ""
+        assert render.link_label("https://pubmed.ncbi.nlm.nih.gov/1/") == "Open on PubMed"
+        assert render.link_label("https://medlineplus.gov/x") == "Open on medlineplus.gov"
+
+
+class TestSourcesLibraryExport:
+    def test_sources_panel(self):
+        citations = [TestPassage.CITATION,
+                     Citation(n=2, doc_id="pubmed:7", title="<Trial>", source="Lancet", year=2019, url="",
+                              evidence_label="Randomized Controlled Trial", kind="research")]
+        refs = [render.CiteRef(2, "a sentence"), render.CiteRef(1, "other")]
+        html = render.render_sources(citations, 3, refs)
+        assert "href=\"#mc-ref-3-1-1\"" in html and "href=\"#mc-ref-3-2-0\"" in html
+        assert "&lt;Trial&gt;" in html and "Lancet \u00b7 2019 \u00b7 Randomized Controlled Trial" in html
+        assert "https://pubmed.ncbi.nlm.nih.gov/7/" in html and "2 sources" in html
+        assert_inert(html)
+        assert "listed here" in render.render_sources([], 0)
+        assert "quotes no sources" in render.render_sources([], 0, answered=True)
+
+    def test_library_summary(self):
+        stats = {"documents": 1200, "chunks": 5400, "by_kind": {"guideline": 200, "research": 1000},
+                 "by_source": {"GHR": 200, "<b>J</b>": 1000}, "chunks_by_kind": {"guideline": 400},
+                 "years": {"min": 1990, "max": 2020}, "incomplete_documents": 0,
+                 "last_ingest": {"finished_at": 1_700_000_000, "added": 1200, "updated": 0, "removed": 0}}
+        html = render.render_library(stats)
+        assert "1,200" in html and "5,400" in html and "1990\u20132020" in html
+        assert "2023-11-14 22:13 UTC" in html and "1,200 added" in html
+        assert "&lt;b&gt;J&lt;/b&gt;" in html
+        assert_inert(html)
+        breakdown = {"by_source": [("NINDS", 1, 3)], "by_kind": [("Guideline", 1, 3)], "by_year": [(2019, 1, 2)]}
+        html = render.render_library({**stats, "last_ingest": None}, breakdown)
+        assert "By year" in html and "<td>NINDS</td><td>1</td><td>3</td>" in html and "not recorded" in html
+
+    def test_conversation_markdown(self):
+        turns = [{"question": "Does IVIG help?\n", "markdown": "**From the Guidelines**\n\nNo [1]."},
+                 {"question": "and side effects?", "markdown": "Headache [1]."}]
+        md = render.conversation_markdown(turns)
+        assert md.startswith("# MedCite conversation\n")
+        assert "## 1. Does IVIG help?\n\n**From the Guidelines**\n\nNo [1].\n" in md
+        assert "## 2. and side effects?" in md
+        assert "No questions yet" in render.conversation_markdown([])
