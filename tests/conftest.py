@@ -47,6 +47,7 @@ class FakeEmbedder:
     """Deterministic bag-of-words hashing vectors: similar texts get similar vectors, no model needed."""
 
     dimension = 64
+    min_similarity = None  # hashing vectors carry no calibrated notion of "the library covers this"
 
     def __init__(self, *_args, **_kwargs) -> None:
         self.calls = 0

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         default="hybrid", description="Retrieval: dense (Chroma) and BM25 fused, or one of them alone."
     )
     retrieve_k: int = Field(default=20, ge=1, le=200, description="Passages retrieved per question.")
+    min_similarity: float | None = Field(
+        default=None, ge=-1, le=1,
+        description="Abstain when no passage reaches this question-passage cosine similarity. Unset: the value "
+        "calibrated for the embedding model (0.5 for all-MiniLM-L6-v2), or the term-coverage rule for others.",
+    )
     max_question_chars: int = Field(
         default=2000, ge=50, description="Longer questions are trimmed to this many characters, with a notice."
     )

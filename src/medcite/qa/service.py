@@ -26,6 +26,9 @@ class AnswerService:
         self.library = library or Library(settings, readonly=True)
         self.embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
         self.retriever = Retriever(self.library, self.embedder)
+        from medcite.qa.offline import OfflineSettings
+
+        self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
 
     def answer(
         self,
@@ -85,7 +88,7 @@ class AnswerService:
                 else:
                     yield item
         else:
-            result = compose_offline(question, passages, history=history)
+            result = compose_offline(question, passages, history=history, settings=self.offline_settings)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         if notices:
