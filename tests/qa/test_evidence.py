@@ -387,3 +387,12 @@ class TestFacetClassifier:
     )
     def test_question_intents(self, question: str, first: str) -> None:
         assert facets.question_intents(question)[0] == first
+
+
+@pytest.mark.unit
+class TestPrefixedAcronyms:
+    def test_a_prefixed_variant_names_the_acronym(self):
+        from medcite.qa.text import term_set
+
+        assert "ivig" in term_set("IgM-eIVIG was given for three days.")
+        assert "ivig" not in term_set("Vivid dreams were reported.")

@@ -316,6 +316,9 @@ def term_set(
     terms = set(stems)
     if not stems:
         return terms
+    # A variant written as a lower-case prefix on an acronym ("eIVIG" for enriched IVIG, "scIg") also
+    # names the acronym itself.
+    terms.update(m.lower() for m in _PREFIXED_ACRONYM.findall(text))
     joined = ""
     mapped: set[str] = set()
     index = _forms_index(_forms(acronyms))
@@ -334,6 +337,7 @@ def term_set(
     return terms
 
 
+_PREFIXED_ACRONYM = re.compile(r"(?<![A-Za-z])[a-z]{1,2}([A-Z]{3,}[a-z]?)(?![A-Za-z])")
 _ACRONYM_PAREN = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})s?\)")
 
 
