@@ -149,3 +149,17 @@ class TestIngestPipeline:
         clean = Settings(home=tmp_path / "clean-home", ingest_batch_documents=4)
         run(clean, fake_embedder, src)
         assert crashed_state == library_state(clean)
+
+
+@pytest.mark.integration
+class TestMovedSources:
+    def test_moved_files_update_origins_so_prune_of_the_new_place_works(self, settings, fake_embedder, tmp_path):
+        old = jsonl(tmp_path / "old" / "a.jsonl", [doc(1), doc(2)])
+        run(settings, fake_embedder, old.parent)
+        new = jsonl(tmp_path / "new" / "a.jsonl", [doc(1), doc(2)])
+        report = run(settings, fake_embedder, new.parent)
+        assert report.unchanged == 2 and report.chunks_written == 0
+        with Library(settings) as lib:
+            assert set(lib.ledger.origins().values()) == {str(new.resolve())}
+        jsonl(new, [doc(1)])
+        assert run(settings, fake_embedder, new.parent, prune=True).removed == 1

@@ -186,6 +186,11 @@ class Ledger:
     def origins(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, origin FROM documents").fetchall())
 
+    def update_origins(self, moves: list[tuple[str, str]]) -> None:
+        """Record where unchanged documents are found now: (origin, document id) pairs."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE documents SET origin = ? WHERE id = ?", moves)
+
     def mark_dirty(self, doc_ids: Iterable[str]) -> None:
         """Clear the hashes first, so a write cut short is redone by the next ingest."""
         with self.transaction() as conn:

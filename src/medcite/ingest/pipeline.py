@@ -166,6 +166,8 @@ class IngestPipeline:
     # Writing ----------------------------------------------------------------------------------------
     def _write(self, documents: Iterator[Document], report: IngestReport, *, dry_run: bool) -> set[str]:
         known = self.library.ledger.hashes()
+        known_origins = self.library.ledger.origins()
+        moved: list[tuple[str, str]] = []  # unchanged documents now found elsewhere: (new origin, id)
         seen: dict[str, str] = {}  # id -> origin, to catch the same id from two places
         pending: list[tuple[Document, str]] = []
         for doc in documents:
@@ -176,6 +178,8 @@ class IngestPipeline:
             digest = doc.content_hash()
             if known.get(doc.id) == digest:
                 report.unchanged += 1
+                if known_origins.get(doc.id) != doc.origin:
+                    moved.append((doc.origin, doc.id))
                 continue
             if doc.id in known:
                 report.updated += 1
@@ -187,6 +191,8 @@ class IngestPipeline:
                 pending = []
         if pending:
             self._flush(pending, report, dry_run)
+        if moved and not dry_run:  # so that --prune of the new location knows these documents
+            self.library.ledger.update_origins(moved)
         return set(seen)
 
     def _flush(self, pending: list[tuple[Document, str]], report: IngestReport, dry_run: bool) -> None:

@@ -275,6 +275,7 @@ def stream_with_llm(
     history: Sequence[tuple[str, str]] | None = None,
     settings: Settings,
     model=None,
+    offline_settings=None,
 ) -> Iterator[str | Answer]:
     """Yield the model's text as it streams, then the verified Answer (last item)."""
     from medcite.qa.offline import compose_offline
@@ -286,7 +287,7 @@ def stream_with_llm(
         notices.append(PERSONAL_ADVICE_NOTICE)
 
     def fallback(note: str) -> Answer:
-        answer = compose_offline(question, list(passages), history=list(history or []))
+        answer = compose_offline(question, list(passages), history=list(history or []), settings=offline_settings)
         answer.engine = "llm-fallback"
         answer.notices = [note, *answer.notices]
         answer.markdown = f"*{note}*\n\n{answer.markdown}"
@@ -342,10 +343,12 @@ def compose_with_llm(
     history: Sequence[tuple[str, str]] | None = None,
     settings: Settings,
     model=None,
+    offline_settings=None,
 ) -> Answer:
     """The verified LLM answer (or the offline answer with a note, when too little survives)."""
     final = None
-    for item in stream_with_llm(question, passages, history=history, settings=settings, model=model):
+    for item in stream_with_llm(question, passages, history=history, settings=settings, model=model,
+                                offline_settings=offline_settings):
         if isinstance(item, Answer):
             final = item
     assert final is not None

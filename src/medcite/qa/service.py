@@ -82,7 +82,8 @@ class AnswerService:
             from medcite.qa.llm import stream_with_llm
 
             result = None
-            for item in stream_with_llm(question, passages, history=history, settings=self.settings):
+            for item in stream_with_llm(question, passages, history=history, settings=self.settings,
+                                        offline_settings=self.offline_settings):
                 if isinstance(item, Answer):
                     result = item
                 else:

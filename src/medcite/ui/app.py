@@ -100,6 +100,7 @@ a.mc-cite:hover, a.mc-cite:focus { background: var(--color-accent); color: white
 .mc-cite-unknown { font-size: .8em; color: var(--body-text-color-subdued); }
 .mc-cite-sample { font-weight: 700; color: var(--color-accent); }
 a.mc-out { white-space: nowrap; font-size: .9em; }
+.mc-cites { white-space: nowrap; }
 .mc-emergency { display: flex; gap: 10px; align-items: flex-start; margin: 0 0 .8em; padding: 12px 14px;
   border-radius: 10px; background: #fde8e8; color: #7f1d1d; border: 2px solid #dc2626; font-size: 1.02rem; }
 .mc-emergency strong { color: #991b1b; }

@@ -139,7 +139,11 @@ class _Inline:
                         self.refs.append(CiteRef(n, sentence))
                         ref = len(self.refs) - 1
                     links.append(cite_link(self.turn, n, ref, known=known))
-                out.append("<span class=\"mc-cites\">" + "".join(links) + "</span>")
+                # The sentence's full stop stays with its citation, so a narrow screen never wraps it alone.
+                tail = ""
+                if pos < len(raw) and raw[pos] in ".,;:!?":
+                    tail, pos = raw[pos], pos + 1
+                out.append("<span class=\"mc-cites\">" + "".join(links) + tail + "</span>")
                 self.pending = []
             elif m.group("autolink"):
                 out.append(outbound_link(m.group("url")))
