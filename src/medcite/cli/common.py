@@ -33,6 +33,8 @@ def echo_json(data) -> None:
 
 
 def print_report(report, *, as_json: bool, max_failures: int = 20) -> None:
+    from medcite.ingest.pipeline import printable  # file names may hold terminal escapes
+
     if as_json:
         echo_json(report.summary())
         return
@@ -44,10 +46,10 @@ def print_report(report, *, as_json: bool, max_failures: int = 20) -> None:
         f"{report.seconds:.1f} s)"
     )
     for path, reason in report.failed[:max_failures]:
-        click.echo(f"  failed: {path}: {reason}", err=True)
+        click.echo(f"  failed: {printable(path)}: {printable(reason)}", err=True)
     if len(report.failed) > max_failures:
         click.echo(f"  ... and {len(report.failed) - max_failures} more failed files (see --json)", err=True)
     if report.skipped:
         click.echo(f"  {len(report.skipped)} records skipped inside readable files:", err=True)
         for line in report.skipped[:max_failures]:
-            click.echo(f"    {line}", err=True)
+            click.echo(f"    {printable(line)}", err=True)

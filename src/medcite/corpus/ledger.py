@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import time
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medcite.types import Chunk, Document
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
@@ -73,6 +76,12 @@ class LedgerError(RuntimeError):
     """The ledger file is unreadable, foreign, or from an incompatible version."""
 
 
+def _is_storage_error(exc: sqlite3.OperationalError) -> bool:
+    """Disk full, I/O, permission or lock trouble: the file may be fine, so never advise moving it aside."""
+    text = str(exc).lower()
+    return any(s in text for s in ("full", "disk i/o", "readonly", "read-only", "unable to open", "locked"))
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     id: str
@@ -124,9 +133,18 @@ class Ledger:
     def __init__(self, path: Path, collection: str, *, readonly: bool = False) -> None:
         self.path = path
         self.collection = collection
+        # MEDCITE_HOME (or a folder in it) that is a file: say so, not "no library" or a traceback.
+        existing = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise LedgerError(f"{existing} is a file, not a folder: set MEDCITE_HOME to a folder (or move the file "
+                              "aside), then run `medcite ingest`")
         if readonly and not path.exists():
             raise LedgerError(f"no library at {path}: run `medcite ingest` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"cannot create the library folder {path.parent} ({exc.strerror or exc}): set "
+                              "MEDCITE_HOME to a folder you can write") from exc
         try:
             self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
@@ -136,11 +154,29 @@ class Ledger:
             if not readonly:
                 self.conn.executescript(_SCHEMA)
             self._check_meta()
+        except sqlite3.OperationalError as exc:
+            if not _is_storage_error(exc):
+                raise self._unreadable(exc) from exc
+            raise self._write_error(exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(
-                f"the library ledger {path} is unreadable ({exc}). Move it aside and re-run "
-                "`medcite ingest` to rebuild it."
-            ) from exc
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> LedgerError:
+        return LedgerError(f"the library ledger {self.path} is unreadable ({exc}). Move it aside and re-run "
+                           "`medcite ingest` to rebuild it.")
+
+    def _write_error(self, exc: Exception) -> LedgerError:
+        """A write (or an open) that the disk, the permissions or another writer refused; never 'corrupt'."""
+        text = str(exc)
+        if "locked" in text:
+            hint = "another process is writing the library (a running `medcite ingest`?): let it finish, then retry"
+        elif "full" in text:
+            hint = (f"the disk holding {self.path.parent} is full: free some space and re-run `medcite ingest` "
+                    "(it resumes where it stopped)")
+        else:
+            hint = (f"check that {self.path.parent} is writable and has free space, then re-run `medcite ingest` "
+                    "(it resumes where it stopped)")
+        return LedgerError(f"cannot write the library ledger {self.path} ({text}): {hint}")
 
     def _check_meta(self) -> None:
         rows = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
@@ -154,21 +190,33 @@ class Ledger:
         if rows.get("schema_version") != str(SCHEMA_VERSION):
             raise LedgerError(f"{self.path} has schema {rows.get('schema_version')}, expected {SCHEMA_VERSION}")
         if rows.get("collection") != self.collection:
-            raise LedgerError(f"{self.path} belongs to collection {rows.get('collection')!r}, not {self.collection!r}")
+            raise LedgerError(
+                f"{self.path} belongs to collection {rows.get('collection')!r}, not {self.collection!r} (copied from "
+                "another library?): move it aside and re-run `medcite ingest` to rebuild it"
+            )
 
     def close(self) -> None:
         self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction; a full disk or a locked file becomes a LedgerError saying what to do."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")  # a COMMIT that fails (disk full) must not leave the transaction open
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.warning("rollback of %s failed", self.path, exc_info=True)
+            if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
+                raise self._write_error(exc) from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
 
     # Meta ---------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -20,6 +21,15 @@ _CLIENT_LOCK = threading.Lock()
 
 class VectorStoreError(RuntimeError):
     """Chroma is unreachable, unreadable or holds something else under our collection name."""
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """A Chroma server that is down, restarting or cut off (as opposed to one that refused the request)."""
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - chromadb depends on httpx
+        return isinstance(exc, ConnectionError)
+    return isinstance(exc, (httpx.TransportError, ConnectionError))
 
 
 def where_clause(
@@ -68,11 +78,24 @@ def _make_client(settings: Settings):
         raise
     except Exception as exc:  # noqa: BLE001 - chroma raises many types; the user needs one message
         where = settings.chroma_url or settings.chroma_dir
-        raise VectorStoreError(
-            f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). "
-            + ("Is `chroma run` serving there?" if settings.chroma_url else
-               "If the folder is damaged or from another program, move it aside and re-run `medcite ingest`.")
-        ) from exc
+        if settings.chroma_url:
+            hint = "Is `chroma run` serving there?"
+        elif _disk_full(settings.chroma_dir, exc):  # never advise moving a sound store aside for a full disk
+            hint = f"The disk holding {settings.chroma_dir} is full: free some space and try again."
+        else:
+            hint = "If the folder is damaged or from another program, move it aside and re-run `medcite ingest`."
+        message = f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). {hint}"
+        raise VectorStoreError(message) from exc
+
+
+def _disk_full(folder, exc: BaseException) -> bool:
+    """Whether a failed Chroma call is explained by a (nearly) full disk under ``folder``."""
+    if "full" in str(exc).lower() or "no space" in str(exc).lower():
+        return True
+    try:
+        return shutil.disk_usage(folder).free < 16 * 1024 * 1024
+    except OSError:
+        return False
 
 
 class VectorStore:
@@ -98,7 +121,7 @@ class VectorStore:
                               "embed_titles": self.settings.embed_titles},
                 )
             except Exception as exc:  # noqa: BLE001
-                raise VectorStoreError(f"cannot open Chroma collection {self.name!r}: {exc}") from exc
+                raise self._failure(f"open Chroma collection {self.name!r}", exc) from exc
         return self._collection
 
     def exists(self) -> bool:
@@ -107,8 +130,42 @@ class VectorStore:
         except Exception as exc:  # noqa: BLE001
             raise VectorStoreError(f"cannot list Chroma collections: {exc}") from exc
 
+    def _failure(self, action: str, exc: Exception) -> VectorStoreError:
+        """One actionable message for a failed Chroma call; the collection is looked up afresh next time."""
+        self._collection = None
+        cause = f"{exc.__class__.__name__}: {exc}"
+        if self.settings.chroma_url:
+            if _is_connection_error(exc):
+                return VectorStoreError(
+                    f"cannot {action}: the Chroma server at {self.settings.chroma_url} is unreachable ({cause}). "
+                    "Start it again (`chroma run --path DIR --port PORT`) or unset MEDCITE_CHROMA_URL, then retry."
+                )
+            return VectorStoreError(f"cannot {action}: the Chroma server at {self.settings.chroma_url} failed "
+                                    f"({cause})")
+        where = self.settings.chroma_dir
+        hint = (f"The disk holding {where} is full: free some space and re-run `medcite ingest` (it resumes where "
+                "it stopped)." if _disk_full(where, exc) else
+                f"Check that {where} is writable and not damaged; re-run `medcite ingest` to finish or repair it.")
+        return VectorStoreError(f"cannot {action} in the Chroma store at {where} ({cause}). {hint}")
+
+    def _call(self, action: str, call: Callable[[], Any], *, retry: bool = False) -> Any:
+        """Run a Chroma call; a read whose server connection dropped is retried once (a restarted server)."""
+        attempts = 2 if retry and self.settings.chroma_url else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return call()
+            except VectorStoreError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - chroma and httpx raise many types; the user needs one message
+                if attempt < attempts and _is_connection_error(exc):
+                    self._collection = None
+                    log.info("Chroma server connection failed (%s); retrying once", exc)
+                    continue
+                raise self._failure(action, exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def count(self) -> int:
-        return self.collection.count()
+        return self._call("count vectors", lambda: self.collection.count(), retry=True)
 
     def _batch_size(self) -> int:
         try:
@@ -120,36 +177,38 @@ class VectorStore:
         step = self._batch_size()
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
-            self.collection.upsert(
+            self._call("write vectors", lambda part=part, start=start: self.collection.upsert(
                 ids=[c.id for c in part],
                 embeddings=vectors[start : start + step],
                 documents=[c.text for c in part],
                 metadatas=[c.metadata() for c in part],
-            )
+            ))
 
     def ids_for_documents(self, doc_ids: Sequence[str]) -> list[str]:
         ids: list[str] = []
         for start in range(0, len(doc_ids), 500):
             part = list(doc_ids[start : start + 500])
             where = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
-            ids.extend(self.collection.get(where=where, include=[])["ids"])
+            ids.extend(self._call("read vector ids", lambda where=where: self.collection.get(where=where, include=[]),
+                                  retry=True)["ids"])
         return ids
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         step = self._batch_size()
         for start in range(0, len(ids), step):
-            self.collection.delete(ids=list(ids[start : start + step]))
+            part = list(ids[start : start + step])
+            self._call("delete vectors", lambda part=part: self.collection.delete(ids=part))
 
     def query(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, dict, str]]:
         """Nearest chunks: (id, cosine similarity, metadata, text), best first."""
-        result = self.collection.query(
+        result = self._call("search vectors", lambda: self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=k,
             where=where,
             include=["metadatas", "documents", "distances"],
-        )
+        ), retry=True)
         return [
             (cid, 1.0 - float(dist), meta or {}, text or "")
             for cid, dist, meta, text in zip(

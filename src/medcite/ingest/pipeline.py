@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -12,7 +14,7 @@ from medcite.corpus.library import Library
 from medcite.ingest.chunking import Chunker, ChunkingConfig
 from medcite.ingest.embeddings import Embedder
 from medcite.ingest.loaders import iter_files, load_file
-from medcite.ingest.loaders.base import LoaderError, LoadOptions
+from medcite.ingest.loaders.base import LoaderError, LoadOptions, has_lone_surrogate
 from medcite.ingest.manifest import find_manifest, load_manifest
 from medcite.settings import Settings
 from medcite.types import Chunk, Document
@@ -48,6 +50,22 @@ class IngestReport:
 
 
 Progress = Callable[[int], None]
+
+
+# Control characters (ANSI escapes among them), bidirectional overrides and lone surrogates: a file name
+# holding them must not drive the terminal or reorder what the user reads in a log or a summary.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with unprintable characters shown as escapes (``\\x1b``, ``\\u202e``), for terminals."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as text that can be stored and printed: bytes of a name that are not UTF-8 become ``\\xNN``."""
+    text = str(path)
+    return os.fsencode(text).decode("utf-8", "backslashreplace") if has_lone_surrogate(text) else text
 
 
 class IngestPipeline:
@@ -140,8 +158,10 @@ class IngestPipeline:
             if value not in (None, ""):
                 setattr(opts, key, value)
 
+        shown = shown_path(path)
+
         def on_skip(reason: str) -> None:
-            report.skipped.append(f"{path}: {reason}")
+            report.skipped.append(f"{shown}: {reason}")
             self._incomplete_files.add(str(path.resolve()))
 
         opts.on_skip = on_skip
@@ -153,11 +173,11 @@ class IngestPipeline:
             # A whole file is read before any of it is written: a file that fails half-way adds nothing.
             docs = list(load_file(path, fmt, opts))
         except LoaderError as exc:
-            report.failed.append((str(path), exc.reason))
-            log.warning("skipped %s: %s", path, exc.reason)
+            report.failed.append((shown, exc.reason))
+            log.warning("skipped %s: %s", printable(shown), printable(exc.reason))
             return None
         except OSError as exc:
-            report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            report.failed.append((shown, f"cannot read: {exc.strerror or exc}"))
             return None
         for doc in docs:
             doc.origin = doc.origin or str(path.resolve())

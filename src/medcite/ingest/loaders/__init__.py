@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from medcite.ingest.loaders.base import Loader, LoaderError, LoadOptions
+from medcite.ingest.loaders.base import LONE_SURROGATE, Loader, LoaderError, LoadOptions, has_lone_surrogate
 from medcite.ingest.loaders.html import HTMLLoader
 from medcite.ingest.loaders.jsonl import JSONLLoader
 from medcite.ingest.loaders.markdown import MarkdownLoader
@@ -88,6 +88,8 @@ def load_file(path: Path, fmt: str | None, options: LoadOptions) -> Iterator[Doc
     path = Path(path)
     if fmt is not None and fmt not in LOADERS:
         raise LoaderError(path, f"unknown format {fmt!r}; use one of {', '.join(LOADERS)}")
+    if has_lone_surrogate(str(path)):  # bytes that are not UTF-8 in a name: no id or origin could be stored
+        raise LoaderError(path, "file name is not valid UTF-8; rename the file")
     try:
         if path.is_dir():
             raise LoaderError(path, "is a directory")
@@ -150,7 +152,12 @@ def _wanted(entry: Path) -> bool:
 
 def _guarded(path: Path, loader: Loader, options: LoadOptions) -> Iterator[Document]:
     try:
-        yield from loader.load(path, options)
+        for doc in loader.load(path, options):
+            # Text no UTF-8 store can hold would fail the whole ingest at write time, not just this file.
+            sections = [(s.id, s.heading, s.text, s.label) for s in doc.sections]
+            if has_lone_surrogate((doc.id, doc.title, doc.source, doc.url, doc.metadata, sections)):
+                raise LoaderError(path, LONE_SURROGATE)
+            yield doc
     except LoaderError:
         raise
     except Exception as exc:  # every failure of one file becomes that file's LoaderError

@@ -67,6 +67,9 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # C0 controls but tab, newline, form feed and CR; DEL; Unicode line/paragraph separators (they split lines)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u2028\u2029]")
+# JSON's "\ud800" escapes decode to lone surrogates, which no UTF-8 store (SQLite, Chroma) can hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = "invalid Unicode (a lone surrogate escape such as \\ud800)"
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _LIST_ITEM = re.compile(r"^(?:[-*+|\u2022]|\d{1,3}[.)])\s")  # list items and table rows
@@ -121,6 +124,23 @@ def decode_text(path: Path, data: bytes) -> str:
     if not text.strip():
         raise LoaderError(path, "empty file (only whitespace)")
     return text
+
+
+def has_lone_surrogate(value: object) -> bool:
+    """True when any string in ``value`` (nested dicts, lists and tuples, keys included) holds a lone
+    surrogate: text that cannot be encoded as UTF-8."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
 
 
 def squash(text: str) -> str:

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from medcite.ingest.loaders.base import (
+    LONE_SURROGATE,
     Loader,
     LoaderError,
     LoadOptions,
     clean_block,
+    has_lone_surrogate,
     number_sections,
     origin_of,
     parse_year,
@@ -113,6 +115,8 @@ def line_to_document(raw: bytes | None, number: int, options: LoadOptions, path:
         raise ValueError("JSON nested too deeply") from None
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+    if has_lone_surrogate(record):
+        raise ValueError(LONE_SURROGATE)
     return record_to_document(record, options, origin_of(path))
 
 

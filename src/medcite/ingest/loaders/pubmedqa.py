@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from medcite.ingest.loaders.base import (
+    LONE_SURROGATE,
     Loader,
     LoaderError,
     LoadOptions,
     clean_block,
+    has_lone_surrogate,
     heading_case,
     origin_of,
     parse_year,
@@ -52,9 +54,12 @@ class PubMedQALoader(Loader):
         count = 0
         for pmid, entry in entries.items():
             try:
+                if has_lone_surrogate((pmid, entry)):
+                    raise ValueError(LONE_SURROGATE)
                 doc = entry_to_document(pmid, entry, origin)
             except ValueError as exc:
-                options.on_skip(f"PMID {shorten(str(pmid), 40)}: {exc}")
+                key = repr(pmid) if has_lone_surrogate(pmid) else str(pmid)
+                options.on_skip(f"PMID {shorten(key, 40)}: {exc}")
                 continue
             count += 1
             yield doc
