@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from medcite.qa import facets
+from medcite.qa.safety import instruction_like
 from medcite.qa.text import (
     Forms,
     find_acronyms,
@@ -292,6 +293,8 @@ def quotable_sentences(
             cut = trim_long_sentence(sentence, min_words=min_words, max_words=max_words)
             if cut is not None:
                 sentence, problem, trimmed = cut, None, True
+        if problem is None and instruction_like(sentence):
+            problem = "addressed to a model"  # planted instructions are never evidence
         out.append((j, sentence, trimmed, problem))
     return tuple(out)
 

@@ -29,6 +29,7 @@ from medcite.qa.safety import (
     REFUSAL,
     asks_personal_advice,
     detect_emergency,
+    instruction_like,
 )
 from medcite.qa.text import content_stems, split_sentences
 from medcite.settings import Settings
@@ -67,6 +68,7 @@ FALLBACK_NOTICE = (
 )
 UNREACHABLE_NOTICE = "The language model could not be reached ({reason}); MedCite shows quoted evidence instead."
 DROPPED_NOTICE = "{n} generated sentence(s) were left out because their cited passages do not support them."
+INSTRUCTION_REASON = "reads like an instruction to a model"
 
 _STRUCTURE = re.compile(r"^\s*(?:\*\*[^*]+\*\*|\*[^*]+\*|#+ .*|key considerations:?|references:?)\s*:?\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
@@ -125,14 +127,20 @@ def make_chat_model(settings: Settings):
     return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
 
 
+def passage_is_instruction_like(passage: Passage) -> bool:
+    c = passage.chunk
+    return any(instruction_like(x) for x in (c.text, c.title, c.section, c.source_name or c.source))
+
+
 def format_passages(passages: Sequence[Passage]) -> str:
-    """Numbered passages with their kind and provenance; delimiter look-alikes inside them are neutralised."""
+    """Numbered passages with their kind and provenance; delimiter look-alikes inside them (titles and
+    sources included) are neutralised."""
     blocks = []
     for n, p in enumerate(passages, 1):
         c = p.chunk
         where = ", ".join(str(x) for x in (c.source_name or c.source, c.year) if x)
-        text = _DELIMITER.sub("[passage tag removed]", c.text)
-        blocks.append(f"[{n}] ({c.kind}) {c.title} — {where}\n{text}")
+        block = f"[{n}] ({c.kind}) {c.title} — {where}\n{c.text}"
+        blocks.append(_DELIMITER.sub("[passage tag removed]", block))
     return "\n\n".join(blocks)
 
 
@@ -200,6 +208,9 @@ def verify(text: str, passages: Sequence[Passage], threshold: float) -> Verified
             result.generated += 1
             numbers = [n for n in parse_citation_numbers(sentence) if 1 <= n <= len(passages)]
             bare = strip_invalid_citations(sentence, set()).strip()
+            if instruction_like(bare):
+                result.dropped.append({"text": bare, "reason": INSTRUCTION_REASON, "support": 0.0})
+                continue
             if not numbers:
                 result.dropped.append({"text": bare, "reason": "no valid citation", "support": 0.0})
                 continue
@@ -281,7 +292,13 @@ def stream_with_llm(
     from medcite.qa.offline import compose_offline
 
     started = time.perf_counter()
-    shown = list(passages[: settings.llm_passages])
+    # Passages that talk to the model are left out of the prompt (and so can never support a sentence).
+    excluded = [p.chunk.id for p in passages if passage_is_instruction_like(p)]
+    if excluded:
+        log.warning("left %d passage(s) that read like instructions to a model out of the prompt: %s",
+                    len(excluded), ", ".join(excluded))
+    skip = set(excluded)
+    shown = [p for p in passages if p.chunk.id not in skip][: settings.llm_passages]
     notices = [EMERGENCY_NOTICE] if detect_emergency(question) else []
     if asks_personal_advice(question):
         notices.append(PERSONAL_ADVICE_NOTICE)
@@ -316,17 +333,19 @@ def stream_with_llm(
     if verified.refused and not verified.kept:
         markdown = "\n\n".join([*notices, REFUSAL, DISCLAIMER_LINE])
         yield Answer(question=question, markdown=markdown, sections={"verification": {"generated": 0, "kept": 0,
-                     "dropped": verified.dropped}}, citations=[], retrieved=[], abstained=True,
+                     "dropped": verified.dropped, "excluded_passages": excluded}}, citations=[], retrieved=[],
+                     abstained=True,
                      emergency=bool(notices and notices[0] == EMERGENCY_NOTICE), engine=ENGINE_NAME, notices=notices,
                      timings_ms={"generate": round((generated - started) * 1000, 1)})
         return
     if not verified.kept or len(verified.kept) < settings.llm_min_kept * verified.generated:
         answer = fallback(FALLBACK_NOTICE)
         answer.sections["verification"] = {"generated": verified.generated, "kept": len(verified.kept),
-                                           "dropped": verified.dropped}
+                                           "dropped": verified.dropped, "excluded_passages": excluded}
         yield answer
         return
     body, sections, citations = render(verified, shown)
+    sections["verification"]["excluded_passages"] = excluded
     if verified.dropped:
         notices.append(DROPPED_NOTICE.format(n=len(verified.dropped)))
     markdown = "\n\n".join([*notices, body, DISCLAIMER_LINE])

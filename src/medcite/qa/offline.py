@@ -21,6 +21,7 @@ from medcite.qa.safety import (
     REFUSAL,
     asks_personal_advice,
     detect_emergency,
+    instruction_like,
 )
 from medcite.types import Answer, Passage
 
@@ -108,7 +109,7 @@ def _suggestions(passages: Sequence[Passage], n: int) -> str:
     titles: list[str] = []
     for p in passages:
         title = " ".join(p.chunk.title.split())
-        if title and title not in titles:
+        if title and title not in titles and not instruction_like(title):
             titles.append(title)
         if len(titles) >= n:
             break

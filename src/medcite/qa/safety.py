@@ -10,6 +10,7 @@ not raise the alarm.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from medcite.qa.text import fold
 
@@ -278,3 +279,37 @@ def asks_personal_advice(text: str) -> bool:
         return False
     t = _prepare(text)
     return any(p.search(t) for p in _PERSONAL_ADVICE_COMPILED)
+
+
+# --------------------------------------------------------------------------------------------------
+# Text addressed to a language model (prompt injection)
+# --------------------------------------------------------------------------------------------------
+
+# Text that addresses a language model instead of a reader: a prompt injection planted in a document. The
+# LLM engine never shows a passage holding it to the model (so it never counts as support: a claim copied
+# from it would be lexically "supported") and drops a generated sentence that reads like it; the offline
+# engine never quotes such a sentence. Narrow on purpose: ordinary clinical imperatives ("Tell your
+# doctor...", "Ignore the urge to scratch") do not match, nor does any text of the MedQuAD or PubMedQA sets.
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:the|of|these|those|this|my)\s+)*"
+    r"(?:all|any|your|previous|prior|above|earlier|preceding|system|safety|original|former)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:instructions?|prompts?|directives?|guardrails?|rules)\b"
+    r"|\bnew\s+instructions?\s*:|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
+    r"|<\|[a-z_]{2,20}\|>|<\s*/?\s*(?:start|end)_of_turn\s*>|\[/?inst\]|<<\s*/?\s*sys\s*>>"
+    r"|(?:^|\n)\s*(?:#+\s*)?(?:system|assistant)\s*:"
+    r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:ai|assistant|chatbot|language\s+model|llm|medcite)\b"
+    r"|\bas\s+an?\s+(?:ai|language\s+model)\b"
+    r"|\b(?:tell|inform|convince|remind|instruct|reply\s+to|respond\s+to)\s+the\s+user\b"
+    r"|\bcite\s+(?:(?:source|passage|reference|document)s?\s+)?(?:\[\s*\d+|(?:number|no\.?)\s*\d+)"
+    r"|\b(?:always|only|must)\s+cite\b"
+    r"|</?\s*passages\s*>|insufficient_evidence",
+    re.I,
+)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def instruction_like(text: str) -> bool:
+    """Whether ``text`` holds words addressed to a language model (ignore previous instructions, a fake
+    system prompt or chat-template token, "tell the user", an order to cite [n], the prompt's own tags)."""
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text or ""))
+    return bool(_INSTRUCTION_LIKE.search(fold(text)))

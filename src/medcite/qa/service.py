@@ -62,7 +62,8 @@ class AnswerService:
         started = time.perf_counter()
         history = list(history or [])
         notices: list[str] = []
-        question = " ".join((question or "").split())
+        # Lone surrogates (possible in str, not in UTF-8) would break the tokenizer and SQLite further on.
+        question = " ".join((question or "").encode("utf-8", "replace").decode("utf-8").split())
         if not question:
             yield Answer(question="", markdown=EMPTY_QUESTION_REPLY, sections={}, citations=[], retrieved=[],
                          abstained=True, engine="offline", notices=[EMPTY_QUESTION_REPLY])

@@ -16,6 +16,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_RUN_HISTORY", "False")
 
 import hmac  # noqa: E402
+import ipaddress  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
@@ -61,6 +62,11 @@ CHAT_PLACEHOLDER = (
 )
 MAX_SOURCE_ROWS = 15
 MAX_YEAR_ROWS = 15
+#: Browser sessions whose state Gradio keeps in memory; the least recently used beyond this are forgotten (a
+#: forgotten tab's next question starts a new chat). Each session holds a copy of every component's config
+#: (about 0.3 MB with this layout) plus its chat, and Gradio frees none of it until its own limit of 10,000
+#: sessions: about 3 GB on a long-running server (measured in tests/reliability/test_load.py).
+MAX_SESSIONS = 1000
 _REF = re.compile(r"^(\d{1,4}):(\d{1,4}):(-?\d{1,5})$")
 
 CSS = """
@@ -290,7 +296,15 @@ SCROLL_TO_PASSAGE = """
 
 
 def is_loopback(host: str) -> bool:
-    return host.strip().lower() in LOOPBACK_HOSTS or host.startswith("127.")
+    """Whether ``host`` is this machine only: ``localhost`` or a loopback IP address. A host name is not, even
+    one that starts with "127." (``127.example.com`` resolves to whatever its DNS says)."""
+    host = host.strip().lower()
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -487,6 +501,13 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
     def unchanged() -> tuple:  # msg, sources, passage, export, download, feedback box (fresh dicts each time)
         return tuple(gr.update() for _ in range(6))
 
+    # A component that an event leaves unchanged with gr.update() gets its new values as gr.update(value=...)
+    # too: Gradio replaces a component on every update, and re-registers the replacement in the session under
+    # a new id when a bare value follows, so each answer would leave four component configs (~40 KB) in the
+    # session for as long as it lives (found by tests/reliability/test_load.py).
+    def value(new: Any) -> dict:
+        return gr.update(value=new)
+
     def respond(message: str, chat: list, state: dict, kind: str, year_from, year_to):
         message = (message or "").strip()
         state = state or new_state()
@@ -500,7 +521,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
             {"role": "user", "content": render.render_question(message)},
             {"role": "assistant", "content": render.render_status(render.SEARCHING)},
         ]
-        yield chat, state, "", *unchanged()[1:]
+        yield chat, state, value(""), *unchanged()[1:]
         streamed = ""
         final = None
         try:
@@ -535,10 +556,13 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         chat[-1] = {"role": "assistant", "content": rendered.html}
         sources = render.render_sources(final.citations, turn_no, rendered.refs, answered=True)
         md = render.conversation_markdown(state["turns"])
-        yield (chat, state, gr.update(), sources, render.PASSAGE_PLACEHOLDER, md,
+        yield (chat, state, gr.update(), value(sources), value(render.PASSAGE_PLACEHOLDER), value(md),
                gr.update(value=_export_file(ctx, state), interactive=True), gr.update(visible=True))
 
-    def show_passage(ref: str, state: dict) -> str:
+    def show_passage(ref: str, state: dict) -> dict:
+        return value(passage_for(ref, state))
+
+    def passage_for(ref: str, state: dict) -> str:
         m = _REF.match((ref or "").strip())
         if not m or not state:
             return render.PASSAGE_PLACEHOLDER
@@ -561,7 +585,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
 
     def new_chat():
         state = new_state()
-        return ([], state, "", render.render_sources([], 0), render.PASSAGE_PLACEHOLDER, "",
+        return ([], state, value(""), value(render.render_sources([], 0)), value(render.PASSAGE_PLACEHOLDER), value(""),
                 gr.update(value=None, interactive=False), gr.update(visible=False), "", "")
 
     def on_like(state: dict, data: gr.LikeData):
@@ -714,7 +738,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         msg.submit(**ask_args)
         send.click(**ask_args)
         for button, question in zip(example_buttons, EXAMPLES, strict=True):
-            button.click(lambda q=question: q, None, msg, queue=False, show_progress="hidden").then(**ask_args)
+            button.click(lambda q=question: value(q), None, msg, queue=False, show_progress="hidden").then(**ask_args)
         cite_btn.click(show_passage, [cite_box, state], passage, concurrency_limit=None,
                        show_progress="hidden").then(None, None, None, js=SCROLL_TO_PASSAGE)
         new_btn.click(new_chat, None, [*answer_outputs, comment, feedback_note], queue=False)
@@ -743,6 +767,7 @@ def create_app(settings: Settings | None = None, *, ctx: UIContext | None = None
     auth = parse_auth(settings.ui_auth.get_secret_value() if settings.ui_auth else None)
     blocks = build_blocks(ctx)
     blocks.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_concurrency * 16)
+    blocks.state_session_capacity = MAX_SESSIONS  # read when the app is mounted
 
     app = FastAPI(title="MedCite", docs_url=None, redoc_url=None, openapi_url=None)
 
