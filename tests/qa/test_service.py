@@ -118,3 +118,15 @@ class TestAskCommand:
     def test_llm_engine_without_configuration_is_a_clean_error(self, runner):
         result = runner.invoke(cli, ["ask", IVIG, "--engine", "llm"])
         assert result.exit_code == 1 and "MEDCITE_LLM_BASE_URL" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.unit
+class TestAnswerJson:
+    def test_unsafe_citation_urls_are_dropped(self):
+        from medcite.cli.ask import answer_json
+        from medcite.types import Answer, Citation
+
+        cites = [Citation(n=1, doc_id="a", title="A", source="S", year=None, url="javascript:alert(1)"),
+                 Citation(n=2, doc_id="b", title="B", source="S", year=2020, url="https://pubmed.ncbi.nlm.nih.gov/1/")]
+        data = answer_json(Answer(question="q", markdown="m", sections={}, citations=cites, retrieved=[]))
+        assert [c["url"] for c in data["citations"]] == ["", "https://pubmed.ncbi.nlm.nih.gov/1/"]

@@ -25,12 +25,14 @@ def parse_years(value: str | None) -> tuple[int | None, int | None]:
 
 
 def answer_json(result) -> dict:
+    from medcite.qa.compose import safe_url  # a stored javascript: or data: link never leaves as a URL
+
     return {
         "question": result.question,
         "answer_markdown": result.markdown,
         "sections": result.sections,
         "citations": [
-            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": c.source, "year": c.year, "url": c.url,
+            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": c.source, "year": c.year, "url": safe_url(c.url),
              "kind": c.kind, "evidence_label": c.evidence_label}
             for c in result.citations
         ],
