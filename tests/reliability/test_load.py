@@ -24,9 +24,7 @@ import httpx
 import pytest
 from benchmarks.load_chat import ServedUI, build_library, find_events, new_tabs, run_event, run_load
 
-from medcite.settings import get_settings
-from tests.conftest import FakeEmbedder, free_port
-from tests.ui.conftest import build_library as build_fake_library
+from tests.ui.conftest import fake_ui_server
 
 MAX_RSS_GROWTH = 0.10
 MEMORY_QUESTIONS = 1000
@@ -42,31 +40,9 @@ def report(title: str, result) -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The UI in this process on a free loopback port, the small library, FakeEmbedder (as tests/ui)."""
-    from medcite.qa.service import reset_service
-    from medcite.ui.app import Server
-
-    home = tmp_path_factory.mktemp("load-home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MEDCITE_HOME", str(home))
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        for name in ("MEDCITE_CHROMA_URL", "MEDCITE_EMBEDDING_MODEL", "MEDCITE_UI_AUTH", "MEDCITE_ENGINE",
-                     "MEDCITE_UI_ADMIN_PASSWORD"):
-            mp.delenv(name, raising=False)
-        mp.setattr("medcite.ingest.pipeline.Embedder", FakeEmbedder)
-        mp.setattr("medcite.qa.service.Embedder", FakeEmbedder)
-        mp.setattr("medcite.ui.app.MAX_SESSIONS", 20)  # small, so test_sessions_are_bounded can pass it
-        get_settings.cache_clear()
-        reset_service()
-        settings = get_settings()
-        build_fake_library(settings, home / "incoming")
-        server = Server("127.0.0.1", free_port(), settings)
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-            reset_service()
-            get_settings.cache_clear()
+    # Few sessions, so test_sessions_are_bounded can go past the cap.
+    with fake_ui_server(tmp_path_factory.mktemp("load-home"), max_sessions=20) as server:
+        yield server
 
 
 def state_holder(server):

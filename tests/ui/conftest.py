@@ -3,6 +3,7 @@ server on a free loopback port, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -52,21 +53,24 @@ def build_library(settings: Settings, folder: Path) -> None:
     assert not report.failed, report.failed
 
 
-@pytest.fixture(scope="module")
-def ui_server(tmp_path_factory):
-    """One UI server per test module, on its own MEDCITE_HOME with the small library; FakeEmbedder."""
+@contextlib.contextmanager
+def fake_ui_server(home: Path, *, admin_password: str | None = None, max_sessions: int | None = None):
+    """The UI in this process on a free loopback port, over the small library, with FakeEmbedder."""
     from medcite.qa.service import reset_service
     from medcite.ui.app import Server
 
-    home = tmp_path_factory.mktemp("ui-home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MEDCITE_HOME", str(home))
         mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setenv("MEDCITE_UI_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        for name in ("MEDCITE_CHROMA_URL", "MEDCITE_EMBEDDING_MODEL", "MEDCITE_UI_AUTH", "MEDCITE_ENGINE"):
+        for name in ("MEDCITE_CHROMA_URL", "MEDCITE_EMBEDDING_MODEL", "MEDCITE_UI_AUTH", "MEDCITE_ENGINE",
+                     "MEDCITE_UI_ADMIN_PASSWORD"):
             mp.delenv(name, raising=False)
+        if admin_password:
+            mp.setenv("MEDCITE_UI_ADMIN_PASSWORD", admin_password)
         mp.setattr("medcite.ingest.pipeline.Embedder", FakeEmbedder)
         mp.setattr("medcite.qa.service.Embedder", FakeEmbedder)
+        if max_sessions is not None:
+            mp.setattr("medcite.ui.app.MAX_SESSIONS", max_sessions)
         get_settings.cache_clear()
         reset_service()
         settings = get_settings()
@@ -79,6 +83,13 @@ def ui_server(tmp_path_factory):
             server.stop()
             reset_service()
             get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def ui_server(tmp_path_factory):
+    """One UI server per test module, on its own MEDCITE_HOME with the small library; FakeEmbedder."""
+    with fake_ui_server(tmp_path_factory.mktemp("ui-home"), admin_password=ADMIN_PASSWORD) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
