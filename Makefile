@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: install llm-server ui-deps demo test test-slow lint docs clean eval eval-baseline eval-gate
+.PHONY: install llm-server ui-deps demo test test-slow lint docs clean eval eval-baseline eval-gate bench bench-quick
 
 install: $(VENV)/.installed
 
@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch==2.13.0 is the CPU wheel on local disk; pinning it keeps pip from pulling CUDA builds.
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 demo: install
@@ -25,7 +25,7 @@ llm-server: $(VENV)/.llm-server
 
 $(VENV)/.llm-server: $(VENV)/.installed
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) timeout 2400 \
-	  $(BIN)/pip install --quiet -e '.[dev,llm-server]' \
+	  $(BIN)/pip install --quiet -e '.[dev,bench,llm-server]' \
 	  || echo "WARNING: llama-cpp-python did not build; the real-LLM-server tests will skip"
 	touch $@
 
@@ -87,3 +87,13 @@ eval-baseline: install
 # Just the gate: the regression set on the current code against the committed baseline (also part of `make test`).
 eval-gate: install
 	HF_HUB_OFFLINE=1 $(BIN)/pytest tests/evals/test_gate.py -q
+
+# Benchmarks (docs/benchmarks.md). `make bench` runs the whole suite (about an hour on 2 cores): it builds the full
+# shared-corpus library into $(BENCH_HOME) (kept), then measures against it; results land in benchmarks/results/.
+# `make bench-quick` checks in a few minutes that every benchmark still runs (CI runs it as a test).
+BENCH_HOME ?= /tmp/medcite-bench
+bench: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.run --home $(BENCH_HOME)
+
+bench-quick: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.run --quick

@@ -28,13 +28,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", default="dev", choices=["dev", "test", "all"])
     parser.add_argument("--k", type=int, default=20, help="passages retrieved (<=2 per document)")
+    parser.add_argument("--candidates", type=int, default=None, help="per-retriever candidates before fusion "
+                        "(default: the retriever's)")
+    parser.add_argument("--out-name", default=None)
     args = parser.parse_args()
     settings = Settings()
     embedder = Embedder(settings)
     embedder.embed_query("warm up")
-    result = {"split": args.split, "collection": settings.collection_name, "sets": {}}
+    result = {"split": args.split, "collection": settings.collection_name, "candidates": args.candidates,
+              "embedding_backend": settings.embedding_backend, "sets": {}}
     with Library(settings, readonly=True) as library:
-        retriever = Retriever(library, embedder)
+        retriever = Retriever(library, embedder, **({"candidates": args.candidates} if args.candidates else {}))
         for name in SETS:
             questions = [q for q in split_filter(load_eval_set(ROOT / "evals" / "sets" / f"{name}.jsonl"), args.split)
                          if q.group == "answerable" and q.relevant]
@@ -55,7 +59,7 @@ def main() -> None:
                     "latency": summarize_ms(times),
                 }
             result["sets"][name] = {"questions": len(questions), **per_mode}
-    path = write_result(f"retrieval_{args.split}", result)
+    path = write_result(args.out_name or f"retrieval_{args.split}", result)
     print(f"split={args.split} -> {path}")
     print("| set | n | mode | nDCG@10 | MRR@10 | R@1 | R@5 | R@10 | p50 ms | p95 ms |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

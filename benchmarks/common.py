@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import time
@@ -10,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
-RESULTS = ROOT / "benchmarks" / "results"
+# Quick (CI) runs write elsewhere so they never overwrite the committed full results.
+RESULTS = Path(os.environ.get("MEDCITE_BENCH_RESULTS", ROOT / "benchmarks" / "results"))
 
 
 def require_shared_data() -> Path:
@@ -33,8 +35,6 @@ def summarize_ms(seconds: list[float]) -> dict:
 
 
 def machine() -> dict:
-    import os
-
     return {"python": platform.python_version(), "cpu_count": os.cpu_count(), "machine": platform.machine(),
             "processor": platform.processor() or platform.machine()}
 

