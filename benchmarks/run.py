@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PARTS = ["ingest", "encoders", "scale", "serving", "peer"]
+PARTS = ["ingest", "encoders", "query_path", "scale", "serving", "peer"]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -44,13 +44,21 @@ def main(argv: list[str] | None = None) -> dict:
         os.environ.setdefault("MEDCITE_BENCH_RESULTS", tempfile.mkdtemp(prefix="medcite-bench-quick-"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from benchmarks import bench_encoders, bench_ingest, bench_langchain, bench_scale, bench_serving
+    from benchmarks import (
+        bench_encoders,
+        bench_ingest,
+        bench_langchain,
+        bench_query_path,
+        bench_scale,
+        bench_serving,
+    )
 
     quick = ["--quick"] if args.quick else []
     home = [] if args.quick else ["--home", str(args.home)]
     plans = {
         "ingest": (bench_ingest.main, quick + home + (["--skip-full"] if args.skip_full_ingest else [])),
         "encoders": (bench_encoders.main, quick),
+        "query_path": (bench_query_path.main, quick + home),
         "scale": (bench_scale.main, quick + home),
         "serving": (bench_serving.main, quick + home),
         "peer": (bench_langchain.main, quick),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from medcite.ingest import onnx_encoder
-from medcite.ingest.embeddings import EmbeddingModelError, Embedder, resolve_model_path
+from medcite.ingest.embeddings import Embedder, EmbeddingModelError, resolve_model_path
 from medcite.ingest.onnx_encoder import OnnxExportError, model_layout
 from medcite.settings import Settings
 

@@ -81,11 +81,15 @@ class Retriever:
     """Finds the passages that bear on a question; ``mode`` picks dense, lexical or both."""
 
     def __init__(self, library: Library, embedder, *, candidates: int = CANDIDATES,
-                 max_per_document: int = MAX_PER_DOCUMENT) -> None:
+                 max_per_document: int = MAX_PER_DOCUMENT, overlap: bool = True,
+                 top_up_from_pool: bool = True) -> None:
         self.library = library
         self.embedder = embedder
         self.candidates = candidates
         self.max_per_document = max_per_document
+        # Switches for the latency benchmark's side-by-side of each optimisation; always on in use.
+        self.overlap = overlap
+        self.top_up_from_pool = top_up_from_pool
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Passage]:
         """The k best passages for ``query``, fused from both retrievers (or one, per ``mode``)."""
@@ -121,7 +125,7 @@ class Retriever:
                 continue
             # The fused candidates below the cut usually hold enough of the missing kind; only when they do
             # not is a second, kind-filtered search worth its cost (it was a third of answer latency).
-            more = [p for p in pool[k:] if p.chunk.kind == kind][:need]
+            more = [p for p in pool[k:] if p.chunk.kind == kind][:need] if self.top_up_from_pool else []
             if len(more) < need:
                 kind_filters = Filters(kind=kind, year_min=filters.year_min, year_max=filters.year_max,
                                        source=filters.source)
@@ -143,7 +147,7 @@ class Retriever:
             where = where_clause(**filters.as_kwargs())
             search = lambda: self.library.vectors.query(vector, self.candidates, where, with_payload=False)  # noqa: E731
             # Chroma and SQLite both release the GIL: in hybrid mode the two searches overlap.
-            pending = _search_threads().submit(search) if mode == "hybrid" else None
+            pending = _search_threads().submit(search) if mode == "hybrid" and self.overlap else None
             dense = search() if pending is None else []
         if mode in ("hybrid", "lexical"):
             lexical = self.library.ledger.search(query, self.candidates, **filters.as_kwargs())
