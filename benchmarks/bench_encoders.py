@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> dict:
             "torch fp32 (sentence-transformers, reference)": lambda t: cands.torch(t),
             "torch dynamic int8": lambda t: cands.torch(t, int8=True),
             "onnx int8 (default)": lambda t: cands.onnx(t),
-        }
+        }  # all at batch 64, so the quality arms differ only in the encoder
         quality: dict[str, dict] = {}
         reference = None
         all_questions = [q for qs in questions.values() for q in qs]
@@ -162,9 +162,11 @@ def main(argv: list[str] | None = None) -> dict:
             "torch fp32, batch 64, 1 thread": lambda t: cands.torch(t, threads=1),
             "torch fp32, batch 16, 2 threads": lambda t: cands.torch(t, batch=16),
             "onnx fp32, batch 64, 2 threads": lambda t: cands.onnx(t, weights="fp32"),
-            "onnx int8, batch 64, 2 threads, length-sorted (default)": lambda t: cands.onnx(t),
+            "onnx int8, batch 64, 2 threads, length-sorted": lambda t: cands.onnx(t),
             "onnx int8, batch 64, 2 threads, input order": lambda t: cands.onnx(t, sort=False),
             "onnx int8, batch 16, 2 threads": lambda t: cands.onnx(t, batch=16),
+            "onnx int8, batch 8, 2 threads (default)": lambda t: cands.onnx(t, batch=8),
+            "onnx int8, batch 4, 2 threads": lambda t: cands.onnx(t, batch=4),
             "onnx int8, batch 64, 1 thread": lambda t: cands.onnx(t, threads=1),
         }
         lever_rows = {}

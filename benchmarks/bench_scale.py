@@ -229,9 +229,12 @@ def main(argv: list[str] | None = None) -> dict:
                   f"RSS {row['peak_rss_mb']} MB")
             if not args.keep:
                 shutil.rmtree(target, ignore_errors=True)
+            # Written after every size: the largest one takes long and may not finish.
+            write_result(name, {"jitter_sigma": JITTER_SIGMA, "questions": questions, "rows": rows,
+                                "complete": False})
         if not args.quick:
             plot(rows, args.plot)
-        result = {"jitter_sigma": JITTER_SIGMA, "questions": questions, "rows": rows}
+        result = {"jitter_sigma": JITTER_SIGMA, "questions": questions, "rows": rows, "complete": True}
         path = write_result(name, result)
         print(f"-> {path}")
         return result
