@@ -51,6 +51,14 @@ class TestModelLayout:
         with pytest.raises(OnnxExportError, match="MEDCITE_EMBEDDING_BACKEND=torch"):
             model_layout(model)
 
+    def test_the_sentence_transformers_6_pooling_format_is_read(self, tmp_path):
+        model = self._model(tmp_path, [{"idx": 1, "path": "1_Pooling", "type": "sentence_transformers.sentence_"
+                                        "transformer.modules.pooling.Pooling"}], {"pooling_mode": "cls"})
+        assert model_layout(model)["pooling"] == "cls"
+        (model / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "max"}))
+        with pytest.raises(OnnxExportError, match="mean or CLS"):
+            model_layout(model)
+
     def test_max_pooling_is_refused(self, tmp_path):
         model = self._model(tmp_path, [{"idx": 1, "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}],
                             {"pooling_mode_max_tokens": True})

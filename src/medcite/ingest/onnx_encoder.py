@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -47,8 +48,14 @@ def model_layout(model_dir: Path) -> dict:
     pooling_dir = next((m.get("path", "") for m in modules if isinstance(m, dict)
                         and m.get("type", "").endswith("Pooling")), "1_Pooling")
     pooling = _read_json(model_dir / pooling_dir / "config.json") or {}
-    mode = "cls" if pooling.get("pooling_mode_cls_token") else "mean"
-    if pooling and not (pooling.get("pooling_mode_mean_tokens") or pooling.get("pooling_mode_cls_token")):
+    if "pooling_mode" in pooling:  # sentence-transformers >= 6 writes the mode by name
+        mode = {"mean": "mean", "cls": "cls"}.get(str(pooling["pooling_mode"]).lower(), "")
+    elif pooling:  # older releases: one flag per mode
+        mode = "cls" if pooling.get("pooling_mode_cls_token") else \
+            "mean" if pooling.get("pooling_mode_mean_tokens") else ""
+    else:
+        mode = "mean"
+    if not mode:
         raise OnnxExportError(f"the ONNX path supports mean or CLS pooling; {model_dir.name} uses another. "
                               "Set MEDCITE_EMBEDDING_BACKEND=torch.")
     max_length = int((_read_json(model_dir / "sentence_bert_config.json") or {}).get("max_seq_length", 256))
@@ -148,6 +155,12 @@ def export_onnx(model_dir: Path, target: Path, *, int8: bool = True) -> None:
                 raise
     except OnnxExportError:
         raise
+    except OSError as exc:  # the disk or the folder, not the model: switching backends would not help
+        if exc.errno == errno.ENOSPC or "no space" in str(exc).lower():
+            raise OnnxExportError(f"cannot export {model_dir.name} to ONNX: the disk holding {models_dir} is full. "
+                                  "Free some space and try again (the export needs about 25 MB).") from exc
+        raise OnnxExportError(f"cannot write the ONNX export of {model_dir.name} under {models_dir} "
+                              f"({exc.strerror or exc}): check that MEDCITE_HOME is writable.") from exc
     except Exception as exc:  # noqa: BLE001 - torch, onnx and onnxruntime raise many types
         raise OnnxExportError(f"cannot export {model_dir.name} to ONNX ({exc.__class__.__name__}: {exc}). "
                               "Set MEDCITE_EMBEDDING_BACKEND=torch to use sentence-transformers instead.") from exc
