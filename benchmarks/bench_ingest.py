@@ -116,7 +116,7 @@ def run_cli_ingest(home: Path, source: Path, extra_env: dict | None = None) -> d
     """
     env = {**os.environ, "MEDCITE_HOME": str(home), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
     command = [str(Path(sys.executable).parent / "medcite"), "ingest", str(source), "--json"]
-    gnu_time = shutil.which("time") if Path("/usr/bin/time").exists() else None
+    gnu_time = Path("/usr/bin/time").exists()
     with tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") as rss_file:
         if gnu_time:
             command = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *command]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from medcite.corpus.library import Library
@@ -29,10 +31,17 @@ DOCS = [
 
 @pytest.fixture
 def library(settings, fake_embedder):
-    chunker = Chunker(ChunkingConfig(64, 8, True), fake_embedder.count_tokens)
     docs = [Document(id=i, title=t, kind=k, source="GHR" if k == "guideline" else "PubMed", year=y,
                      sections=[Section(id=f"{i}_Sec{n}", heading=h, text=x) for n, (h, x) in enumerate(secs)])
             for i, k, y, t, secs in DOCS]
+    with written_library(settings, fake_embedder, docs) as lib:
+        yield lib
+
+
+@contextmanager
+def written_library(settings, fake_embedder, docs):
+    """A library holding ``docs``, chunked small and embedded with the fake embedder."""
+    chunker = Chunker(ChunkingConfig(64, 8, True), fake_embedder.count_tokens)
     with Library(settings) as lib:
         items = [(d, d.content_hash(), chunker.chunk_document(d)) for d in docs]
         chunks = [c for _, _, cs in items for c in cs]
@@ -113,11 +122,7 @@ def crowded_library(settings, fake_embedder):
                       sections=[Section(id=f"p{i}_1", heading="Results", text=text)])
              for i, text in enumerate(["IVIG immunoglobulin trial in neuropathy.", "IVIG infusion adverse events.",
                                        "Knee arthroplasty rehabilitation outcomes."])]
-    chunker = Chunker(ChunkingConfig(64, 8, True), fake_embedder.count_tokens)
-    with Library(settings) as lib:
-        items = [(d, d.content_hash(), chunker.chunk_document(d)) for d in docs]
-        chunks = [c for _, _, cs in items for c in cs]
-        lib.write(items, chunks, fake_embedder.embed_documents([c.embed_text for c in chunks]), set())
+    with written_library(settings, fake_embedder, docs) as lib:
         yield lib
 
 
