@@ -113,6 +113,14 @@ class TestConfigCommands:
         doc_text = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
         assert settings_reference() in doc_text, "docs/configuration.md is stale: run `medcite config reference`"
 
+    def test_a_bad_setting_is_one_clear_error_naming_the_variable(self, monkeypatch):
+        monkeypatch.setenv("MEDCITE_EMBEDDING_BACKEND", "tensorrt")
+        monkeypatch.setenv("MEDCITE_RETRIEVE_K", "many")
+        result = CliRunner().invoke(cli, ["ask", "Does IVIG help?"])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "MEDCITE_EMBEDDING_BACKEND" in result.output and "onnx-int8" in result.output
+        assert "MEDCITE_RETRIEVE_K" in result.output
+
     def test_show_masks_secrets(self, monkeypatch):
         monkeypatch.setenv("MEDCITE_NCBI_API_KEY", "super-secret-key")
         out = CliRunner().invoke(cli, ["config", "show"]).output

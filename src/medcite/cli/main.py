@@ -31,9 +31,17 @@ def user_errors(func):
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def cli(verbose: int) -> None:
     """MedCite: answers to medical questions from a library of guidelines and research, with citations."""
+    from pydantic import ValidationError
+
     from medcite.settings import get_settings
 
-    level = {0: get_settings().log_level, 1: "INFO"}.get(verbose, "DEBUG")
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a bad MEDCITE_* value: name the variable, never a traceback
+        problems = "; ".join(f"MEDCITE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                             for e in exc.errors())
+        raise click.ClickException(f"invalid setting: {problems} (see `docs/configuration.md`)") from exc
+    level = {0: settings.log_level, 1: "INFO"}.get(verbose, "DEBUG")
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
 
