@@ -88,7 +88,7 @@ eval-baseline: install
 eval-gate: install
 	HF_HUB_OFFLINE=1 $(BIN)/pytest tests/evals/test_gate.py -q
 
-# Benchmarks (docs/benchmarks.md). `make bench` runs the whole suite (about an hour on 2 cores): it builds the full
+# Benchmarks (docs/benchmarks.md). `make bench` runs the whole suite (about 70 min on 2 cores): it builds the full
 # shared-corpus library into $(BENCH_HOME) (kept), then measures against it; results land in benchmarks/results/.
 # `make bench-quick` checks in a few minutes that every benchmark still runs (CI runs it as a test).
 BENCH_HOME ?= /tmp/medcite-bench

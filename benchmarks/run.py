@@ -1,7 +1,7 @@
 """The benchmark suite in one command: ingest, encoders, latency at scale, serving, and the LangChain peer.
 
-Full run (about an hour on 2 cores; results in benchmarks/results/*.json, the plot in docs/img/, and the
-tables that docs/benchmarks.md quotes)::
+Full run (about 70 min on 2 cores, half of it building a 1M-chunk library; results in
+benchmarks/results/*.json, the plot in docs/img/, and the tables that docs/benchmarks.md quotes)::
 
     python -m benchmarks.run --home /tmp/medcite-bench
 
