@@ -45,7 +45,8 @@ def dev_questions(limit: int) -> list[str]:
     per_set = [[q.question for q in split_filter(load_eval_set(ROOT / "evals" / "sets" / f"{name}.jsonl"), "dev")
                 if q.group == "answerable"] for name in SETS]
     mixed = [q for group in zip(*per_set, strict=False) for q in group]
-    rest = [q for qs in per_set for q in qs if q not in set(mixed)]
+    taken = set(mixed)
+    rest = [q for qs in per_set for q in qs if q not in taken]
     return (mixed + rest)[:limit]
 
 
