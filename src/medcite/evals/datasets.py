@@ -8,7 +8,8 @@ One question a line::
 
 ``id``, ``question``, ``relevant``, ``group`` and ``split`` are required; the rest are optional. Grades
 are ints >= 0, higher = more relevant, 0 = judged not relevant. An ``answerable`` question needs at least
-one document graded above 0, an ``unanswerable`` one may have none; ``emergency`` and ``adversarial``
+one document graded above 0, an ``unanswerable`` one may have none; ``emergency``, ``adversarial`` and ``ordinary``
+(a triage control: a message that must not be flagged)
 questions may list documents or not.
 """
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GROUPS: tuple[str, ...] = ("answerable", "unanswerable", "emergency", "adversarial")
+GROUPS: tuple[str, ...] = ("answerable", "unanswerable", "emergency", "adversarial", "ordinary")
 DECISIONS: tuple[str, ...] = ("yes", "no", "maybe")
 SPLITS: tuple[str, ...] = ("dev", "test")
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "question", "relevant", "group", "split")

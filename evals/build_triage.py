@@ -1,0 +1,91 @@
+"""Build evals/sets/triage.jsonl: 780 urgent and ordinary messages for the safety triage, split dev/test by hash.
+
+Run from anywhere: ``.venv/bin/python evals/build_triage.py``. Reads ``evals/triage/messages_*.jsonl``: messages
+written for MedCite by two writers who saw neither the triage code nor its exemplar bank
+(``src/medcite/triage/exemplars.jsonl``, written separately), in the format of ``evals/triage/SCHEMA.md``:
+patients, parents, carers, clinicians; terse and rambling; typos, lay words, numbers with units; about 8% in
+Spanish; near-miss controls (negation, history, prevention, information, hypothetical, mild) on the same topics.
+
+Each message becomes one question:
+
+- id ``triage-<sha256(text)[:12]>`` (content hash); group ``emergency`` for every message whose level is not
+  ``none``, else ``ordinary``; no relevant documents (triage is judged on the flag, not on retrieval);
+- ``meta``: ``triage_level`` (emergency / urgent / self_harm / poisoning / none), ``category``, ``kind``,
+  ``voice``, ``lang`` and ``writer``;
+- split: within each (category, urgent or not) stratum, ids ordered by sha256("medcite-triage-v1:<id>"), the first
+  half (rounded up) dev, the rest test (``medcite.evals.datasets.assign_splits``). The split was fixed before any
+  tuning; thresholds and lexicon were tuned on dev only, and test is reported once (docs/evals.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from medcite.evals.datasets import EvalQuestion, assign_splits, write_eval_set
+
+HERE = Path(__file__).resolve().parent
+SOURCES = sorted((HERE / "triage").glob("messages_*.jsonl"))
+OUT = HERE / "sets" / "triage.jsonl"
+SEED = "medcite-triage-v1"
+LEVELS = ("emergency", "urgent", "self_harm", "poisoning", "none")
+
+
+def read_messages(paths: list[Path]) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for path in paths:
+        writer = path.stem.removeprefix("messages_")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("level") not in LEVELS:
+                raise SystemExit(f"{path}:{number}: level must be one of {', '.join(LEVELS)}")
+            key = " ".join(row["text"].split()).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({**row, "writer": writer})
+    return rows
+
+
+def build(paths: list[Path] = SOURCES) -> list[EvalQuestion]:
+    rows = read_messages(paths)
+    for row in rows:
+        row["id"] = "triage-" + hashlib.sha256(row["text"].encode("utf-8")).hexdigest()[:12]
+    strata: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for row in rows:
+        strata[(row["category"], row["level"] != "none")].append(row["id"])
+    split: dict[str, str] = {}
+    for ids in strata.values():
+        split.update(assign_splits(ids, seed=SEED))
+    return [
+        EvalQuestion(
+            id=row["id"], question=row["text"], relevant={},
+            group="ordinary" if row["level"] == "none" else "emergency", split=split[row["id"]],
+            meta={"triage_level": row["level"], "category": row["category"], "kind": row["kind"],
+                  "voice": row["voice"], "lang": row["lang"], "writer": row["writer"]},
+        )
+        for row in rows
+    ]
+
+
+def main() -> int:
+    if not SOURCES:
+        print(f"no messages_*.jsonl under {HERE / 'triage'}", file=sys.stderr)
+        return 1
+    questions = build()
+    write_eval_set(OUT, questions)
+    urgent = sum(q.group == "emergency" for q in questions)
+    dev = sum(q.split == "dev" for q in questions)
+    print(f"wrote {len(questions)} messages ({urgent} urgent, {len(questions) - urgent} ordinary; "
+          f"{dev} dev, {len(questions) - dev} test) to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
