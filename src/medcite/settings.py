@@ -92,6 +92,23 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         default=2000, ge=50, description="Longer questions are trimmed to this many characters, with a notice."
     )
+    emergency_number: str = Field(
+        default="911", min_length=1, max_length=40,
+        description="The emergency number triage tells people to call (112 in the EU, 999 in the UK, 000 in "
+        "Australia).",
+    )
+    crisis_line: str = Field(
+        default="988", min_length=1, max_length=40,
+        description="The suicide and crisis line triage gives for self-harm risk (UK and Ireland: 116 123).",
+    )
+    crisis_line_name: str = Field(
+        default="the 988 Suicide & Crisis Lifeline", min_length=1, max_length=120,
+        description="How replies name the crisis line (UK and Ireland: Samaritans).",
+    )
+    poison_control: str = Field(
+        default="1-800-222-1222", min_length=1, max_length=40,
+        description="The poison control number triage gives for poisoning and overdose (UK: 111).",
+    )
 
     llm_provider: str = Field(
         default="openai",

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from medcite.triage.model import NO_TRIAGE, TriageResult
+
 Kind = Literal["guideline", "research"]
 KINDS: tuple[Kind, ...] = ("guideline", "research")
 
@@ -145,7 +147,9 @@ class Answer:
     citations: list[Citation]
     retrieved: list[str]
     abstained: bool = False
-    emergency: bool = False
+    emergency: bool = False  # triage flagged the message (any level but "none"): ``triage`` says which
     engine: str = "offline"
     notices: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    triage: TriageResult = NO_TRIAGE
+    body_markdown: str = ""  # ``markdown`` without the triage block (what the UI renders below its own notice)

@@ -39,6 +39,7 @@ def answer_json(result) -> dict:
         "retrieved": result.retrieved,
         "abstained": result.abstained,
         "emergency": result.emergency,
+        "triage": result.triage.to_dict(),
         "engine": result.engine,
         "notices": result.notices,
         "timings_ms": result.timings_ms,

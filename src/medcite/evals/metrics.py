@@ -29,6 +29,7 @@ class QuestionResult:
     cited: list[str] = field(default_factory=list)  # document ids of the answer's references
     abstained: bool = False
     emergency: bool = False
+    triage_level: str = "none"  # the triage level the system gave (emergency, urgent, self_harm, poisoning, none)
     answer: str = ""  # the answer text (Markdown), for must-mention coverage
     decision: str | None = None  # yes / no / maybe, when the system gives one
     latency_ms: float | None = None
@@ -43,6 +44,7 @@ class QuestionResult:
             cited=[c.doc_id for c in getattr(answer, "citations", None) or []],
             abstained=bool(getattr(answer, "abstained", False)),
             emergency=bool(getattr(answer, "emergency", False)),
+            triage_level=getattr(getattr(answer, "triage", None), "level", "none"),
             answer=getattr(answer, "markdown", "") or "",
             decision=decision,
             latency_ms=timings.get("total"),
@@ -272,12 +274,58 @@ def aggregate(
     overall["unanswerable_abstention_rate"] = flagged(["unanswerable"], "abstained")
     overall["emergency_recall"] = flagged(["emergency"], "emergency")
     overall["emergency_false_positive_rate"] = flagged([g for g in GROUPS if g != "emergency"], "emergency")
-    return {
+    out = {
         "k": k,
         "n": len(scored),
         "missing": [qid for qid in by_id if qid not in matched],
         "overall": overall,
         "groups": {group: block for group, block in groups.items() if block["n"]},
+    }
+    triage = triage_metrics([(by_id[qid], res) for qid, res in matched.items()])
+    if triage is not None:
+        out["triage"] = triage
+    return out
+
+
+def triage_metrics(pairs: Iterable[tuple[EvalQuestion, QuestionResult]]) -> dict[str, Any] | None:
+    """Triage figures over questions whose ``meta`` names a ``triage_level`` (None when there are none).
+
+    ``recall``: share of urgent messages (level other than none) flagged at any level; ``self_harm_recall``:
+    share of self-harm messages given the self-harm level (what withholds the evidence answer);
+    ``false_alarm_rate``: share of ordinary messages flagged; ``per_category``: ``{category: {"n", "recall"}}``
+    for urgent messages and ``{category: {"n", "false_alarm_rate"}}`` for controls (``controls``); and
+    ``per_kind``: false alarms by control kind (negation, history, information, ...)."""
+    urgent: dict[str, list[bool]] = {}
+    controls: dict[str, list[bool]] = {}
+    kinds: dict[str, list[bool]] = {}
+    self_harm: list[bool] = []
+    for question, result in pairs:
+        level = (question.meta or {}).get("triage_level")
+        if level is None:
+            continue
+        category = str(question.meta.get("category", "other"))
+        flagged = bool(result.emergency) or (result.triage_level or "none") != "none"
+        if level != "none":
+            urgent.setdefault(category, []).append(flagged)
+            if level == "self_harm":
+                self_harm.append(result.triage_level == "self_harm")
+        else:
+            controls.setdefault(category, []).append(flagged)
+            kinds.setdefault(str(question.meta.get("kind", "other")), []).append(flagged)
+    if not urgent and not controls:
+        return None
+    every = [f for flags in urgent.values() for f in flags]
+    alarms = [f for flags in controls.values() for f in flags]
+    return {
+        "n_urgent": len(every),
+        "n_ordinary": len(alarms),
+        "recall": rate(every),
+        "self_harm_recall": rate(self_harm),
+        "n_self_harm": len(self_harm),
+        "false_alarm_rate": rate(alarms),
+        "per_category": {c: {"n": len(f), "recall": rate(f)} for c, f in sorted(urgent.items())},
+        "controls": {c: {"n": len(f), "false_alarm_rate": rate(f)} for c, f in sorted(controls.items())},
+        "per_kind": {k: {"n": len(f), "false_alarm_rate": rate(f)} for k, f in sorted(kinds.items())},
     }
 
 

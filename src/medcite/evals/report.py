@@ -116,7 +116,30 @@ def markdown_tables(metrics: Mapping[str, Any]) -> str:
                 continue
             cells = [_cell(b, key, kind, denom) for b in blocks]
             lines.append(f"| {_label(label, key, metrics)} | " + " | ".join(cells) + " |")
+    if metrics.get("triage"):
+        lines += ["", *triage_table(metrics["triage"])]
     return "\n".join(lines)
+
+
+def triage_table(triage: Mapping[str, Any]) -> list[str]:
+    """The triage section: recall per category, self-harm recall, false alarms overall and by control kind."""
+    lines = ["## Triage", "",
+             f"Recall {fmt(triage.get('recall'), 'rate')} of {triage.get('n_urgent', 0)} urgent messages; "
+             f"self-harm level {fmt(triage.get('self_harm_recall'), 'rate')} of {triage.get('n_self_harm', 0)}; "
+             f"false alarms {fmt(triage.get('false_alarm_rate'), 'rate')} of {triage.get('n_ordinary', 0)} "
+             "ordinary messages.", "",
+             "| category | urgent (n) | recall | controls (n) | false alarms |", "| --- | ---: | ---: | ---: | ---: |"]
+    urgent = triage.get("per_category") or {}
+    controls = triage.get("controls") or {}
+    for category in sorted(set(urgent) | set(controls)):
+        u, c = urgent.get(category, {}), controls.get(category, {})
+        lines.append(f"| {category} | {u.get('n', 0)} | {fmt(u.get('recall'), 'rate')} | {c.get('n', 0)} | "
+                     f"{fmt(c.get('false_alarm_rate'), 'rate')} |")
+    kinds = triage.get("per_kind") or {}
+    if kinds:
+        lines += ["", "| control kind | n | false alarms |", "| --- | ---: | ---: |"]
+        lines += [f"| {k} | {v.get('n', 0)} | {fmt(v.get('false_alarm_rate'), 'rate')} |" for k, v in kinds.items()]
+    return lines
 
 
 def settings_lines(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -47,7 +47,8 @@ MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 ENGINES: tuple[str, ...] = ("offline", "llm")
 RECALL_CUTOFFS: tuple[int, ...] = (1, 5)
 RESULT_FIELDS: tuple[str, ...] = (
-    "id", "question", "group", "split", "retrieved", "cited", "answer", "abstained", "emergency", "latency_ms",
+    "id", "question", "group", "split", "retrieved", "cited", "answer", "abstained", "emergency", "triage_level",
+    "triage", "latency_ms",
     "n_relevant", "first_relevant_rank", "engine", "decision", "gold_decision", "citations_valid",
     "invalid_markers", "sentences", "cited_sentences", "support_method", "statements_checked",
     "statements_supported", "unsupported", "timings_ms",
@@ -99,14 +100,15 @@ def answer_sentences(answer: Any) -> list[str]:
     """The claim-bearing sentences of an answer body: headings, part notes, notices, the refusal and the
     disclaimer left out, bullets and facet labels stripped."""
     from medcite.qa.compose import CONSIDERATIONS_LEAD, PART_NOTES
-    from medcite.qa.safety import DISCLAIMER, EMERGENCY_NOTICE, PERSONAL_ADVICE_NOTICE, REFUSAL
+    from medcite.qa.safety import DISCLAIMER, NO_GUIDANCE_AFTER_TRIAGE, PERSONAL_ADVICE_NOTICE, REFUSAL
     from medcite.qa.text import split_sentences
 
-    fixed = {_squash(t) for t in (*PART_NOTES, DISCLAIMER, EMERGENCY_NOTICE, PERSONAL_ADVICE_NOTICE, REFUSAL,
-                                  CONSIDERATIONS_LEAD)}
+    fixed = {_squash(t) for t in (*PART_NOTES, DISCLAIMER, NO_GUIDANCE_AFTER_TRIAGE, PERSONAL_ADVICE_NOTICE,
+                                  REFUSAL, CONSIDERATIONS_LEAD)}
     fixed |= {_squash(n) for n in getattr(answer, "notices", None) or []}
     out: list[str] = []
-    for raw in answer_body(getattr(answer, "markdown", "")).splitlines():
+    body = getattr(answer, "body_markdown", "") or getattr(answer, "markdown", "")  # the triage block left out
+    for raw in answer_body(body).splitlines():
         line = raw.strip()
         if not line or _squash(line) in fixed or _squash(line.strip("*")) in fixed or _HEADING_LINE.match(line):
             continue
@@ -170,6 +172,8 @@ def question_record(
         "answer": result.answer,
         "abstained": result.abstained,
         "emergency": result.emergency,
+        "triage_level": result.triage_level,
+        "triage": getattr(getattr(answer, "triage", None), "to_dict", dict)(),
         "latency_ms": round(latency_ms, 1),
         "n_relevant": len(question.relevant_ids),
         "first_relevant_rank": first_relevant_rank(result.retrieved, question.relevant_ids),

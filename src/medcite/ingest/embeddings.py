@@ -216,3 +216,13 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def word_list(self) -> frozenset[str]:
+        """The whole alphabetic words of the model's vocabulary (about 22,500 for MiniLM): what triage's
+        speller treats as known English, never to be "corrected". Empty when the model has no vocab.txt."""
+        path = Path(resolve_model_path(self.model_name)) / "vocab.txt"
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return frozenset()
+        return frozenset(word for word in lines if word.isalpha() and word.islower())

@@ -24,11 +24,9 @@ from medcite.qa.compose import (
 )
 from medcite.qa.safety import (
     DISCLAIMER,
-    EMERGENCY_NOTICE,
     PERSONAL_ADVICE_NOTICE,
     REFUSAL,
     asks_personal_advice,
-    detect_emergency,
     instruction_like,
 )
 from medcite.qa.text import content_stems, split_sentences
@@ -299,7 +297,7 @@ def stream_with_llm(
                     len(excluded), ", ".join(excluded))
     skip = set(excluded)
     shown = [p for p in passages if p.chunk.id not in skip][: settings.llm_passages]
-    notices = [EMERGENCY_NOTICE] if detect_emergency(question) else []
+    notices: list[str] = []
     if asks_personal_advice(question):
         notices.append(PERSONAL_ADVICE_NOTICE)
 
@@ -334,8 +332,7 @@ def stream_with_llm(
         markdown = "\n\n".join([*notices, REFUSAL, DISCLAIMER_LINE])
         yield Answer(question=question, markdown=markdown, sections={"verification": {"generated": 0, "kept": 0,
                      "dropped": verified.dropped, "excluded_passages": excluded}}, citations=[], retrieved=[],
-                     abstained=True,
-                     emergency=bool(notices and notices[0] == EMERGENCY_NOTICE), engine=ENGINE_NAME, notices=notices,
+                     abstained=True, engine=ENGINE_NAME, notices=notices,
                      timings_ms={"generate": round((generated - started) * 1000, 1)})
         return
     if not verified.kept or len(verified.kept) < settings.llm_min_kept * verified.generated:
@@ -350,7 +347,7 @@ def stream_with_llm(
         notices.append(DROPPED_NOTICE.format(n=len(verified.dropped)))
     markdown = "\n\n".join([*notices, body, DISCLAIMER_LINE])
     yield Answer(question=question, markdown=markdown, sections=sections, citations=citations, retrieved=[],
-                 abstained=False, emergency=detect_emergency(question), engine=ENGINE_NAME, notices=notices,
+                 abstained=False, engine=ENGINE_NAME, notices=notices,
                  timings_ms={"generate": round((generated - started) * 1000, 1),
                              "verify": round((time.perf_counter() - generated) * 1000, 1)})
 

@@ -16,11 +16,9 @@ from medcite.qa.compose import Limits, compose_answer, escape_markdown
 from medcite.qa.evidence import select_evidence
 from medcite.qa.safety import (
     DISCLAIMER,
-    EMERGENCY_NOTICE,
     PERSONAL_ADVICE_NOTICE,
     REFUSAL,
     asks_personal_advice,
-    detect_emergency,
     instruction_like,
 )
 from medcite.types import Answer, Passage
@@ -31,7 +29,6 @@ NO_PASSAGES_HINT = "You could rephrase the question, or add sources on this topi
 
 __all__ = [
     "DISCLAIMER",
-    "EMERGENCY_NOTICE",
     "ENGINE_NAME",
     "PERSONAL_ADVICE_NOTICE",
     "REFUSAL",
@@ -129,16 +126,13 @@ def compose_offline(
 
     ``history`` holds earlier (user, assistant) turns; a short follow-up question borrows the previous
     user question's key terms for scoring.  Abstains (``abstained=True``, markdown starting with
-    :data:`REFUSAL`) when no sentence is real evidence for the question.  An emergency message gets
-    :data:`EMERGENCY_NOTICE` first; a request for personal advice gets :data:`PERSONAL_ADVICE_NOTICE`.
+    :data:`REFUSAL`) when no sentence is real evidence for the question.  A request for personal advice gets
+    :data:`PERSONAL_ADVICE_NOTICE`; triage notices are the service's (``medcite.qa.service``).
     """
     started = time.perf_counter()
     settings = settings or OfflineSettings()
     passages = list(passages)
     notices: list[str] = []
-    emergency = detect_emergency(question)
-    if emergency:
-        notices.append(EMERGENCY_NOTICE)
     if asks_personal_advice(question):
         notices.append(PERSONAL_ADVICE_NOTICE)
 
@@ -175,7 +169,6 @@ def compose_offline(
             citations=[],
             retrieved=_retrieved_ids(passages),
             abstained=True,
-            emergency=emergency,
             engine=ENGINE_NAME,
             notices=notices,
         )
@@ -189,7 +182,6 @@ def compose_offline(
             citations=comp.citations,
             retrieved=_retrieved_ids(passages),
             abstained=False,
-            emergency=emergency,
             engine=ENGINE_NAME,
             notices=notices,
         )

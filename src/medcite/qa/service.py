@@ -1,4 +1,10 @@
-"""The answer service: normalise the question, retrieve passages, compose a cited answer, time each step."""
+"""The answer service: triage the message, normalise it, retrieve passages, compose a cited answer, time each step.
+
+Triage runs first on every message (``medcite.triage``). A self-harm risk gets the crisis reply alone: no
+retrieval, no evidence, no "closest topics". Any other flagged message gets its actions as the answer's first
+block; where the library holds nothing relevant, a short line sends the reader back to those actions instead of
+the usual refusal and suggestions.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from medcite.corpus.library import Library
 from medcite.ingest.embeddings import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
+from medcite.triage import Numbers, Triage, TriageResult
 from medcite.types import Answer
 
 History = Sequence[tuple[str, str]]
@@ -29,6 +36,7 @@ class AnswerService:
         from medcite.qa.offline import OfflineSettings
 
         self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
+        self.triage = make_triage(settings, self.embedder)
 
     def answer(
         self,
@@ -72,6 +80,10 @@ class AnswerService:
             question = question[: self.settings.max_question_chars]
             notices.append(TRIMMED_NOTICE.format(limit=self.settings.max_question_chars))
 
+        triage = self.triage.run(question, [user for user, _ in history])
+        if triage.withholds_answer:
+            yield crisis_answer(question, triage, notices, started)
+            return
         query = followup_query(question, history)
         t_retrieve = time.perf_counter()
         ranked, extra = self.retriever.search_both_kinds(query, self.settings.retrieve_k, filters,
@@ -94,17 +106,13 @@ class AnswerService:
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         if notices:
-            from medcite.qa.safety import EMERGENCY_NOTICE
-
             result.notices = notices + list(result.notices)
             block = "\n\n".join(f"*{n}*" for n in notices)
-            if result.markdown.startswith(EMERGENCY_NOTICE):  # the emergency notice always stays first
-                rest = result.markdown[len(EMERGENCY_NOTICE):].lstrip("\n")
-                result.markdown = f"{EMERGENCY_NOTICE}\n\n{block}\n\n{rest}"
-            else:
-                result.markdown = f"{block}\n\n{result.markdown}"
+            result.markdown = f"{block}\n\n{result.markdown}"
+        apply_triage(result, triage)
         result.timings_ms = {
             **result.timings_ms,
+            "triage": triage.elapsed_ms,
             "retrieve": round((t_compose - t_retrieve) * 1000, 1),
             "compose": round((finished - t_compose) * 1000, 1),
             "total": round((finished - started) * 1000, 1),
@@ -113,6 +121,40 @@ class AnswerService:
 
     def close(self) -> None:
         self.library.close()
+
+
+def make_triage(settings: Settings, embedder) -> Triage:
+    """Triage wired to the library's embedder (its similarity layer) and word list (its speller)."""
+    numbers = Numbers(emergency=settings.emergency_number, crisis_line=settings.crisis_line,
+                      crisis_line_name=settings.crisis_line_name, poison_control=settings.poison_control)
+    words = getattr(embedder, "word_list", None)
+    return Triage(encode=getattr(embedder, "embed_documents", None), numbers=numbers,
+                  known_words=words() if callable(words) else frozenset(), cache_dir=settings.models_dir,
+                  model_key=f"{settings.embedding_model}|{settings.embedding_backend}")
+
+
+def crisis_answer(question: str, triage: TriageResult, notices: list[str], started: float) -> Answer:
+    """The reply to a self-harm risk: the crisis message alone, no evidence (and so no method or dose)."""
+    from medcite.qa.safety import triage_markdown
+
+    block = triage_markdown(triage)
+    return Answer(question=question, markdown=block, sections={}, citations=[], retrieved=[], abstained=False,
+                  emergency=True, engine="triage", notices=list(notices), triage=triage, body_markdown="",
+                  timings_ms={"triage": triage.elapsed_ms, "total": round((time.perf_counter() - started) * 1000, 1)})
+
+
+def apply_triage(result: Answer, triage: TriageResult) -> None:
+    """Put the triage block first; a flagged message that the library cannot answer gets no bare refusal."""
+    from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, triage_markdown
+
+    result.triage = triage
+    result.emergency = triage.flagged
+    result.body_markdown = result.markdown
+    if not triage.flagged:
+        return
+    if result.abstained:
+        result.body_markdown = NO_GUIDANCE_AFTER_TRIAGE
+    result.markdown = f"{triage_markdown(triage)}\n\n{result.body_markdown}"
 
 
 _service: AnswerService | None = None

@@ -113,6 +113,13 @@ a.mc-out { white-space: nowrap; font-size: .9em; }
 .dark .mc-emergency { background: #450a0a; color: #fecaca; border-color: #f87171; }
 .dark .mc-emergency strong { color: #fee2e2; }
 .mc-emergency-icon { font-size: 1.4rem; line-height: 1.2; }
+.mc-emergency p { margin: 0 0 .35em; }
+.mc-triage-actions { margin: .2em 0 .3em 1.1em; padding: 0; }
+.mc-triage-footer { font-size: .88rem; opacity: .9; }
+.mc-crisis { background: #eef2ff; color: #1e1b4b; border-color: #4f46e5; }
+.mc-crisis strong { color: #312e81; }
+.dark .mc-crisis { background: #1e1b4b; color: #e0e7ff; border-color: #818cf8; }
+.dark .mc-crisis strong { color: #e0e7ff; }
 .mc-abstained .mc-abstain-lead { padding: 10px 12px; border-radius: 10px; background: var(--background-fill-secondary);
   border: 1px solid var(--border-color-primary); }
 .mc-abstain-hint { color: var(--body-text-color-subdued); font-size: .95rem; }
@@ -264,8 +271,16 @@ JS = """
     const answers = document.querySelectorAll('#mc-chat .message-row.bot-row');
     const last = answers.length ? answers[answers.length - 1] : null;
     if (last && last.querySelector('.mc-answer:not(.mc-streaming), .mc-error')) {
-      setTimeout(() => { place(); pinned = null; }, 50);
+      setTimeout(() => { place(); pinned = null; reveal(last); }, 50);
     }
+  };
+  // A triage notice must be seen whatever the scroll position of the page or the chat box: bring it into
+  // view once, when its answer arrives.
+  const reveal = (row) => {
+    const notice = row && row.querySelector('.mc-emergency:not([data-revealed])');
+    if (!notice) return;
+    notice.setAttribute('data-revealed', '1');
+    notice.scrollIntoView({block: 'start', behavior: 'auto'});
   };
   const unpin = () => { pinned = null; };
   const attach = () => {
@@ -545,13 +560,15 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
             yield chat, state, *unchanged()
             return
         numbers = [c.n for c in final.citations]
-        rendered = render.render_answer(final.markdown, turn_no, citations=numbers, abstained=final.abstained)
+        body = final.body_markdown if final.triage.flagged else final.markdown
+        rendered = render.render_answer(body, turn_no, citations=numbers, abstained=final.abstained,
+                                        triage=final.triage)
         citations = [asdict(c) for c in final.citations]
         state["turns"].append({
             "question": message, "markdown": final.markdown, "html": rendered.html, "citations": citations,
             "refs": [(r.n, r.sentence) for r in rendered.refs], "engine": final.engine,
             "cited": list(dict.fromkeys(c.doc_id for c in final.citations)), "filters": _filters_dict(filters),
-            "abstained": final.abstained, "emergency": final.emergency,
+            "abstained": final.abstained, "emergency": final.emergency, "triage": final.triage.to_dict(),
         })
         chat[-1] = {"role": "assistant", "content": rendered.html}
         sources = render.render_sources(final.citations, turn_no, rendered.refs, answered=True)

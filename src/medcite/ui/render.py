@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medcite.qa.compose import safe_url
-from medcite.qa.safety import DISCLAIMER, EMERGENCY_NOTICE, REFUSAL
+from medcite.qa.safety import DISCLAIMER, REFUSAL, TRIAGE_FOOTER
+from medcite.triage import TriageResult
 
 DISCLAIMER_FULL = DISCLAIMER
-EMERGENCY_PREFIX = "**This may be a medical emergency"
 ABSTAIN_HINT = (
     "MedCite only answers from the documents in its library. You could rephrase the question, ask about one "
     "of the topics above, or look at the Library tab to see what it covers."
@@ -216,16 +216,35 @@ def _list(lines: Sequence[str], inline: _Inline, cls: str) -> str:
     return f"<ul class=\"{cls}\">" + "".join(items) + "</ul>"
 
 
+def render_triage(triage: TriageResult) -> str:
+    """A flagged message's notice, from the triage result itself: headline, then the actions in order.
+
+    Self-harm risk gets the calmer ``mc-crisis`` style; every level is a live ``role="alert"`` region, and the
+    chat's script scrolls it into view when it arrives (``ui/app.py``)."""
+    if not triage.flagged:
+        return ""
+    cls = "mc-emergency mc-crisis" if triage.withholds_answer else "mc-emergency"
+    icon = "\u2764" if triage.withholds_answer else "\u26a0"
+    items = "".join(f"<li>{esc(a.text)}</li>" for a in triage.actions)
+    footer = "" if triage.withholds_answer else f"<p class=\"mc-triage-footer\">{esc(TRIAGE_FOOTER)}</p>"
+    return (f"<div class=\"{cls}\" role=\"alert\" data-level=\"{esc(triage.level)}\"><span "
+            f"class=\"mc-emergency-icon\" aria-hidden=\"true\">{icon}</span><div><p class=\"mc-triage-head\">"
+            f"<strong>{esc(triage.headline)}</strong></p><ul class=\"mc-triage-actions\">{items}</ul>{footer}"
+            "</div></div>")
+
+
 def render_answer(
     markdown: str,
     turn: int,
     *,
     citations: Iterable[int] | None = None,
     abstained: bool = False,
+    triage: TriageResult | None = None,
 ) -> RenderedAnswer:
     """The answer's markdown as safe HTML with clickable ``[n]`` markers and styled notices.
 
     ``citations``: the numbers the answer's reference list holds (markers outside it are shown unlinked).
+    ``triage``: a flagged message's triage result, rendered first (pass the answer's ``body_markdown`` then).
     """
     refs: list[CiteRef] = []
     known = set(citations) if citations is not None else None
@@ -242,11 +261,6 @@ def render_answer(
             in_references = title.strip().lower() == "references"
             cls = "mc-h mc-h-refs" if in_references else "mc-h"
             out.append(f"<h3 class=\"{cls}\">{inline.render(title, collect=False)}</h3>")
-            continue
-        if first.startswith(EMERGENCY_PREFIX):
-            body = inline.render(" ".join(line.strip() for line in block))
-            out.append(f"<div class=\"mc-emergency\" role=\"alert\"><span class=\"mc-emergency-icon\" "
-                       f"aria-hidden=\"true\">\u26a0</span><div>{body}</div></div>")
             continue
         if first.startswith(REFUSAL):
             body = inline.render(" ".join(line.strip() for line in block))
@@ -283,6 +297,9 @@ def render_answer(
         hint = f"<p class=\"mc-abstain-hint\">{esc(ABSTAIN_HINT)}</p>"
         at = next((i for i, part in enumerate(out) if part.startswith("<p class=\"mc-disclaimer\"")), len(out))
         out.insert(at, hint)
+    if triage is not None and triage.flagged:
+        out.insert(0, render_triage(triage))
+        abstained = False  # the triage actions are the answer: no "rephrase the question" hint
     classes = "mc-answer mc-abstained" if abstained else "mc-answer"
     # No blank lines inside: the chat component must see one HTML block, never markdown.
     return RenderedAnswer(html=f"<div class=\"{classes}\">" + "".join(out) + "</div>", refs=refs)
@@ -530,7 +547,6 @@ def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, title: str = "M
 
 __all__ = [
     "ABSTAIN_HINT",
-    "EMERGENCY_NOTICE",
     "PASSAGE_PLACEHOLDER",
     "SEARCHING",
     "CiteRef",
@@ -547,5 +563,6 @@ __all__ = [
     "render_question",
     "render_sources",
     "render_status",
+    "render_triage",
     "render_streaming",
 ]

@@ -1,0 +1,406 @@
+"""The clinical layer of triage: red-flag concepts found in a message, with negation, history and framing.
+
+The message is split into sentences (and each sentence into clauses at commas and "but"), normalised to
+lower-case ASCII words, and each word the lexicon does not know and English does not know (the embedding
+model's own word list, when given) is corrected to the nearest lexicon word within one edit (two for words of
+eight letters or more; Damerau-Levenshtein, a deletion index), so "chesst pian" and "siezure" are read as
+written by someone in a hurry.
+A concept's match is then dropped when
+
+- it is **negated**: a cue (no, not, never, without, denies, sin, ...) up to six words before it in its clause;
+- its sentence is **history** ("two years ago", "in 2019", "history of") with no sign that it is back now;
+- its sentence is **framed as information, prevention or a hypothetical** ("what are the signs of", "how to
+  prevent", "what would you do if someone ...", "for my exam") with no sign that it is happening now;
+- it is **benign** by its own words ("for weeks", "when I run", "after eating"), unless the concept is strong;
+- what it ``requires`` (a baby under three months for a fever, a head knock for vomiting) is absent from the
+  message and the conversation.
+
+Numbers are read as numbers: temperatures with or without units (38.6, 102F, 39,2 grados), ages (a 6 week old),
+and glucose readings in mg/dL or mmol/L (sugar 35, 28 mmol, the meter says HI).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from medcite.triage.lexicon import ALL, CONCEPTS, CONTEXTS, Concept
+from medcite.triage.model import RedFlag
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;…]+(?!\d)|[.!?;…]+(?=\s|$)|\n+")
+_CLAUSE = re.compile(r",|\b(?:but|however|although|though|except|pero|aunque|and|y)\b")
+_TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?(?:/\d+)?")
+
+_NEGATION_CUES = frozenset({
+    "no", "not", "never", "without", "denies", "denied", "deny", "nor", "none", "neither", "negative", "isnt", "arent",
+    "wasnt", "werent", "doesnt", "dont", "didnt", "hasnt", "havent", "hadnt", "nothing", "free", "ni", "sin", "nunca",
+    "ningun", "ninguna", "tampoco"})
+_PSEUDO_NEGATION = frozenset({"sure", "idea", "clue", "know", "certain", "joke", "kidding", "matter", "only", "just",
+                              "one", "doubt", "longer"})
+_NEGATION_WINDOW = 6
+
+_NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
+                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b")
+_NOW = re.compile(r"\b(?:right now|now|currently|at the moment|as we speak|is happening|happening now|this minute|"
+                  r"again|tonight|today|just now|this morning|this evening|ahora|ahorita|en este momento|hoy|"
+                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now)\b")
+_HISTORY = re.compile(
+    r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|months?|decades?) ago\b|"
+    r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bhx of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|\bback in\b|"
+    r"\bsurviv\w*|\brecovered\b|\bsince (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
+    r"overdose|accident|diagnosis)\b|\bafter (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
+    r"overdose|accident)\b|\bwhen i was (?:a |younger|\d+|in)|\bas a (?:kid|child|teen|teenager)\b|\bonce had\b|"
+    r"\bhace (?:\d+|unos|varios|dos|tres|muchos) (?:anos|meses)\b|\bel ano pasado\b|\bdoing (?:well|fine|great|"
+    r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b|\bgone for (?:\d+|two|three|a few|several) "
+    r"(?:years|months)\b|\blast month\b")
+_FRAMING = re.compile(
+    r"\b(?:what|which) (?:are|is|r|re) (?:the |some |its )?(?:\w+ ){0,2}(?:signs?|symptoms?|causes?|risk factors?|"
+    r"warning signs?|red flags?|chances|odds|stages|types)\b|\bsigns? (?:and symptoms )?of (?:a |an )?\w+\b(?! now)|"
+    r"\bsymptoms? of (?:a |an )?\w+|\bhow (?:do|can|would|should|could|does) (?:you|i|we|one|people|someone|parents|"
+    r"a doctor|doctors) (?:\w+ ){0,2}(?:tell|know|recogni[sz]e|spot|prevent|avoid|reduce|check|identify|notice|"
+    r"diagnose|test)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|identify|reduce|lower|help|treat|"
+    r"childproof|store|check|give|do)\b|\b(?:prevent|prevention|preventing|reduce (?:the |my |his |her |our )?risk|"
+    r"lower (?:the |my |his |her )?risk|risk factors?|screening|childproof\w*|baby ?proof\w*|safely store|"
+    r"safe storage)\b|\bwhat (?:should|would|do|does|can|to) (?:you|i|we|one|a person|someone|parents|people)? ?do "
+    r"(?:if|when) (?:someone|somebody|a person|a child|a baby|a kid|you|your|people|one|an adult|a patient|a friend|"
+    r"they|ever)\b|\bwhat (?:happens|would happen|can happen) (?:if|when|to)\b|\bif (?:someone|somebody|a person|"
+    r"a child|a baby|a kid|you|your \w+|people|one|anyone|a patient|a friend|ever)\b|\bhypothetical\w*|"
+    r"\bin theory\b|\bfor (?:my |a |an |the |our )?(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
+    r"school|nursing school|med school|paper|project|book|novel|story|research|lecture|presentation|pharmacology)"
+    r"\b|\bis it true\b|\bdifference between\b|\bwhat (?:is|are|does|do) (?:a |an |the )?(?:\w+ ){0,3}(?:mean|"
+    r"means|stand for)\b|\bcan (?:a|an) \w+ cause\b|\bwhat causes\b|\bwhy do(?:es)? (?:people|some|a)\b|"
+    r"\bhow (?:common|likely|long|often) (?:is|are|does|do)\b|\bwhats (?:a|an|the) (?:normal|usual|max|maximum|safe)\b|"
+    r"\bwhy (?:does|do|is|are|would)\b|\b(?:dose|dosing|dosage|protocol|guideline|guidelines|indications?|revising|"
+    r"standard of care|still standard|units kg|mcg)\b|\bif (?:i|he|she|we|they|my \w+) (?:had|were|was ever|ever)\b|"
+    r"\bwhat would (?:they|you|a doctor|doctors|the hospital) (?:\w+ )?do\b|\bhow (?:do|can|should) (?:i|we|you) "
+    r"(?:\w+ ){0,2}(?:talk to|talk about|bring up|support|approach|explain|do the|perform|use)\b|\b(?:puedo |como )?"
+    r"(?:evitar|prevenir)\b|\bwhat is (?:a|an|the) (?:normal|usual|max|maximum|"
+    r"safe|recommended)\b|\b(?:cuales|cual|que) son (?:los |las )?(?:sintomas|signos|senales|causas)\b|\bcomo "
+    r"(?:prevenir|saber|reconocer|evitar|se)\b|\bque (?:hacer|pasa|debo hacer|hago) si (?:alguien|una persona|un nino|"
+    r"un bebe)\b|\bpara (?:prevenir|evitar)\b|\bsintomas de\b")
+# A general question with nobody concrete in it ("What is anaphylaxis?", "How is status epilepticus treated?").
+_QUESTION = re.compile(r"^(?:what|whats|which|why|how|hows|is|are|can|could|does|do|should|when|where|who|explain|"
+                       r"describe|define|list|tell me about|que|cual|cuales|como|por que|cuando|es|son|puede)\b")
+_PERSONAL = re.compile(r"\b(?:i|im|ive|id|me|my|mine|myself|we|were|our|us|he|hes|him|his|she|shes|her|hers|they|"
+                       r"theyre|them|their|you|your|mum|mom|dad|son|daughter|baby|wife|husband|partner|friend|kid|"
+                       r"child|brother|sister|grandma|grandpa|pt|patient|mi|mis|su|mio|yo|el|ella|tengo|tiene)\b")
+_BENIGN = re.compile(
+    r"\bfor (?:weeks|months|years|ages|a few weeks|a couple of weeks|a long time|the past (?:few )?(?:weeks|months))"
+    r"\b|\bon and off\b|\bcomes and goes\b|\bevery (?:day|night|morning|time|now and then)\b|\bchronic\b|"
+    r"\bwhen (?:i|he|she) (?:run|runs|exercise|exercises|cough|coughs|sneeze|press|laugh|bend|lift|climb|work out|"
+    r"go upstairs|walk fast|jog)\b|\bafter (?:running|a run|exercise|exercising|the gym|a workout|eating|a big meal|"
+    r"coughing|sitting|sleeping on|lifting|leg day)\b|\bfrom (?:coughing|the gym|lifting|sleeping on)\b|"
+    r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
+    r"anxiety|asthma)\b")
+
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_AGE = re.compile(r"\b(\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) ?(days?|d|"
+                  r"weeks?|wks?|wk|w|wo|months?|mos?|m|dias|semanas|mes|meses)\b(?: (old|olds|de edad|de nacid[oa]))?")
+_TEMP = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?) ?(c|f|degrees?|deg|celsius|fahrenheit|grados|centigrad\w*)?\b")
+_TEMP_WORDS = re.compile(r"\b(?:fever|feverish|temp|temperature|thermometer|febrile|burning up|fiebre|calentura|"
+                         r"temperatura|reading|read|hot)\b")
+_GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels|number|meter|cgm|libre|dexcom|"
+                      r"glucometer|azucar|glucosa)\b(?: \w+){0,3}? (?:is |of |at |was |reads |reading |says |shows |"
+                      r"showing |=|just )?(\d+(?:[.,]\d+)?) ?(mmol|mg|mgdl|mg dl)?\b")
+
+
+_BP = re.compile(r"\b(?:bp|blood pressure|pressure)(?: \w+){0,2}? (\d{2,3})/\d{2,3}\b")
+_SATS = re.compile(r"\b(?:sats?|spo2|sp02|o2|oxygen|saturation|saturations)(?: \w+){0,3}? (\d{2})\b")
+_PULSE = re.compile(r"\b(?:hr|heart rate|pulse)(?: \w+){0,2}? (\d{2,3})s?\b")
+
+
+def _age_days(value: str, unit: str) -> float:
+    number = float(_NUMBER_WORDS.get(value, 0) or value) if value not in _NUMBER_WORDS else _NUMBER_WORDS[value]
+    if unit.startswith(("d", "dia")):
+        return number
+    if unit.startswith(("w", "sem")):
+        return number * 7
+    return number * 30.4
+
+
+def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, int]]:
+    """Spans of the numeric detector ``name`` (``@fever`` ...) in ``sentence``."""
+    text = sentence.text
+    spans: list[tuple[int, int]] = []
+    if name == "@infant_young":
+        for m in _AGE.finditer(text):
+            after = text[m.end():m.end() + 30]
+            if re.match(r" (?:pregnant|along|of pregnancy|gestation|de embarazo|embarazada|postpartum|post partum|"
+                        r"after|since|ago|later|before|in|into)\b", after):
+                continue
+            unit = m.group(2)
+            if unit in ("d", "w", "m") and not m.group(3):
+                continue
+            if not m.group(3) and not message.has_infant_word:
+                continue
+            days = _age_days(m.group(1), unit)
+            if 0 <= days < 91:
+                spans.append(m.span())
+        return spans
+    if name == "@shock_vitals":
+        spans += [m.span(1) for m in _BP.finditer(text) if 40 <= int(m.group(1)) < 90]
+        spans += [m.span(1) for m in _SATS.finditer(text) if 50 <= int(m.group(1)) < 92]
+        spans += [m.span(1) for m in _PULSE.finditer(text) if 140 <= int(m.group(1)) <= 260]
+        return spans
+    if name == "@fever":
+        has_word = bool(_TEMP_WORDS.search(text))
+        for m in _TEMP.finditer(text):
+            value = float(m.group(1).replace(",", "."))
+            unit = (m.group(2) or "")[:1]
+            if not unit and not has_word:
+                continue
+            celsius = 38 <= value <= 43.5 and unit in ("c", "g", "d", "")  # degrees: either scale
+            fahrenheit = 100.4 <= value <= 110 and unit in ("f", "d", "")
+            if celsius or fahrenheit:
+                spans.append(m.span())
+        return spans
+    for m in _GLUCOSE.finditer(text):
+        value = float(m.group(1).replace(",", "."))
+        unit = m.group(2) or ""
+        if unit.startswith("mmol"):
+            low, high = value < 3.0, value >= 25
+        elif unit.startswith("mg"):
+            low, high = value < 54, value >= 400
+        else:
+            low = value < 3.0 or 20 <= value < 54
+            high = 20 <= value < 40 or value >= 300
+        extreme = low or (high and (value >= 400 or 20 <= value < 54 or unit.startswith("mmol")))
+        if (name == "@glucose_low" and low) or (name == "@glucose_high" and high) or (
+                name == "@glucose_extreme" and extreme):
+            spans.append(m.span(1))
+    return spans
+
+
+# ------------------------------------------------------------------------------------------ spelling
+def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` ending)."""
+    words: set[str] = set()
+    stems: set[str] = set()
+    for pattern in patterns:
+        if pattern.startswith("@"):
+            continue
+        plain = re.sub(r"\\[bdsBDS]", " ", pattern)
+        stems.update(re.findall(r"([a-z]{4,})\\w\*", plain))
+        words.update(re.findall(r"[a-z]{4,}", plain.replace("\\w", " ")))
+    return frozenset(words), frozenset(stems)
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+class Speller:
+    """Corrects a word the lexicon and English do not know to the nearest lexicon word (1 edit up to 7 letters,
+    2 from 8); a word either one knows is never changed."""
+
+    def __init__(self, lexicon_words: frozenset[str], stems: frozenset[str], known: frozenset[str] = frozenset()):
+        self.lexicon = lexicon_words
+        self.stems = stems
+        self.known = known | lexicon_words
+        self.index: dict[str, list[str]] = {}
+        for word in lexicon_words:
+            for d in _deletes(word, 1 if len(word) <= 5 else 2):
+                self.index.setdefault(d, []).append(word)
+
+    @staticmethod
+    def budget(word: str) -> int:
+        return 1 if len(word) <= 7 else 2
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one Speller per process; words repeat
+    def correct(self, word: str) -> str:
+        if len(word) < 4 or word in self.known or not word.isalpha():
+            return word
+        if any(word.startswith(stem) for stem in self.stems):
+            return word
+        budget = self.budget(word)
+        best: tuple[int, str] | None = None
+        for d in _deletes(word, budget):
+            for candidate in self.index.get(d, ()):
+                dist = _distance(word, candidate)
+                if dist <= min(budget, self.budget(candidate)) and (best is None or (dist, candidate) < best):
+                    best = (dist, candidate)
+        if best is not None:
+            return best[1]
+        for stem in self.stems:
+            if len(stem) >= 5 and abs(len(word) - len(stem)) <= 8 and _distance(word[: len(stem)], stem) == 1:
+                return stem + word[len(stem):]
+        return word
+
+
+# ------------------------------------------------------------------------------------------ sentences
+@dataclass
+class Sentence:
+    """One normalised sentence: its words joined by spaces, and the clause of each character."""
+
+    text: str
+    clause_of: list[int]  # clause number per character of ``text``
+    words: list[str]
+    starts: list[int]  # character offset of each word
+    history: bool = False
+    framed: bool = False
+    benign: bool = False
+    now: bool = False
+    current: bool = True  # from the current message (False: an earlier turn of the conversation)
+
+    def word_at(self, offset: int) -> int:
+        index = 0
+        for i, start in enumerate(self.starts):
+            if start <= offset:
+                index = i
+        return index
+
+
+@dataclass
+class Message:
+    sentences: list[Sentence] = field(default_factory=list)
+    has_infant_word: bool = False
+
+
+_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bebe|nene|nena|hijo|hija)\b")
+
+
+def _fold(text: str) -> str:
+    from medcite.qa.text import fold
+
+    return fold(_APOSTROPHES.sub("", text))
+
+
+class ClinicalLayer:
+    """Finds red-flag concepts in a message and its conversation (see the module docstring)."""
+
+    def __init__(self, known_words: frozenset[str] = frozenset()) -> None:
+        modifiers = (_NOW.pattern, _NOT_NOW.pattern, _HISTORY.pattern, _FRAMING.pattern, _BENIGN.pattern,
+                     " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern)
+        words, stems = _words_of([*(p for c in ALL for p in c.patterns), *modifiers])
+        self.speller = Speller(words, stems, known_words)
+        self._compiled = {c.name: [(p, None if p.startswith("@") else re.compile(p)) for p in c.patterns] for c in ALL}
+
+    def normalise(self, text: str, *, current: bool = True) -> list[Sentence]:
+        out: list[Sentence] = []
+        for raw in _SENTENCE_END.split(_fold(text)):
+            pieces = _CLAUSE.split(raw)
+            words: list[str] = []
+            clause_ids: list[int] = []
+            for clause_no, piece in enumerate(pieces):
+                for token in _TOKEN.findall(piece):
+                    words.append(self.speller.correct(token))
+                    clause_ids.append(clause_no)
+            if not words:
+                continue
+            starts: list[int] = []
+            offset = 0
+            clause_of: list[int] = []
+            for word, clause_no in zip(words, clause_ids, strict=True):
+                starts.append(offset)
+                clause_of.extend([clause_no] * (len(word) + 1))
+                offset += len(word) + 1
+            sentence = Sentence(" ".join(words), clause_of, words, starts, current=current)
+            sentence.now = bool(_NOW.search(_NOT_NOW.sub(" ", sentence.text)))
+            sentence.history = bool(_HISTORY.search(sentence.text)) and not sentence.now
+            sentence.framed = (bool(_FRAMING.search(sentence.text)) or (
+                bool(_QUESTION.match(sentence.text)) and not _PERSONAL.search(sentence.text))) and not sentence.now
+            sentence.benign = bool(_BENIGN.search(sentence.text))
+            out.append(sentence)
+        return out
+
+    def _negated(self, sentence: Sentence, start: int) -> bool:
+        first = sentence.word_at(start)
+        clause = sentence.clause_of[start] if start < len(sentence.clause_of) else -1
+        for i in range(max(0, first - _NEGATION_WINDOW), first):
+            word = sentence.words[i]
+            if word in _NEGATION_CUES and sentence.clause_of[sentence.starts[i]] == clause:
+                following = sentence.words[i + 1] if i + 1 < len(sentence.words) else ""
+                if following not in _PSEUDO_NEGATION:
+                    return True
+        return False
+
+    def _matches(self, concept: Concept, sentence: Sentence, message: Message) -> Iterable[tuple[int, int]]:
+        for source, pattern in self._compiled[concept.name]:
+            if pattern is None:
+                yield from _detect(source, sentence, message)
+            else:
+                for m in pattern.finditer(sentence.text):
+                    yield m.span()
+
+    def _find(self, concept: Concept, message: Message, *, contexts: bool) -> tuple[str, Sentence] | None:
+        for sentence in message.sentences:
+            if not contexts and not sentence.current:
+                continue
+            for start, end in self._matches(concept, sentence, message):
+                if self._negated(sentence, start):
+                    continue
+                modified = sentence.history or sentence.framed or (sentence.benign and not concept.strong)
+                if not contexts and not concept.always and modified:
+                    continue
+                return sentence.text[start:end], sentence
+        return None
+
+    def run(self, text: str, history: Iterable[str] = ()) -> list[RedFlag]:
+        """Red flags of ``text``; ``history`` (earlier user messages, oldest first) supplies contexts only."""
+        message = Message()
+        for earlier in history:
+            message.sentences.extend(self.normalise(earlier, current=False))
+        message.sentences.extend(self.normalise(text))
+        message.has_infant_word = any(_INFANT_WORD.search(s.text) for s in message.sentences)
+        present: set[str] = set()
+        for concept in CONTEXTS:
+            if self._find(concept, message, contexts=True):
+                present.add(concept.name)
+        found: dict[str, tuple[Concept, str]] = {}
+        earlier = Message([s for s in message.sentences if not s.current], message.has_infant_word)
+        for s in earlier.sentences:
+            s.current = True
+        before = {c.name for c in CONCEPTS if not c.requires and self._find(c, earlier, contexts=False)}
+        for s in earlier.sentences:
+            s.current = False
+        present |= before
+        for round_no in range(2):
+            for concept in CONCEPTS:
+                if concept.name in found or (bool(concept.requires) != bool(round_no)):
+                    continue
+                if not all(any(self._present(name, present, found, concept) for name in group)
+                           for group in concept.requires):
+                    continue
+                hit = self._find(concept, message, contexts=False)
+                if hit:
+                    found[concept.name] = (concept, hit[0])
+            if round_no == 0:
+                continue
+            for concept in CONCEPTS:  # a second look: requires met by concepts found in this round
+                if concept.name in found or not concept.requires:
+                    continue
+                if all(any(self._present(n, present, found, concept) for n in g) for g in concept.requires):
+                    hit = self._find(concept, message, contexts=False)
+                    if hit:
+                        found[concept.name] = (concept, hit[0])
+        return [RedFlag(concept=c.name, category=c.category, level=c.level, label=c.label, evidence=evidence)
+                for c, evidence in found.values()]
+
+    @staticmethod
+    def _present(name: str, contexts: set[str], found: dict, concept: Concept) -> bool:
+        """A context is present, or a concept with this name prefix was found (now or in an earlier turn)."""
+        if name.startswith("ctx."):
+            return name in contexts
+        return any(other.startswith(name) and other != concept.name for other in (*found, *contexts))

@@ -1,0 +1,595 @@
+# ruff: noqa: E501 - the lexicon is data: one synonym list per line reads better than wrapped fragments
+"""The clinical layer's knowledge: red-flag concepts with their synonyms, and the contexts some of them need.
+
+Patterns are regular expressions over the *normalised* message (see ``medcite.triage.clinical``): folded to
+lower-case ASCII, apostrophes dropped ("can't" -> "cant"), every run of other punctuation one space, misspelt
+words corrected against this lexicon's own words, so ``"chesst pian!!"`` reads ``"chest pain"``. ``{GAP}`` is
+up to three words of anything. ``@fever``, ``@glucose_extreme`` and ``@infant_young`` name numeric detectors
+(temperatures with or without units, glucose in mg/dL or mmol/L, ages in days, weeks or months).
+
+A **context** (``ctx.*``) is never a red flag alone: it is what a finding needs around it (a baby under three
+months for a fever, a pregnancy for a headache with visual change, a head knock for vomiting). A **concept** is a
+red flag; ``requires`` lists groups of contexts or concept-name prefixes, every group needing one present in the
+message or, for follow-ups, the running conversation. ``strong`` concepts ignore the benign modifier ("for
+weeks", "after eating").
+
+English covers every category of issue 11; Spanish covers the main red flags (stroke, chest pain, breathing,
+allergy, infant fever, bleeding, overdose and poisoning, seizures, unconsciousness, suicide and self-harm).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medcite.triage.model import Level
+
+GAP = r"(?: \w+){0,3}"
+PERSON = (r"(?:i|im|me|my|we|our|he|hes|him|his|she|shes|her|they|theyre|them|their|the baby|baby|mi|mis|su|el|ella)")
+CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|\d+ ?(?:yo|yr|year|years|"
+         r"month|months|mo) old|\d+yo|nino|nina|hijo|hija|bebe|nene|nena)")
+PAIN = r"(?:pain|pains|painful|hurt|hurts|hurting|ache|aching|agony|sore|cramp|cramps|cramping|dolor|duele)"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A red flag (or, with a ``ctx.`` name, a context): its synonyms and what it needs around it."""
+
+    name: str
+    category: str
+    level: Level
+    label: str
+    patterns: tuple[str, ...]
+    requires: tuple[tuple[str, ...], ...] = ()
+    strong: bool = False
+    always: bool = False  # counts in history and information framing too (method and lethality questions)
+
+
+def _c(name, category, level, label, *patterns, requires=(), strong=False, always=False) -> Concept:
+    return Concept(name, category, level, label, tuple(patterns), tuple(tuple(g) for g in requires), strong,
+                   always)
+
+
+def _ctx(name, *patterns) -> Concept:
+    return Concept(name, "context", "none", name, tuple(patterns))
+
+
+CONTEXTS: tuple[Concept, ...] = (
+    _ctx("ctx.infant_young", "@infant_young", r"\b(?:newborn|new born|neonate|neonatal|recien nacid[oa])\b"),
+    _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bebe|nene|nena)\b", "@infant_young"),
+    _ctx("ctx.child", rf"\b{CHILD}\b"),
+    _ctx("ctx.pregnant", r"\b(?:pregnant|pregnancy|pg|expecting|trimester|gestation|weeks along|embarazada|embarazo|"
+         r"gestante|(?:\d+|thirty|twenty)\w* (?:weeks?|wks?|semanas)(?: pregnant| along| de embarazo)?|positive "
+         r"(?:pregnancy )?test|missed (?:my |her )?period|late period|ivf|baby bump|my midwife|the midwife|"
+         r"postpartum|post partum|gave birth|just had (?:a|my|the) baby|delivered|[1-4]\d\+\d|\d{1,2}/40|g\dp\d|"
+         r"(?:[12]\d|3\d|4[0-2]) (?:weeks|wks|w)\b)\b"),
+    _ctx("ctx.diabetic", r"\b(?:diabetes|diabetic|type 1|type one|t1d|t1|type 2|t2d|insulin|novorapid|lantus|humalog|"
+         r"sugars?|glucose|bg|bs|blood sugar|glucometer|meter|cgm|libre|dexcom|hypo|hypos|diabetico|diabetica|azucar|"
+         r"glucosa)\b"),
+    _ctx("ctx.high_sugar", r"\b(?:(?:meter|reading|monitor|glucometer|cgm|libre|dexcom|it|machine|sugar|bg)"
+         r"(?: \w+){0,2} (?:says|reads|read|shows|showing|said|displays|is|on) (?:just )?(?:hi|high|hig)|reading hi|"
+         r"(?:sugar|sugars|glucose|bg|bs|levels?) (?:\w+ ){0,2}(?:very |really |super |sky |way )(?:high|up)|"
+         r"(?:sugar|sugars|glucose) (?:is |are )?(?:through the roof|off the charts|skyrocket\w*)|"
+         r"ketones?|dka|ketoacidosis|hyperglyc\w*)\b", "@glucose_high", "@glucose_extreme"),
+    _ctx("ctx.low_sugar", r"\b(?:(?:meter|reading|monitor|glucometer|cgm|it|sugar|bg)(?: \w+){0,2} (?:says|reads|shows|"
+         r"showing|is) (?:just )?lo|hypo|hypoglyc\w*|(?:sugar|sugars|glucose|bg|bs|levels?) (?:\w+ ){0,2}(?:very |really |"
+         r"super |dangerously )?(?:low|dropping|crashing|tanking)|low (?:blood )?sugar)\b", "@glucose_low"),
+    _ctx("ctx.head_knock", r"\b(?:(?:hit|bumped|banged|knocked|smacked|struck|whacked|bashed|cracked|hurt)(?: \w+){0,3} "
+         r"(?:head|skull|forehead|temple)|head (?:injury|injuries|trauma|knock|bump|wound)|concussion|concussed|"
+         r"fell (?:\w+ ){0,6}(?:head|hit)|fall (?:\w+ ){0,3}head|(?:golpe|golpeo|golpeó|pego) (?:\w+ ){0,2}cabeza|"
+         r"se cayo|knocked out|head first|headbutt\w*)\b"),
+    _ctx("ctx.fall", r"\b(?:fell|fall|fallen|falls|tripped|slipped|knocked over|came off|thrown from|se cayo|caida)\b"),
+    _ctx("ctx.anticoag", *(ANTICOAG := (r"\b(?:warfarin|coumadin|jantoven|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|"
+         r"edoxaban|savaysa|lixiana|blood thinners?|anticoag\w*|clopidogrel|plavix|heparin|lovenox|enoxaparin|"
+         r"ticagrelor|brilinta|prasugrel|sintrom|acenocoumarol|thinners)\b",))),
+    _ctx("ctx.opioid", r"\b(?:opioids?|opiates?|oxy\w*|percocet|vicodin|hydrocodone|fentanyl|fent|heroin|morphine|"
+         r"methadone|tramadol|codeine|dilaudid|hydromorphone|suboxone|buprenorphine|pain (?:pills|meds|killers)|"
+         r"painkillers|tapentadol|nodding)\b"),
+    _ctx("ctx.fever", r"\b(?:fever|feverish|febrile|temperature|temp|high temp|burning up|pyrexia|fiebre|calentura|"
+         r"hot to (?:the )?touch|rigors|febrile)\b", "@fever"),
+    _ctx("ctx.sudden", r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|just now|abrupt\w*|"
+         r"came on fast|came on quick\w*|de repente|repentin\w*|minutes ago|an hour ago|this morning|woke up with|"
+         r"started (?:\d+|an|a few|twenty|ten|thirty) (?:min|mins|minutes|hour|hours)|onset|and now|now (?:he|she|i|they)|"
+         r"code stroke|thrombolysis|lkw|last known well)\b"),
+    _ctx("ctx.one_side", r"\b(?:left|right|one|l|r) (?:side|arm|leg|hand|half)|(?:left|right|one|l|r) sided|on one side|"
+         r"hemi\w*|un lado|lado (?:izquierdo|derecho)\b"),
+    _ctx("ctx.back_pain", r"\b(?:back|spine|sciatica|disc|disk|lumbar|slipped disc|herniat\w*|espalda)\b"),
+    _ctx("ctx.heat", r"\b(?:heat|hot|sun|sunny|heatwave|heat wave|degrees outside|marathon|race|running|ran|hiking|"
+         r"hike|working outside|outdoors|roofing|field|football practice|practice|sauna|hot car|humid|calor|"
+         r"\d{2,3} ?(?:degrees|f) (?:out|outside|today))\b"),
+    _ctx("ctx.allergen", r"\b(?:peanuts?|nuts?|tree nuts?|shellfish|shrimp|prawns?|crab|lobster|fish|sesame|eggs?|"
+         r"bee|wasp|hornet|sting|stung|bitten|allerg\w*|penicillin|amoxicillin|antibiotic|injection|jab|vaccine|"
+         r"contrast|dye|ate|eaten|eating|took|new (?:medicine|medication|pill)|alergi\w*|mani|cacahuate|picadura|"
+         r"pico)\b"),
+    _ctx("ctx.ingestion", r"\b(?:swallowed|swallow|swallowing|ate|eaten|eating|drank|drunk|drinking|took|taken|"
+         r"chewed|licked|ingested|sucked on|bit into|got into|had|popped|downed|put (?:\w+ ){0,2}in (?:his|her|their) "
+         r"mouth|trago|se trago|se comio|se tomo|tomo|comio)\b"),
+    _ctx("ctx.co_source", r"\b(?:boiler|furnace|heater|space heater|generator|gas fire|gas stove|stove|wood stove|"
+         r"fireplace|grill|bbq|barbecue|charcoal|kerosene|propane|car running|engine running|exhaust|garage|"
+         r"camping stove|water heater|chimney|flue|paraffin|calentador|estufa|brasero)\b"),
+    _ctx("ctx.co_symptom", r"\b(?:headaches?|dizzy|dizziness|nause\w*|vomit\w*|throwing up|sleepy|drowsy|confus\w*|faint\w*|"
+         r"collaps\w*|sick|unwell|passed out|breathless)\b"),
+    _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|burning|scald|scalded|scalding|quemadura|quemo|quemó|"
+         r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling)\b"),
+    _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"
+         r"groin|privates|down there|testiculo|testiculos|huevo|huevos)\b"),
+    _ctx("ctx.belly", r"\b(?:belly|stomach|abdomen|abdominal|tummy|gut|tum|barriga|panza|estomago|abdomen|side|"
+         r"appendix|lower right|right lower|rlq|bottom right|gastric|bowel|intestin\w*|hernia|bypass)\b"),
+    _ctx("ctx.pain", rf"\b{PAIN}\b|\b(?:killing (?:me|him|her)|screaming|agony|excruciating|unbearable|cant bear|"
+         r"worse|swollen|swelling)\b"),
+    _ctx("ctx.cardiac_pain", r"\b(?:chest|jaw|left arm|arm|shoulder|upper back|between (?:my|his|her) shoulder "
+         r"blades|neck|indigestion|heartburn|pressure|tightness|heaviness|squeez\w*|pecho)\b"),
+    _ctx("ctx.cardiac_associated", r"\b(?:sweat\w*|clammy|cold sweat|drenched|short of breath|shortness of breath|"
+         r"breathless|sob|winded|cant catch (?:my|his|her|their) breath|faint|fainting|lightheaded|light headed|"
+         r"dizzy|grey|gray|pale|ashen|diaphores\w*|diaphoretic|nause\w*|sick to (?:my|his|her) stomach|vomit\w*|throwing up|threw up|"
+         r"exhausted|wiped out|unusually tired|sudor\w*|mareo|mareada|mareado|falta de aire)\b"),
+    _ctx("ctx.intent", r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|kill (?:my|him|her)self|sleep "
+         r"forever|not wake up|never wake up)|wanted to die|want to die|suicid\w*|attempt\w*|a proposito|para morir)\b"),
+)
+
+_SH = "self_harm"
+_EM = "emergency"
+_UR = "urgent"
+_PO = "poisoning"
+
+CONCEPTS: tuple[Concept, ...] = (
+    # ---------------------------------------------------------------- self-harm and harm to others
+    _c("self_harm.intent", _SH, _SH, "thoughts of suicide or of ending one's life",
+       r"\b(?:kill|killing|kil) (?:my ?self|myself)\b(?! laughing)|\b(?:want|wish|wishing) (?:\w+ ){0,3}(?:would|to|could) "
+       r"kill me\b",
+       r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it (?:all)?\b(?! with)|\bend things\b",
+       r"\bsuicid\w*|\bsuicide\b",
+       r"\b(?:want|wants|wanna|wanted|wish|wishes|wishing|going|ready) (?:\w+ ){0,2}(?:to die|to be dead|i (?:was|were) dead|i "
+       r"(?:wasnt|werent) (?:here|alive)|i could disappear|i could just not wake up)\b",
+       r"\b(?:dont|do not|dont really|no longer) (?:want|wanna|wish) to (?:live|be alive|be here|exist|wake up|"
+       r"go on|carry on|keep going)\b",
+       r"\b(?:dont|cant|do not) (?:really )?see (?:the|a|any) (?:point|reason)\b|\bputting (?:my |all my )?affairs in "
+       r"order\b|\bfound (?:a )?(?:new )?homes? for (?:my|the) (?:dog|cat|pets?)\b|\b(?:tired of|sick of) being a "
+       r"burden\b|\b(?:im|i am) (?:just )?a burden\b|\btonight is the night\b|\bdont (?:really )?care (?:anymore|any more|"
+       r"if i (?:die|wake up|live))\b|\b(?:wont|will not) have to worry about me\b|\b(?:goodbye|bye)\b(?: \w+){0,8} "
+       r"(?:not answering|wont answer|isnt answering|cant reach|not picking up)\b|\b(?:cutting|cuts|burning|"
+       r"scratching|scratch|cut|slash\w*) (?:\w+ ){0,2}(?:arms|wrists?|thighs|legs|skin)\b|\bfresh cuts\b|\bwith a "
+       r"(?:razor|blade)\b|\b(?:rope|noose)\b(?: \w+){0,8} (?:look at|looking at|keep|ready|tonight)\b",
+       r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent) (?:here|around))\b",
+       r"\b(?:no|nothing|dont see (?:a|any)|cant see (?:a|any)) (?:reason|point) (?:to|in|of) (?:live|living|going on|"
+       r"being alive|carrying on|staying)\b",
+       r"\b(?:cant|cannot) (?:go on|do this anymore|do this any more|keep going|take (?:it|this|any more|anymore) "
+       r"anymore|take it any ?more|live like this)\b",
+       r"\b(?:written|wrote|writing|write|left|leaving) (?:\w+ ){0,3}(?:goodbye |farewell |suicide )?(?:letters?|notes?|"
+       r"messages?) (?:to|for) (?:my|everyone|the|all)\b|\b(?:goodbye|farewell|suicide) (?:letters?|notes?)\b",
+       r"\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:my|his|her) (?:\w+ )?(?:stuff|things|belongings|possessions|pets?|"
+       r"cat|dog)\b(?: away)?",
+       r"\b(?:wont|will not|not going to|i wont) be (?:around|here|alive)(?: \w+){0,2} (?:much longer|for long|"
+       r"tomorrow|next week|by|anymore)\b",
+       r"\b(?:stockpil\w*|saving up|saved up|hoarding|collecting|stashed|stash of|been saving) (?:\w+ ){0,3}(?:pills|"
+       r"meds|tablets|medication|medicine|sleeping pills|insulin)\b",
+       r"\b(?:have|got|bought|found|ordered|tied|hung) (?:a |the )?(?:rope|noose|gun|pistol|rifle|razor|blades?)\b"
+       r"(?:\w+ ){0,6}(?:myself|me|end|die|tonight|for)",
+       r"\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|cut|cutting|burn|burning|hurt|hurting|harm|"
+       r"harming|starve|starving) (?:my ?self|myself)\b(?! (?:shaving|cooking|on |by accident|accidentally|while|"
+       r"chopping|slicing|with (?:a|the) (?:kitchen|bread)|at work|in the garden|gardening))",
+       r"\bself ?harm\w*|\bself ?injur\w*|\bcutting again\b|\bstarted cutting\b",
+       r"\b(?:jump|jumping|throw myself) (?:off|from|in front of) (?:a |the |my )?(?:bridge|building|roof|balcony|"
+       r"cliff|train|bus|car|truck|traffic)\b|\b(?:step|walk|stepping|walking) in front of (?:a |the )?(?:train|bus|"
+       r"car|truck|traffic)\b",
+       r"\b(?:thoughts|thinking|think|thought) (?:a lot )?(?:of|about) (?:dying|death|suicide|ending (?:it|my life|"
+       r"things)|killing myself|not being here|not waking up)\b",
+       r"\b(?:no quiero|ya no quiero) (?:vivir|seguir|estar aqui|despertar)\b|\bquiero (?:morir|morirme|matarme|"
+       r"desaparecer)\b|\b(?:matarme|suicidarme|quitarme la vida|acabar con (?:todo|mi vida)|hacerme dano|cortarme|"
+       r"me corto|mejor (?:muerto|muerta))\b|\bsuicid\w*",
+       strong=True),
+    _c("self_harm.method", _SH, _SH, "a question about a method or lethal amount",
+       r"\b(?:how many|how much) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
+       r"would kill|is lethal|is fatal|to end)\b",
+       r"\b(?:lethal|fatal|deadly|killing) (?:dose|amount|quantity|number)\b",
+       r"\b(?:painless|easiest|quickest|quick|best|peaceful|surest) (?:\w+ )?(?:way|method|ways|methods) (?:to )?(?:go|die|"
+       r"do it|end it|kill|check out|to go)\b|\bmost painless\b|\boverdose (?:\w+ ){0,3}(?:painless|peaceful|hurt)\b|"
+       r"\bwhat (?:happens|would happen) if (?:you|i|someone|a person) (?:take|took|swallow\w*|ate|drank) (?:\w+ ){0,3}"
+       r"(?:whole|entire|all|\d{2,}|a lot|bottle|pack|box|packet)\b|\bhow (?:high|far|tall) (?:\w+ ){0,4}(?:bridge|"
+       r"building|fall|jump|drop)\b|\blife insurance\b(?: \w+){0,8} (?:accident|suicide)\b|\blook(?:ed|s)? like an "
+       r"accident\b|\b(?:does|would|will|can|could) (?:\w+ ){1,5}kill (?:you|me|a person|someone)\b",
+       always=True),
+    _c("self_harm.other_person", _SH, _SH, "someone else at risk of suicide or self-harm",
+       r"\b(?:he|she|they|my \w+|his|her|friend|son|daughter|brother|sister|wife|husband|partner|mom|mum|dad)\b"
+       r"(?: \w+){0,8} (?:wants to|going to|gonna|talking about|talks about|threatening to|threatened to|"
+       r"says (?:he|she|they) (?:will|wants to|is going to)|said (?:he|she|they) (?:would|will|wants to|is going to)|"
+       r"tried to|trying to|keeps saying (?:he|she) will) (?:kill|hurt|harm|end|cut|shoot|hang|poison) "
+       r"(?:him|her|them)sel(?:f|ves)|(?:his|her|their) (?:own )?life\b",
+       r"\b(?:kill|hurt|harm|cut|cutting|hurting|harming) (?:him|her|them)sel(?:f|ves)\b",
+       strong=True),
+    _c("harm_to_others.threat", "harm_to_others", _SH, "a risk of harm to another person",
+       r"\b(?:going to|gonna|want to|wanna|will|plan(?:ning)? to|urge to|urges to|thoughts? (?:of|about)|thinking "
+       r"(?:of|about)|scared (?:that )?(?:i|ill|i will|i might|i am going to|im going to)|afraid (?:that )?(?:i|ill|"
+       r"i will|i might|im going to)|might|worried (?:that )?(?:i|ill|i will|i might)|cant stop myself from|"
+       r"feel like i could really|i swear ill) (?:\w+ ){0,2}(?:kill|killing|hurt|hurting|harm|harming|stab|stabbing|"
+       r"shoot|shooting|strangle|smother|smothering|shake|shaking|drown|drowning|choke|choking|beat|beating) "
+       r"(?:him|her|them|my (?:\w+ )?(?:baby|child|son|daughter|wife|husband|partner|kids?|mom|mum|dad|boss|"
+       r"coworker|co worker|brother|sister|neighbou?r|ex|boyfriend|girlfriend|roommate|teacher)|someone|somebody|"
+       r"people|everyone|the (?:baby|kids?))\b",
+       r"\b(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|boyfriend|girlfriend|ex|dad|father|son|brother))"
+       r"(?: \w+){0,4} (?:threaten\w*|said (?:he|she|they)(?:d| would| will| is going to)|says (?:he|she|they)(?:ll| "
+       r"will| is going to)) (?:to )?(?:kill|hurt|shoot|stab|strangle) (?:me|us|the kids|my|our|him|her|them)\b",
+       r"\b(?:has|have|got|bought|holding|with) (?:a |his |her )?(?:gun|knife|weapon)\b(?: \w+){0,6} (?:kill|hurt|"
+       r"shoot|stab|threaten\w*)\b",
+       r"\b(?:quiero|voy a) (?:matar|lastimar|hacerle dano) (?:a )?\w+\b",
+       r"\b(?:gun|guns|rifle|knife|weapon)\b(?: \w+){0,6} (?:to school|to work|get back at|revenge)\b|\b(?:on (?:his|her|"
+       r"their) way|coming (?:over|here|back)?) (?:\w+ ){0,3}with (?:a |the |his |her )?(?:gun|knife|weapon)\b|"
+       r"\bcommand hallucinations\b|\bvoices (?:\w+ )?(?:telling|tell) (?:him|her|me|them) to (?:hurt|kill|harm)\b|"
+       r"\b(?:hell|he will|shell|she will|theyll|they will) (?:\w+ )?(?:burn|kill|hurt|shoot|stab)\b(?: \w+){0,6} "
+       r"(?:me|us|kids|house)\b",
+       strong=True),
+    _c("harm_to_others.violence", "harm_to_others", _SH, "violence or strangulation by another person",
+       r"\b(?:strangled|choked|throttled|strangling|choking) me\b|\b(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|"
+       r"boyfriend|girlfriend|ex))\b(?: \w+){0,3} (?:beat|beats|hit|hits|punched|kicked|strangled|choked) (?:me|us|"
+       r"the kids)\b", strong=True),
+    _c("self_harm.intentional_overdose", _SH, _SH, "an overdose taken on purpose",
+       r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|sleep forever|not wake up|never wake up)|wanted "
+       r"to die|a proposito|para morir)\b",
+       requires=(("poisoning.",),), strong=True, always=True),
+    # ---------------------------------------------------------------- poisoning and overdose
+    _c("poisoning.large_ingestion", "poisoning", _PO, "a large or wrong ingestion of medicine",
+       r"\b(?:took|taken|take|swallowed|ate|had|downed|popped|chugged|necked|took like|tomo|tome|se tomo|trago)"
+       r"(?: \w+){0,3} (?:\d{2,}|[2-9]|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+       r"hundred|a (?:whole|full|entire) (?:bottle|pack|packet|box|strip|sheet|blister)|(?:the |a )?(?:whole|entire|"
+       r"full) (?:bottle|pack|packet|box|strip|sheet)|all (?:of )?(?:my|his|her|their|the|them)|a handful|handfuls|a "
+       r"bunch|a lot|lots|loads|way too many|too many|too much|double|triple|extra|someone elses|grandmas|grandpas|"
+       r"todas|todo el frasco|un punado|muchas)\b(?: \w+){0,4} (?:pills?|tablets?|tabs|caps|capsules?|meds|"
+       r"medicine|medicines|medication|medications|doses?|gummies|vitamins|tylenol|paracetamol|acetaminophen|"
+       r"panadol|ibuprofen|advil|motrin|aspirin|xanax|valium|ativan|klonopin|benzos?|ambien|zopiclone|sleeping|"
+       r"antidepressants?|sertraline|zoloft|prozac|fluoxetine|citalopram|lexapro|amitriptyline|lithium|seroquel|"
+       r"quetiapine|insulin|iron|digoxin|metformin|oxy\w*|opioids?|methadone|tramadol|codeine|percocet|"
+       r"vicodin|adderall|ritalin|benadryl|diphenhydramine|pastillas|pastilla|tabletas|pildoras)\b",
+       r"\boverdos\w*|\boded\b|\bsobredosis\b",
+       r"\b(?:taken|took|had|given|gave) (?:\w+ ){0,4}(?:tablets|pills|meds|dose|doses|medication|medicine|insulin)\b"
+       r"(?: \w+){0,3} (?:twice|three times|two times|double|again by mistake)\b",
+       r"\b(?:accidentally|by mistake|mistakenly) (?:took|gave|double dosed|doubled)\b|\bdouble dosed\b|"
+       r"\bgave (?:him|her|them|the baby) (?:\w+ ){0,3}(?:adult|wrong|double|too much|twice)\b"),
+    _c("poisoning.child_ingestion", "poisoning", _PO, "a child swallowed something harmful",
+       r"\b(?:swallowed|ate|eaten|drank|drunk|chewed|licked|ingested|sucked on|bit into|got into|put (?:\w+ ){0,2}in "
+       r"(?:his|her|their) mouth|trago|se trago|se comio|se tomo|mordio)\b(?: \w+){0,6} (?:pills?|tablets?|"
+       r"medicine|meds|vitamins|gummies|gummy|edibles?|weed|cannabis|thc|iron|tylenol|paracetamol|ibuprofen|"
+       r"detergent|laundry|dishwasher|tide|pods?|capsule|bleach|cleaner|cleaning|disinfectant|antifreeze|drain|"
+       r"oven cleaner|lye|lamp oil|kerosene|petrol|gasoline|paint thinner|nicotine|vape|e liquid|juice pod|"
+       r"cigarettes?|pesticide|insecticide|weed killer|rat poison|poison|mushrooms?|berries|plant|leaves|"
+       r"mouthwash|hand sanitizer|sanitiser|alcohol|vodka|essential oil|lighter fluid|glow stick|silica|"
+       r"cleaning product|cloro|lejia|veneno|pastillas|medicina|medicamento|jabon)\b",
+       requires=(("ctx.child", "ctx.infant"),)),
+    _c("poisoning.chemical", "poisoning", _PO, "a harmful substance swallowed or inhaled",
+       r"\b(?:drank|drunk|swallowed|ingested|inhaled|breathed in|sprayed|splashed|ate|got)\b(?: \w+){0,4} "
+       r"(?:bleach|antifreeze|drain cleaner|oven cleaner|lye|ammonia|pesticide|insecticide|weed killer|roundup|"
+       r"rat poison|poison|methanol|gasoline|petrol|kerosene|lighter fluid|chlorine gas|fumes|paint thinner|"
+       r"acid|cloro|lejia|veneno)\b",
+       r"\b(?:mixed|mixing) (?:bleach|ammonia)\b(?: \w+){0,4} (?:and|with) (?:bleach|ammonia|vinegar)\b",
+       r"\b(?:been|got|was|is|am|im|were|are|being) poisoned\b|\bpoisoned (?:him|her|me|my|them)\b|"
+       r"\b(?:envenen\w*|intoxic\w*)\b",
+       r"\b(?:wild|foraged|picked) mushrooms?\b(?: \w+){0,12} (?:vomit\w*|sick|diarrh\w*|throwing up)\b"),
+    _c("poisoning.button_battery", "poisoning", _EM, "a swallowed button battery or magnets",
+       r"\b(?:button|coin|disc|watch|lithium|small|round) batter(?:y|ies)\b|\bmagnets?\b|\bpila (?:de boton|"
+       r"redonda)\b|\bimanes\b",
+       requires=(("ctx.ingestion",),), strong=True),
+    _c("poisoning.opioid_breathing", "poisoning", _EM, "opioids with slow breathing or unrousable",
+       r"\b(?:breathing|breaths?) (?:\w+ ){0,2}(?:slow|slowly|shallow|weird|strange|barely|funny|gurgl\w*|snor\w*|"
+       r"stopped|irregular)\b|\b(?:wont|cant|will not|not) (?:wake|rouse|respond)\w*|\bunrousable\b|"
+       r"\bpinpoint pupils\b|\b(?:blue|purple|grey|gray) (?:lips|face)\b|\b(?:lips|face) (?:\w+ )?(?:blue|purple|grey|"
+       r"gray)\b|\bnarcan\b|\bnaloxone\b|\bnodding off\b(?: \w+){0,4} (?:cant|wont|not)\b",
+       requires=(("ctx.opioid",),), strong=True),
+    # ---------------------------------------------------------------- stroke
+    _c("stroke.face_droop", "stroke", _EM, "face drooping",
+       r"\b(?:face|mouth|smile|lip|lips|eyelid|side of (?:my|his|her|their|the) face)\b(?: \w+){0,3} (?:droop\w*|"
+       r"sag\w*|lopsided|crooked|uneven|slack|wonky|twisted|fell|fallen|dropped|went (?:funny|weird|numb|slack|"
+       r"floppy)|numb|paralys\w*|not moving|frozen)\b",
+       r"\bdroop\w*\b(?: \w+){0,3} (?:face|mouth|smile|side|eye|lip)\b|\bfacial (?:droop|asymmetry|weakness|palsy)\b",
+       r"\b(?:cara|boca|sonrisa)\b(?: \w+){0,2} (?:caida|torcida|chueca|dormida|paralizada|colgando|de lado)\b|"
+       r"\bse le (?:cayo|cae|torcio) (?:la cara|la boca|un lado)\b", strong=True),
+    _c("stroke.arm_weak", "stroke", _EM, "sudden weakness or numbness of one arm, leg or side",
+       r"\b(?:arm|leg|hand|side|limb|foot)\b(?: \w+){0,3} (?:weak|weakness|numb|numbness|limp|dead|heavy|"
+       r"paralys\w*|wont move|cant move|not working|gave out|giving out|useless|floppy|went dead)\b",
+       r"\b(?:cant|cannot|unable to|couldnt|can not|wont|struggling to) (?:lift|raise|move|feel|grip|hold|use)"
+       r"(?: \w+){0,3} (?:arm|arms|leg|legs|hand|side|fingers)\b",
+       r"\b(?:weakness|numbness|tingling|paralysis|heaviness) (?:in|on|of|down)(?: \w+){0,3} (?:arm|leg|side|face|"
+       r"hand)\b|\bsided weakness\b|\bhemipar\w*|\bhemipleg\w*",
+       r"\b(?:brazo|pierna|mano|lado)\b(?: \w+){0,2} (?:dormid[oa]|debil|paralizad[oa]|sin fuerza)\b|"
+       r"\bno (?:puede|puedo|podia) (?:mover|levantar|sentir) (?:\w+ )?(?:brazo|pierna|mano|lado)\b|"
+       r"\bdebilidad (?:en|de) (?:un|el) lado\b",
+       requires=(("ctx.sudden", "ctx.one_side", "stroke.", "cardiac."),)),
+    _c("stroke.speech", "stroke", _EM, "speech suddenly slurred, garbled or lost",
+       r"\bslur\w*|\bgarbled\b|\bgibberish\b|\baphasi\w*|\bdysarthri\w*",
+       r"\b(?:words|speech|talking|voice)\b(?: \w+){0,3} (?:come|coming|came|comes|are|is|was|sound|sounds|"
+       r"went) (?:out )?(?:wrong|weird|funny|jumbled|mixed|muddled|slurred|garbled|thick|strange|off|all wrong)\b",
+       r"\b(?:cant|cannot|couldnt|unable to|trouble|difficulty|struggling to|hard to|problems?) (?:\w+ )?(?:speak|"
+       r"speaking|talk|talking|get (?:the |his |her |my )?words out|find (?:the |his |her |my )?words|finding words|"
+       r"form words|say words|make sense|understand (?:me|us|what))\b",
+       r"\bnot making (?:any )?sense\b|\bmaking no sense\b|\bwrong words\b|\bmixing up (?:his |her |my )?words\b",
+       r"\b(?:habla|hablaba) (?:raro|arrastrad[oa]|mal|trabad[oa]|enredad[oa])\b|\bno (?:puede|puedo|podia) "
+       r"hablar\b|\barrastra (?:las )?palabras\b",
+       requires=(("ctx.sudden", "ctx.one_side", "stroke.", "ctx.head_knock", "ctx.low_sugar", "ctx.heat"),),
+       strong=True),
+    _c("stroke.now", "stroke", _EM, "a stroke happening now",
+       r"\b(?:is|am|im|hes|shes|are|be|been|currently|think (?:i|he|she|they|my \w+)(?:s|m| is| am| are)?|"
+       r"(?:might|may|could) be) (?:having|had|having had) (?:a |another )?(?:stroke|mini stroke|tia|bleed on the "
+       r"brain)\b",
+       r"\b(?:stroke|tia)\b(?: \w+){0,2} (?:right now|now|happening|symptoms now)\b|\bsigns of (?:a )?stroke\b"
+       r"(?: \w+){0,2} (?:now|right now)\b|\bbe fast\b",
+       r"\b(?:derrame|ictus|embolia|infarto cerebral)\b|\bcode stroke\b", strong=True),
+    _c("stroke.vision_balance", "stroke", _EM, "sudden loss of vision, balance or coordination",
+       r"\b(?:blind|lost (?:the |his |her |my )?(?:sight|vision)|vision (?:loss|went|gone|black|blurry|blurred|"
+       r"double)|double vision|cant see|curtain|loss of balance|lost (?:his |her |my )?balance|cant walk|cant stand|"
+       r"falling to one side|stumbling|dizzy and|vertigo)\b",
+       requires=(("ctx.sudden",), ("stroke.", "ctx.one_side", "ctx.sudden")),),
+    _c("stroke.thunderclap", "stroke", _EM, "a sudden, worst-ever headache",
+       r"\bworst headache\b|\bthunderclap\b|\bheadache (?:\w+ ){0,3}(?:like (?:a|being) (?:hit|struck|kicked)|out of "
+       r"nowhere|exploded|explosion|instantly|came on (?:suddenly|in seconds|like))\b|\bsudden (?:\w+ )?(?:severe|"
+       r"excruciating|explosive|blinding|crushing) headache\b|\bpeor dolor de cabeza\b", strong=True),
+    # ---------------------------------------------------------------- cardiac
+    _c("cardiac.chest_pain", "cardiac", _EM, "chest pain, pressure or tightness",
+       r"\bchest\b(?: \w+){0,3} (?:pain|pains|hurt\w*|ache|aching|pressure|tight\w*|heavy|heaviness|squeez\w*|"
+       r"crush\w*|burning|discomfort|band|weight|elephant|clench\w*|sitting on)\b",
+       r"\b(?:pain|pressure|tightness|heaviness|squeezing|crushing|discomfort|weight|elephant|vice|band)\b"
+       r"(?: \w+){0,3} (?:in|on|across|around|behind|center of|middle of) (?:\w+ ){0,2}(?:chest|sternum|breastbone)\b",
+       r"\bangina\b|\b(?:dolor|opresion|presion|apreton)\b(?: \w+){0,2} (?:pecho|torax)\b|\b(?:me|le) "
+       r"(?:aprieta|duele) (?:el )?pecho\b",
+       r"\b(?:heart attack|cardiac arrest|stemi|nstemi|st elevation|infarto|ataque (?:al|de) corazon)\b"),
+    _c("cardiac.radiating", "cardiac", _EM, "pain spreading to the arm, jaw, neck or back",
+       r"\b(?:pain|ache|pressure|tightness|hurting|hurts|discomfort|dolor)\b(?: \w+){0,4} (?:spread\w*|radiat\w*|"
+       r"going|goes|moving|moves|shoot\w*|travel\w*|down|into|up|se va|se extiende|baja) (?:\w+ ){0,3}(?:arm|arms|"
+       r"jaw|neck|back|shoulder|shoulders|brazo|mandibula|cuello|espalda)\b",
+       r"\b(?:jaw|left arm|arm|neck|shoulder|upper back|back)\b(?: \w+){0,3} (?:pain|ache|aching|hurts|hurting|"
+       r"pressure|heavy)\b(?: \w+){0,6} (?:sweat\w*|clammy|short of breath|breathless|nause\w*|sick|faint|dizzy|"
+       r"grey|gray|pale|tired|exhausted)\b",
+       requires=(("ctx.cardiac_associated", "cardiac.chest_pain"),)),
+    _c("cardiac.atypical", "cardiac", _EM, "indigestion-like pain, nausea or exhaustion with sweating or breathlessness",
+       r"\b(?:indigestion|heartburn|upper (?:belly|stomach|abdomen)|epigastric|jaw|left arm|between (?:my |his |her )?"
+       r"shoulder blades|upper back)\b(?: \w+){0,3} (?:pain|ache|aching|discomfort|pressure|hurts|feeling|that wont go)\b|"
+       r"\bpressure (?:under|behind|in) (?:my |his |her |the )?(?:breastbone|sternum)\b",
+       r"\bunusual(?:ly)? (?:tired|exhausted|fatigue)\b|\b(?:weirdly|unusually|really) exhausted\b|\b(?:exhausted|wiped "
+       r"out|so tired)\b(?: \w+){0,6} (?:sweat\w*|clammy|short of breath|breathless|cant catch)\b",
+       requires=(("ctx.cardiac_associated",),)),
+    _c("cardiac.shock", "cardiac", _EM, "very low blood pressure, very fast pulse or low oxygen", "@shock_vitals",
+       strong=True),
+    _c("cardiac.arrest", "unconscious", _EM, "no pulse or not breathing",
+       r"\bno pulse\b|\bheart (?:has )?stopped\b|\bcardiac arrest\b|\b(?:doing|started|giving|give) cpr\b|\bcpr\b|"
+       r"\bdefib\w*|\baed\b|\bparo cardiaco\b", strong=True),
+    # ---------------------------------------------------------------- breathing
+    _c("breathing.cannot_breathe", "breathing", _EM, "cannot breathe or badly short of breath",
+       r"\b(?:cant|cannot|can not|couldnt|unable to|struggling to|can barely|can hardly|barely|hard to|difficult to|"
+       r"trouble|difficulty|fighting to|gasping to) (?:\w+ )?(?:breathe|breath|breathing|catch (?:my|his|her|"
+       r"their) breath|get (?:a |any |enough )?(?:air|breath)|take a (?:full |deep )?breath)\b",
+       r"\b(?:not|stopped|isnt|is not|wasnt|no longer|quit|stops) breathing\b|\bgasping\b|\bgasps\b|"
+       r"\bstruggling for (?:air|breath)\b|\bfighting for (?:air|breath)\b|\bair hunger\b",
+       r"\bno (?:puede|puedo|podia) respirar\b|\bno respira\b|\ble cuesta (?:mucho )?respirar\b|\bme ahogo\b|"
+       r"\bse (?:esta )?ahoga\w*|\bfalta de aire\b|\bdificultad (?:para|al) respirar\b"),
+    _c("breathing.severe_asthma", "breathing", _EM, "asthma not relieved by the inhaler",
+       r"\b(?:inhaler|puffer|pump|nebuli[sz]er|neb|ventolin|albuterol|salbutamol|reliever|blue inhaler|inhalador)"
+       r"\b(?: \w+){0,4} (?:not|isnt|doesnt|does not|no|hasnt|wont|nothing|barely) (?:\w+ )?(?:working|helping|"
+       r"help|work|doing|touching|making a difference|funciona|ayuda)\b",
+       r"\b(?:cant|cannot|unable to|couldnt) (?:\w+ )?(?:speak|talk|finish|say|get out) (?:in |a )?(?:full |whole |"
+       r"complete )?(?:sentences?|words)\b|\b(?:only|can only|just) (?:\w+ )?(?:say|get out|manage|speak) (?:a few|"
+       r"one or two|two|three|single) words\b",
+       r"\b(?:ribs|chest|belly|neck|skin)\b(?: \w+){0,3} (?:sucking|pulling|caving|sinking) in\b|\btracheal tug\b|"
+       r"\bretractions?\b|\bnostrils flaring\b",
+       strong=True),
+    _c("breathing.blue", "breathing", _EM, "blue or grey lips or face",
+       r"\b(?:lips|face|skin|fingers|fingertips|fingernails|nails|mouth|tongue)\b(?: \w+){0,2} (?:blue|bluish|purple|"
+       r"grey|gray|dusky|ashen)\b|\b(?:turning|turned|going|gone|went|looks?) (?:a bit |slightly )?(?:blue|purple|"
+       r"grey|gray|dusky)\b|\bcyanos\w*|\bcyanotic\b|\blabios (?:morados|azules)\b|\b(?:se (?:esta )?pon\w* "
+       r"(?:morad[oa]|azul))\b", strong=True),
+    _c("breathing.choking", "breathing", _EM, "choking",
+       r"\bchok\w*\b|\bsomething stuck in (?:his|her|my|their) (?:throat|windpipe)\b|\bcant cough\b|"
+       r"\batragant\w*|\bse (?:esta )?atraganta\w*"),
+    # ---------------------------------------------------------------- anaphylaxis
+    _c("anaphylaxis.swelling", "anaphylaxis", _EM, "throat, tongue or lip swelling",
+       r"\b(?:throat|tongue|lips?|mouth|airway|garganta|lengua|labios)\b(?: \w+){0,3} (?:swell\w*|swollen|puff\w*|"
+       r"closing|closed|tight\w*|thick|blowing up|hinchad[oa]s?|cerrando|cerrada)\b",
+       r"\bthroat (?:feels )?(?:funny|weird|strange|scratchy and tight|narrow)\b|\bhard to swallow\b|"
+       r"\bcant swallow\b|\bse le (?:hincha|hinchan|cierra)\w*",
+       requires=(("ctx.allergen", "anaphylaxis.", "breathing.", "ctx.sudden"),), strong=True),
+    _c("anaphylaxis.named", "anaphylaxis", _EM, "a severe allergic reaction",
+       r"\banaphyla\w*|\banafila\w*|\b(?:used|gave|give|giving|need|needs|jabbed|injected|use)(?: \w+){0,2} "
+       r"(?:epi ?pen|epipen|adrenaline|epinephrine|auto ?injector)\b|\b(?:epi ?pen|epipen)\b",
+       r"\b(?:hives|rash|welts|reaction)\b(?: \w+){0,6} (?:breath\w*|throat|swell\w*|dizzy|faint\w*|vomit\w*|"
+       r"wheez\w*|collaps\w*)\b", strong=True),
+    # ---------------------------------------------------------------- sepsis and meningitis
+    _c("sepsis_meningitis.rash", "sepsis_meningitis", _EM, "a rash that does not fade under a glass",
+       r"\brash\b(?: \w+){0,4} (?:doesnt|does not|wont|didnt|did not|not|dont|isnt|never) (?:fade|go away|blanch|"
+       r"disappear|go white|change)\b|\bnon ?blanch\w*|\bglass test\b|\btumbler test\b|\bpetechi\w*|\bpurpur\w*|"
+       r"\b(?:purple|dark red|red|maroon|tiny) (?:spots|dots|blotches|pinpricks)\b(?: \w+){0,4} (?:glass|press\w*|"
+       r"fade|spread\w*|fever|everywhere|all over)\b|\bmanchas (?:moradas|que no desaparecen)\b", strong=True),
+    _c("sepsis_meningitis.stiff_neck", "sepsis_meningitis", _EM, "fever with a stiff neck or light hurting the eyes",
+       r"\b(?:stiff|rigid|sore|painful) neck\b|\bneck (?:is |feels )?(?:stiff|rigid)\b|\bcant (?:bend|touch|put|move) "
+       r"(?:his |her |my |their )?(?:neck|chin)\b|\b(?:light|lights) (?:hurts|hurting|bothers)\b|\bphotophob\w*|"
+       r"\bcuello (?:rigido|duro|tieso)\b|\brigidez (?:de|en el) cuello\b",
+       requires=(("ctx.fever", "stroke.thunderclap"),)),
+    _c("sepsis_meningitis.sepsis", "sepsis_meningitis", _EM, "signs of sepsis",
+       r"\bsepsis\b|\bseptic\b|\bmottled\b|\bblotchy (?:skin|legs|arms)\b|\bconfus\w*|\bdelirious\b|\bnot making "
+       r"sense\b|\bhard to wake\b|\bvery drowsy\b|\bshiver\w* (?:uncontrollabl\w*|violently|and shaking)\b|"
+       r"\brigors?\b|\b(?:hasnt|not|no|havent) (?:peed|urinated|passed urine|had a wee)\b|\bice cold (?:hands|feet)\b|"
+       r"\bbreathing (?:really |very )?fast\b|\bheart racing\b",
+       requires=(("ctx.fever", "sepsis_meningitis."), ("ctx.fever",)),),
+    # ---------------------------------------------------------------- infants
+    _c("infant.young_fever", "infant", _EM, "a fever in a baby under 3 months", "@fever",
+       r"\b(?:fever|feverish|febrile|temperature|temp|burning up|hot to (?:the )?touch|fiebre|calentura)\b",
+       requires=(("ctx.infant_young",),), strong=True),
+    _c("infant.unwell", "infant", _EM, "a baby floppy, hard to wake or not feeding",
+       r"\b(?:floppy|limp|lethargic|listless|hard to wake|wont wake|cant wake|not waking|very sleepy|unusually "
+       r"sleepy|so sleepy|not (?:feeding|eating|drinking|nursing|latching|taking (?:\w+ )?(?:bottle|feeds?|milk|"
+       r"formula|breast))|refus\w* (?:\w+ )?(?:feeds?|bottle|to feed|to eat|milk|breast)|no wet (?:nappies|diapers)|"
+       r"dry (?:nappies|diapers)|hasnt (?:peed|had a wet)|grunt\w*|bulging (?:soft spot|fontanelle)|sunken (?:soft "
+       r"spot|fontanelle)|high pitched (?:cry|crying|scream)|inconsolabl\w*|green (?:vomit|sick)|projectile|"
+       r"pauses? in (?:\w+ )?breathing|no respira|no come|no quiere comer|muy dormid[oa]|decaid[oa]|"
+       r"no despierta|(?:wont|doesnt|isnt|stopped|not) (?:\w+ )?(?:feed|eat|drink|nurse|latch)|weak cry|soft spot (?:\w+ ){0,2}"
+       r"(?:sunken|bulging)|vomiting (?:bright )?green)\b",
+       requires=(("ctx.infant",),)),
+    # ---------------------------------------------------------------- pregnancy
+    _c("pregnancy.preeclampsia", "pregnancy", _UR, "pre-eclampsia signs",
+       r"\b(?:severe|bad|terrible|pounding|awful|worst|splitting|constant|wont go away) (?:\w+ )?headache\b|"
+       r"\bheadache\b(?: \w+){0,4} (?:wont|not|isnt|doesnt) (?:go|going|get|getting|shift)\w*\b|"
+       r"\b(?:vision|eyesight|sight)\b(?: \w+){0,2} (?:blurry|blurred|blurring|spots|flashing|sparkl\w*|weird|"
+       r"changes|fuzzy)\b|\bseeing (?:spots|stars|flash\w*|sparkl\w*|zigzag\w*)\b|\bflashing lights\b|"
+       r"\b(?:face|hands|fingers|feet)\b(?: \w+){0,3} (?:suddenly |really |very )?(?:swollen|swelling|puffy)\b|"
+       r"\bpain (?:under|below) (?:my |her )?ribs\b|\bupper (?:right )?(?:belly|stomach|abdomen|abdominal) pain\b|"
+       r"\b(?:bp|blood pressure)\b(?: \w+){0,3} (?:high|up|raised|1[4-9]\d|2\d\d)\b|\bpreeclampsia\b|"
+       r"\bpre eclampsia\b|\bhellp\b|\bpreeclamp\w*|\bpresion alta\b|\bprotein in (?:my |her |the )?urine\b|"
+       r"\bproteinuria\b|\burine protein\b|\bvision (?:\w+ ){0,3}(?:blurry|blurred|sparkl\w*|spots)\b",
+       requires=(("ctx.pregnant",),)),
+    _c("pregnancy.bleeding", "pregnancy", _EM, "heavy bleeding in pregnancy or after birth",
+       r"\b(?:bleeding|bleed|blood)\b(?: \w+){0,3} (?:heavily|heavy|a lot|lots|loads|so much|everywhere|gushing|"
+       r"pouring|bright red|clots?|through)\b|\bsoak\w* (?:\w+ ){0,3}(?:pads?|towels?|sheets|through)\b|"
+       r"\b(?:passing|passed) (?:\w+ )?clots\b|\bhaemorrhag\w*|\bhemorrhag\w*|\bsangr\w* (?:mucho|abundante)\b",
+       requires=(("ctx.pregnant",),), strong=True),
+    _c("pregnancy.ectopic", "pregnancy", _EM, "possible ectopic pregnancy",
+       r"\b(?:one sided|left sided|right sided|on (?:my |the |her )?(?:left|right|one) side|lower (?:left|right)|"
+       r"(?:left|right) side)\b(?: \w+){0,4} (?:pain|cramp\w*|hurts|ache|stabbing)\b|\b(?:pain|cramp\w*|stabbing)\b"
+       r"(?: \w+){0,4} (?:one side|left side|right side|lower left|lower right)\b|\bshoulder tip\b|"
+       r"\bshoulder (?:pain|ache)\b|\bectopic\b|\b(?:fainted|fainting|passed out|dizzy|lightheaded)\b",
+       requires=(("ctx.pregnant",), ("ctx.pain", "ctx.sudden")),),
+    _c("pregnancy.reduced_movements", "pregnancy", _UR, "the baby moving less",
+       r"\b(?:baby|bub|babys)\b(?: \w+){0,3} (?:not|hasnt|stopped|less|fewer|barely|isnt|hardly|no longer|havent)"
+       r" (?:\w+ )?(?:moving|moved|kicking|kicked|movement|movements|kicks)\b|\b(?:reduced|less|no|fewer|decreased|"
+       r"slower) (?:fetal |foetal )?(?:movements?|kicks|moving)\b|\bnot felt (?:\w+ ){0,3}(?:move|kick)\b|\bno se "
+       r"mueve\b|\b(?:movements?|kicks|moving)\b(?: \w+){0,3} (?:less|fewer|reduced|slower|not as|weaker|stopped|quiet)\b|"
+       r"\b(?:havent|not|hasnt) (?:felt|feel) (?:\w+ ){0,2}(?:kick|move|movement)\b|\bno (?:siento|noto) (?:\w+ ){0,3}"
+       r"(?:moverse|mover|patadas)\b",
+       requires=(("ctx.pregnant",),)),
+    # ---------------------------------------------------------------- diabetic emergencies
+    _c("diabetic.dka", "diabetic", _EM, "signs of diabetic ketoacidosis",
+       r"\bvomit\w*|\bthrowing up\b|\bthrew up\b|\bcant keep (?:\w+ )?(?:anything|fluids|water|food) down\b|"
+       r"\bfruity\b|\bsweet (?:breath|smell)\b|\bnail polish\b|\bacetone\b|\bbreathing (?:\w+ )?(?:fast|deep|heavy|"
+       r"hard|weird)\b|\b(?:drowsy|confus\w*|hard to wake|very sleepy|lethargic|out of it)\b|\bdka\b|"
+       r"\bketoacidosis\b|\b(?:stomach|belly|tummy) (?:pain|ache|hurts)\b|\bketones? (?:\w+ )?(?:high|large|big|"
+       r"positive|moderate|[2-9])\b|\bvomit\w*",
+       requires=(("ctx.high_sugar",),), strong=True),
+    _c("diabetic.severe_hypo", "diabetic", _EM, "a very low sugar with confusion or drowsiness",
+       r"\b(?:confus\w*|not making sense|drowsy|sleepy|cant wake|wont wake|unconscious|passed out|seiz\w*|fitting|"
+       r"cant swallow|slurr\w*|aggressive|combative|out of it|sweaty and shaky|shaking|shaky)\b",
+       requires=(("ctx.low_sugar",),), strong=True),
+    _c("diabetic.confused", "diabetic", _EM, "a person with diabetes confused, drowsy or unconscious",
+       r"\b(?:confus\w*|not making sense|talking nonsense|drowsy|cant wake|wont wake|unconscious|passed out|seiz\w*|"
+       r"fitting|cant swallow|slurr\w*|combative|out of it)\b",
+       requires=(("ctx.diabetic",),)),
+    _c("diabetic.extreme_reading", "diabetic", _UR, "a very high or very low glucose reading",
+       "@glucose_extreme", r"\b(?:says|reads|shows|showing|reading) (?:just )?(?:hi|lo)\b",
+       requires=(("ctx.diabetic",),)),
+    # ---------------------------------------------------------------- carbon monoxide
+    _c("carbon_monoxide.alarm", "carbon_monoxide", _EM, "possible carbon monoxide poisoning",
+       r"\bcarbon monoxide\b|\bco (?:alarm|detector|poisoning|leak|levels?)\b|\bmonoxido\b",
+       requires=(("ctx.co_symptom",),), strong=True),
+    _c("carbon_monoxide.alarm_sounding", "carbon_monoxide", _EM, "a carbon monoxide alarm going off",
+       r"\b(?:co|carbon monoxide) (?:alarm|detector)\b(?: \w+){0,3} (?:going off|beeping|went off|sounding|screaming)\b",
+       strong=True),
+    _c("carbon_monoxide.away_better", "carbon_monoxide", _EM, "symptoms that clear away from home",
+       r"\b(?:better|fine|goes away|go away|clears|improves?|ok) (?:\w+ ){0,2}(?:when|once|after) (?:\w+ )?(?:away|out|"
+       r"outside|leaving|leave)\b",
+       requires=(("ctx.co_symptom",),)),
+    _c("carbon_monoxide.household", "carbon_monoxide", _EM, "headache or dizziness in several people at home",
+       r"\b(?:whole family|all of us|all \d+ of us|all (?:three|four|five) of us|everyone in the (?:house|home|flat)|everyone at home|both of us|the kids and i|"
+       r"my husband and i|my wife and i|we all|all have|both have|all got|everybody)\b(?: \w+){0,6} (?:headaches?|"
+       r"dizzy|sick|nause\w*|vomit\w*|sleepy|drowsy|confused|tired)\b",
+       r"\b(?:better|fine|goes away|go away|clears|improves?) (?:\w+ ){0,2}(?:when|once|after) (?:we|i|they) (?:go|"
+       r"leave|went|step|get) (?:outside|out of the house|out|to work)\b",
+       r"\b(?:headache|dizzy|dizziness|nause\w*|drowsy|sleepy|confused)\b(?: \w+){0,8}",
+       requires=(("ctx.co_source",),)),
+    # ---------------------------------------------------------------- head injury
+    _c("head_injury.red_flag", "head_injury", _EM, "a head injury with red flags",
+       r"\bvomit\w*|\bthrowing up\b|\bthrew up\b|\bbeen sick\b|\bconfus\w*|\bdrowsy\b|\bsleepy\b|\bhard to wake\b|"
+       r"\bwont wake\b|\bcant wake\b|\bnot making sense\b|\bunequal pupils\b|\bone pupil\b|\bpupils? (?:\w+ ){0,2}"
+       r"(?:different|bigger|uneven|dilated)\b|\bfluid (?:from|out of|coming) (?:\w+ )?(?:nose|ear|ears)\b|"
+       r"\bclear fluid\b|\bblood (?:from|out of|coming from) (?:\w+ )?(?:ear|ears)\b|\bseiz\w*|\bfit\b|"
+       r"\bpassed out\b|\bknocked out\b|\blost consciousness\b|\bblacked out\b|\bloc\b|\bout cold\b|\bheadache (?:\w+ )"
+       r"{0,2}(?:worse|getting worse|worsening|severe)\b|\bworsening headache\b|\bcant remember\b|\brepeating "
+       r"(?:himself|herself|the same)\b|\bamnesia\b|\bdouble vision\b|\bslurr\w*|\bvomitando\b|\bconfundid[oa]\b|"
+       r"\bgcs\b|\bnot (?:acting|herself|himself) right\b|\bnot acting (?:like )?(?:himself|herself)\b|\bthrown up\b",
+       requires=(("ctx.head_knock",),), strong=True),
+    _c("head_injury.after_fall", "head_injury", _EM, "unequal pupils, fluid from the ear or nose, or drowsy after a fall",
+       r"\bpupils? (?:\w+ ){0,3}(?:different|bigger|uneven|dilated|unequal)\b|\bone (?:of (?:his|her|their) )?pupils?\b|"
+       r"\b(?:fluid|blood) (?:\w+ ){0,2}(?:from|out of|coming from) (?:\w+ )?(?:ear|ears|nose)\b|\bgcs\b|"
+       r"\bknocked out\b|\blost consciousness\b",
+       requires=(("ctx.fall", "ctx.head_knock"),), strong=True),
+    _c("head_injury.anticoagulant", "head_injury", _EM, "a head injury on a blood thinner", *ANTICOAG,
+       requires=(("ctx.head_knock", "ctx.fall"),), strong=True),
+    # ---------------------------------------------------------------- bleeding
+    _c("bleeding.major", "bleeding", _EM, "heavy bleeding that will not stop",
+       r"\bbleed\w*\b(?: \w+){0,4} (?:wont|will not|doesnt|does not|isnt|is not|cant|cannot|not) (?:stop|stopping|"
+       r"slow\w*|be stopped)\b|\bbleed\w* (?:heavily|profusely|a lot|badly|everywhere|out|through|loads|"
+       r"lots|so much|like crazy|a ton)\b|\bheavy bleeding\b|\bstill gushing\b|\bhaematemesis\b|\bhematemesis\b",
+       r"\b(?:lots|lot|pool|puddle|so much|loads|tons) of blood\b|\bblood (?:everywhere|is (?:spurting|gushing|pouring|"
+       r"squirting)|(?:spurting|gushing|pouring|squirting|pumping))\b|\b(?:spurting|gushing|pouring|squirting|pumping)"
+       r" (?:out )?blood\b|\bsoaked (?:through )?(?:\w+ ){0,2}(?:towel|towels|bandage|dressing|shirt)\b",
+       r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up) (?:\w+ ){0,2}blood\b|"
+       r"\bcoffee grounds?\b|\bvomitando sangre\b|\bsangr\w* (?:mucho|sin parar|no para)\b|\bno (?:para|deja) de sangrar\b",
+       r"\b(?:amputat\w*|severed|cut off)\b(?: \w+){0,2} (?:finger|toe|hand|arm|leg)\b|\bstabbed\b|\bgunshot\b|"
+       r"\bshot\b(?: \w+){0,2} (?:in the|through)\b", strong=True),
+    _c("bleeding.anticoagulant", "bleeding", _EM, "bleeding that will not stop on a blood thinner",
+       r"\b(?:nosebleed|nose bleed|bleed\w*|cut|wound)\b(?: \w+){0,5} (?:for|over) (?:over |more than |about )?(?:an hour|"
+       r"\d+ (?:hours|minutes|mins)|half an hour)\b|\bgushing\b|\bwont stop\b",
+       requires=(("ctx.anticoag",),), strong=True),
+    _c("bleeding.black_stool", "bleeding", _EM, "black stools with dizziness or fainting",
+       r"\bblack (?:tarry |sticky |tar like )?(?:stool|stools|poo|poop|poos|bowel movements?|diarrh\w*)\b|"
+       r"\b(?:stool|stools|poo|poop)\b(?: \w+){0,2} (?:black|tarry|like tar)\b|\bmelena\b|\bheces negras\b",
+       requires=(("ctx.cardiac_associated",),)),
+    # ---------------------------------------------------------------- seizures and unconsciousness
+    _c("seizure.prolonged", "seizure", _EM, "a seizure that will not stop, or a first seizure",
+       r"\b(?:seiz\w*|convuls\w*|fit|fitting|shaking|jerking|convulsion\w*)\b(?: \w+){0,5} (?:wont|will not|doesnt|"
+       r"does not|hasnt|has not|isnt|not|no) (?:stop\w*|end\w*|wak\w*|come out of it|para)\b",
+       r"\b(?:still|keeps?|keep on|wont stop) (?:seizing|convulsing|having seizures|fitting|jerking|shaking)\b",
+       r"\b(?:seiz\w*|convuls\w*|fitting|jerking|shaking|fit)\b(?: \w+){0,5} (?:for|over|more than|longer than) "
+       r"(?:\w+ )?(?:[3-9]|\d{2}|three|four|five|six|ten|several|fifteen|twenty) ?(?:minutes|mins|min)\b",
+       r"\b(?:is|am|hes|shes|are|currently|started|now) having (?:a |another )?(?:seizure|fit)\b|\b(?:is|am|hes|shes|are|"
+       r"currently) (?:seizing|convulsing|fitting)\b|\bgtc\b|\btonic clonic\b(?: \w+){0,3} (?:\d|five|ten|minutes)|"
+       r"\b(?:seiz\w*|fit)\b(?: \w+){0,8} (?:another one|another seizure|having another)\b|\b(?:jerking|twitching|"
+       r"shaking|convuls\w*|seiz\w*|fit)\b(?: \w+){0,12} (?:never (?:happened|done|had) (?:this |that )?before|first "
+       r"time)\b|\bback to back seizures\b|\bone after another\b|\bfirst (?:ever )?(?:seizure|fit)\b|"
+       r"\bnever had (?:a )?(?:seizure|fit)\b|\bfebrile (?:seizure|convulsion|fit)\b|\bstatus epilepticus\b|"
+       r"\b(?:esta )?convulsionando\b|\bconvulsion\w*", strong=True),
+    _c("unconscious.unresponsive", "unconscious", _EM, "unconscious or unresponsive",
+       r"\b(?:unconscious|unresponsive|not responding|isnt responding|wont respond|doesnt respond|not responsive|"
+       r"no response|out cold|inconsciente|no responde|no reacciona)\b",
+       r"\b(?:wont|will not|cant|cannot|couldnt|not|unable to) (?:wake|rouse) (?:\w+ )?(?:up|him|her|them)?\b|"
+       r"\bnot waking(?: up)?\b|\bno (?:lo|la) (?:puedo|podemos) despertar\b|\b(?:doesnt|wont|cant|not|isnt|didnt) "
+       r"open (?:his|her|their|my) eyes\b|\bjust groans\b|\bdidnt wake\b",
+       r"\b(?:collapsed|collapse|passed out|fainted|blacked out|keeled over|went down|se desmayo|se desplomo)\b",
+       strong=True),
+    # ---------------------------------------------------------------- testicular torsion, cauda equina
+    _c("testicular_torsion.pain", "testicular_torsion", _EM, "sudden severe testicle pain",
+       r"\b(?:sudden|suddenly|severe|really bad|excruciating|worst|agony|unbearable|intense|screaming|killing him|"
+       r"killing me|crying|woke (?:him |me |up )?(?:up )?with|out of nowhere|twisted|torsion|swollen|swelling|"
+       r"higher|high up|sideways|vomit\w*|throwing up|threw up|cant walk|de repente|fuerte|hinchad[oa])\b",
+       requires=(("ctx.testicle",), ("ctx.pain", "testicular_torsion.")),),
+    _c("cauda_equina.signs", "cauda_equina", _EM, "back pain with saddle numbness or bladder or bowel changes",
+       r"\bnumb\w*\b(?: \w+){0,3} (?:in|around|between|down) (?:my |the |his |her )?(?:groin|bum|butt|buttocks|"
+       r"genitals|saddle|inner thighs?|privates|down there|bottom|backside|perineum|crotch)\b|\bsaddle (?:numb\w*|"
+       r"an(?:a)?esthesia)\b|\bcant feel (?:\w+ ){0,3}(?:wipe|toilet paper|bottom|groin|down there|privates)\b|"
+       r"\b(?:cant|unable to|trouble|difficulty|struggling to|hard to) (?:\w+ )?(?:pee|urinate|wee|start (?:peeing|"
+       r"the flow)|empty (?:my |his |her )?bladder|go to the toilet)\b|\b(?:lost|losing|no|loss of) control (?:of|"
+       r"over) (?:my |his |her )?(?:bladder|bowels?|pee|poo|wee)\b|\bwet (?:my|him|her)sel(?:f|ves)\b|"
+       r"\bincontinen\w*|\bboth legs\b(?: \w+){0,3} (?:weak|numb|giving|tingl\w*)\b|\bcauda equina\b|"
+       r"\b(?:leaking|leaked) (?:urine|pee|poo)\b|\b(?:groin|bum|butt|buttocks|genitals|saddle|inner thighs?|privates|"
+       r"bottom|backside|perineum|crotch)\b(?: \w+){0,2} (?:numb\w*|tingl\w*|no feeling|dead)\b|\bboth (?:my |his |her )?"
+       r"(?:legs|feet)\b(?: \w+){0,3} (?:weak|numb|giving|tingl\w*|wobbly)\b|\b(?:cant|doesnt|cannot) (?:tell|feel) when "
+       r"(?:\w+ )?(?:needs?|need) (?:the loo|to pee|to go|the toilet)\b|\b(?:havent|hasnt|not|cant) (?:passed|pass) "
+       r"(?:water|urine)\b|\bhad an accident\b",
+       requires=(("ctx.back_pain",),), strong=True),
+    # ---------------------------------------------------------------- burns and heat
+    _c("burns.severe", "burns", _EM, "a large, deep, electrical or chemical burn, or one on the face, hands or genitals",
+       r"\b(?:large|big|huge|massive|bigger than (?:\w+ ){0,2}(?:hand|palm)|whole (?:arm|leg|back|chest|hand|side)|"
+       r"all over|face|hands?|genitals?|groin|feet|foot|chemical|acid|lye|bleach|electric\w*|electrocut\w*|live wire|"
+       r"lightning|white|leathery|charred|black|doesnt hurt|no pain|blisters? (?:all over|everywhere)|smoke|"
+       r"inhaled|singed|hoarse|fire|cara|manos|grande|chest|arms?|legs?|palm|knees?|tbsa|partial thickness|"
+       r"full thickness|deep|raw|concrete|cement|toddler|baby|infant|child)\b",
+       requires=(("ctx.burn",),)),
+    _c("heat_stroke.signs", "heat_stroke", _EM, "signs of heat stroke",
+       r"\bheat ?stroke\b|\bgolpe de calor\b|\b(?:confus\w*|collapsed|passed out|not making sense|incoherent|"
+       r"delirious|stopped sweating|not sweating|hot (?:and )?dry|dry and hot|seiz\w*|fitting|out of it|"
+       r"staggering|stumbling|slurr\w*|acting drunk|temp (?:of )?(?:10[4-9]|4[0-2])|vomit\w*|bright red|disorient\w*|"
+       r"doesnt know where (?:she|he|they) (?:is|are))\b",
+       requires=(("ctx.heat",),)),
+    # ---------------------------------------------------------------- acute abdomen
+    _c("acute_abdomen.severe", "acute_abdomen", _EM, "severe or sudden abdominal pain",
+       r"\b(?:severe|worst|excruciating|unbearable|agoniz\w*|sudden|suddenly|10 10|10 out of 10|ten out of ten|"
+       r"doubled over|rigid|hard as a (?:board|rock)|board like|cant stand (?:up )?straight|cant move|screaming|"
+       r"green vomit|vomiting green|vomit\w* (?:bile|green|poo|feces|faeces)|swollen and hard|hard and swollen|"
+       r"distended|appendix|appendicitis|cant (?:pass gas|poop|fart)|havent pooped|lower right|right lower|"
+       r"insoportable|muy fuerte|really bad|really badly|so bad|terribl\w*|bottom right|rebound|let go|"
+       r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger))\b",
+       requires=(("ctx.belly",), ("ctx.pain",)),),
+)
+
+ALL: tuple[Concept, ...] = CONTEXTS + CONCEPTS
