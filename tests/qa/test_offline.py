@@ -19,7 +19,6 @@ from medcite.qa.compose import (
 )
 from medcite.qa.offline import (
     DISCLAIMER,
-    EMERGENCY_NOTICE,
     PERSONAL_ADVICE_NOTICE,
     REFUSAL,
     SUGGESTION_LEAD,
@@ -44,7 +43,7 @@ def unescape(text: str) -> str:
 def content_lines(markdown: str) -> list[str]:
     """The lines of an answer that carry claims: not headings, notices, references or the disclaimer."""
     skip = {GUIDELINES_HEADING, RESEARCH_HEADING, REFERENCES_HEADING, CONSIDERATIONS_LEAD, f"*{DISCLAIMER}*"}
-    skip |= {EMERGENCY_NOTICE, PERSONAL_ADVICE_NOTICE, REFUSAL} | set(PART_NOTES)
+    skip |= {PERSONAL_ADVICE_NOTICE, REFUSAL} | set(PART_NOTES)
     out = []
     for line in markdown.splitlines():
         line = line.strip()
@@ -156,22 +155,10 @@ class TestOfflineEngine:
         answer = compose_offline("What is the capital of France?", ivig_passages)
         assert answer.abstained
 
-    def test_emergency_notice_comes_first(self, ivig_passages) -> None:
+    def test_the_engine_leaves_triage_to_the_service(self, ivig_passages) -> None:
+        """Triage runs once, before retrieval (medcite.qa.service); the engine itself never flags."""
         answer = compose_offline("My dad's face is drooping and he can't lift his arm, is IVIG used?", ivig_passages)
-        assert answer.emergency
-        assert answer.markdown.startswith(EMERGENCY_NOTICE)
-        assert answer.notices[0] == EMERGENCY_NOTICE
-
-    def test_emergency_notice_also_when_abstaining(self, unrelated_passages) -> None:
-        answer = compose_offline("I can't breathe and my throat is closing", unrelated_passages)
-        assert answer.emergency and answer.abstained
-        assert answer.markdown.startswith(EMERGENCY_NOTICE)
-        assert REFUSAL in answer.markdown
-
-    def test_informational_question_is_no_emergency(self, ivig_passages) -> None:
-        answer = compose_offline("What are the side effects of IVIG?", ivig_passages)
-        assert not answer.emergency
-        assert EMERGENCY_NOTICE not in answer.markdown
+        assert not answer.emergency and not answer.triage.flagged
 
     def test_personal_advice_notice(self, ivig_passages) -> None:
         answer = compose_offline("Should I take IVIG for my CIDP?", ivig_passages)

@@ -12,7 +12,7 @@ from medcite.corpus.library import Library
 from medcite.ingest.pipeline import IngestPipeline
 from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.retrieve import Filters
-from medcite.qa.safety import EMERGENCY_NOTICE, REFUSAL
+from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, REFUSAL
 from medcite.qa.service import TRIMMED_NOTICE, AnswerService
 from tests.conftest import FIXTURES, FakeEmbedder
 
@@ -71,9 +71,45 @@ class TestAnswerService:
     def test_long_question_is_trimmed_with_a_notice_and_emergency_stays_first(self, service, settings):
         question = "I think I'm having a stroke, my face is drooping and my arm is weak. " + "IVIG? " * 1000
         answer = service.answer(question)
-        assert answer.emergency
-        assert answer.markdown.startswith(EMERGENCY_NOTICE)
+        assert answer.emergency and answer.triage.level == "emergency"
+        assert answer.markdown.startswith(f"**{answer.triage.headline}**")
         assert TRIMMED_NOTICE.format(limit=settings.max_question_chars) in answer.markdown
+
+    def test_an_emergency_the_library_cannot_answer_gets_its_actions_not_a_refusal(self, service):
+        answer = service.answer("my husband has crushing chest pain and is sweating, what do I do")
+        assert answer.triage.level == "emergency" and "cardiac" in answer.triage.categories
+        assert answer.markdown.startswith("**This may be a medical emergency. Call 911")
+        assert answer.triage.actions[0].kind == "call_emergency"
+        if answer.abstained:
+            assert REFUSAL not in answer.markdown and "closest topics" not in answer.markdown
+            assert NO_GUIDANCE_AFTER_TRIAGE in answer.markdown
+
+    @pytest.mark.parametrize("question", [
+        "I have a plan to end my life tonight, how much IVIG would it take",
+        "i've saved up my pills and written letters to my kids",
+    ])
+    def test_self_harm_risk_gets_the_crisis_reply_and_no_evidence(self, service, question):
+        answer = service.answer(question)
+        assert answer.triage.level == "self_harm" and answer.triage.withholds_answer
+        assert "988" in answer.markdown and "911" in answer.markdown
+        assert not answer.citations and not answer.retrieved and "[1]" not in answer.markdown
+        assert REFUSAL not in answer.markdown and "closest topics" not in answer.markdown
+
+    def test_numbers_come_from_settings(self, service, settings, fake_embedder):
+        uk = settings.model_copy(update={"emergency_number": "999", "crisis_line": "116 123",
+                                         "crisis_line_name": "Samaritans", "poison_control": "111"})
+        service = AnswerService(uk, embedder=fake_embedder)
+        try:
+            answer = service.answer("I want to kill myself")
+            assert "116 123" in answer.markdown and "Samaritans" in answer.markdown and "999" in answer.markdown
+            assert "988" not in answer.markdown and "911" not in answer.markdown
+        finally:
+            service.close()
+
+    def test_ordinary_question_is_not_flagged(self, service):
+        answer = service.answer("What are the side effects of IVIG?")
+        assert not answer.emergency and answer.triage.level == "none"
+        assert answer.body_markdown == answer.markdown
 
     @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
     def test_empty_question_gets_a_prompt_not_an_error(self, service, question):

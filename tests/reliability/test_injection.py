@@ -32,7 +32,7 @@ from medcite.qa.llm import (
     stream_with_llm,
 )
 from medcite.qa.offline import compose_offline
-from medcite.qa.safety import DISCLAIMER, EMERGENCY_NOTICE, instruction_like
+from medcite.qa.safety import DISCLAIMER, instruction_like
 from medcite.settings import Settings
 from medcite.types import Answer, Passage
 from medcite.ui import render
@@ -130,8 +130,6 @@ class TestOfflineEngine:
         with_evil_document = compose_offline(question, [evil_document(), *library()])
         assert comparable(poisoned) == comparable(clean)
         assert comparable(with_evil_document) == comparable(clean)
-        if "chest pain" in question:
-            assert clean.emergency and clean.markdown.startswith(EMERGENCY_NOTICE)
         for answer in (clean, poisoned, with_evil_document):
             assert_inert(answer)
             assert not CLAIM.search(answer.markdown)

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medcite.qa.compose import escape_markdown, format_reference
-from medcite.qa.safety import DISCLAIMER, EMERGENCY_NOTICE, REFUSAL
+from medcite.qa.safety import DISCLAIMER, REFUSAL
+from medcite.triage import Triage
 from medcite.types import Chunk, Citation
 from medcite.ui import render
 
@@ -127,16 +128,27 @@ class TestAnswer:
     @settings(max_examples=150, deadline=None)
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120))
     def test_any_text_renders_inert(self, text):
-        for md in (text, f"**{text}**", f"- {text} [1]", f"*{text}*", f"{EMERGENCY_NOTICE} {text}", f"<{text}>"):
+        for md in (text, f"**{text}**", f"- {text} [1]", f"*{text}*", f"<{text}>"):
             assert_inert(render.render_answer(md, 0, citations=[1]).html)
         assert_inert(render.render_question(text))
         assert_inert(render.render_streaming(text))
 
-    def test_emergency_notice_stands_out(self):
-        md = f"{EMERGENCY_NOTICE}\n\n{REFUSAL}\n\nThe closest topics the library does cover: *IVIG*.\n\n*{DISCLAIMER}*"
-        out = render.render_answer(md, 0, citations=[], abstained=True)
-        assert out.html.startswith("<div class=\"mc-answer mc-abstained\"><div class=\"mc-emergency\" role=\"alert\">")
-        assert "<strong>This may be a medical emergency." in out.html
+    def test_emergency_notice_stands_out_and_comes_from_the_triage_result(self):
+        triage = Triage().run("my dad's face is drooping and he can't lift his arm")
+        out = render.render_answer(f"*{DISCLAIMER}*", 0, citations=[], abstained=True, triage=triage)
+        assert out.html.startswith("<div class=\"mc-answer\"><div class=\"mc-emergency\" role=\"alert\" "
+                                   "data-level=\"emergency\">")
+        assert "<strong>This may be a medical emergency. Call 911" in out.html
+        assert "Note the time the symptoms started" in out.html
+        assert render.ABSTAIN_HINT not in out.html
+
+    def test_self_harm_notice_is_the_calm_crisis_style(self):
+        triage = Triage().run("i dont want to be alive anymore")
+        html_out = render.render_triage(triage)
+        assert "mc-crisis" in html_out and "988" in html_out and "role=\"alert\"" in html_out
+
+    def test_no_notice_for_an_unflagged_message(self):
+        assert render.render_triage(Triage().run("What is IVIG?")) == ""
 
     def test_abstention_reads_kindly_with_topics_and_a_hint_before_the_disclaimer(self):
         md = f"{REFUSAL}\n\nThe closest topics the library does cover: *IVIG*; *Statins*.\n\n*{DISCLAIMER}*"

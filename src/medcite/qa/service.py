@@ -109,7 +109,7 @@ class AnswerService:
             result.notices = notices + list(result.notices)
             block = "\n\n".join(f"*{n}*" for n in notices)
             result.markdown = f"{block}\n\n{result.markdown}"
-        apply_triage(result, triage)
+        apply_triage(result, triage, notices)
         result.timings_ms = {
             **result.timings_ms,
             "triage": triage.elapsed_ms,
@@ -143,7 +143,7 @@ def crisis_answer(question: str, triage: TriageResult, notices: list[str], start
                   timings_ms={"triage": triage.elapsed_ms, "total": round((time.perf_counter() - started) * 1000, 1)})
 
 
-def apply_triage(result: Answer, triage: TriageResult) -> None:
+def apply_triage(result: Answer, triage: TriageResult, notices: list[str]) -> None:
     """Put the triage block first; a flagged message that the library cannot answer gets no bare refusal."""
     from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, triage_markdown
 
@@ -153,7 +153,7 @@ def apply_triage(result: Answer, triage: TriageResult) -> None:
     if not triage.flagged:
         return
     if result.abstained:
-        result.body_markdown = NO_GUIDANCE_AFTER_TRIAGE
+        result.body_markdown = "\n\n".join([*(f"*{n}*" for n in notices), NO_GUIDANCE_AFTER_TRIAGE])
     result.markdown = f"{triage_markdown(triage)}\n\n{result.body_markdown}"
 
 

@@ -31,7 +31,7 @@ from medcite.triage.model import RedFlag
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;…]+(?!\d)|[.!?;…]+(?=\s|$)|\n+")
-_CLAUSE = re.compile(r",|\b(?:but|however|although|though|except|pero|aunque|and|y)\b")
+_CLAUSE = re.compile(r"(,|\b(?:but|however|although|though|except|pero|aunque|and|y)\b)")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?(?:/\d+)?")
 
 _NEGATION_CUES = frozenset({
@@ -100,9 +100,10 @@ _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _AGE = re.compile(r"\b(\d+(?:\.\d+)?|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) ?(days?|d|"
                   r"weeks?|wks?|wk|w|wo|months?|mos?|m|dias|semanas|mes|meses)\b(?: (old|olds|de edad|de nacid[oa]))?")
+_WEEKS_OF_52 = re.compile(r"\b(\d{1,2})/52\b")
 _TEMP = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?) ?(c|f|degrees?|deg|celsius|fahrenheit|grados|centigrad\w*)?\b")
 _TEMP_WORDS = re.compile(r"\b(?:fever|feverish|temp|temperature|thermometer|febrile|burning up|fiebre|calentura|"
-                         r"temperatura|reading|read|hot)\b")
+                         r"temperatura|reading|read|hot|warm|t|rectal|axillary|oral|tympanic|forehead)\b")
 _GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels|number|meter|cgm|libre|dexcom|"
                       r"glucometer|azucar|glucosa)\b(?: \w+){0,3}? (?:is |of |at |was |reads |reading |says |shows |"
                       r"showing |=|just )?(\d+(?:[.,]\d+)?) ?(mmol|mg|mgdl|mg dl)?\b")
@@ -127,6 +128,7 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
     text = sentence.text
     spans: list[tuple[int, int]] = []
     if name == "@infant_young":
+        spans += [m.span() for m in _WEEKS_OF_52.finditer(text) if int(m.group(1)) < 13]  # clinicians' "9/52"
         for m in _AGE.finditer(text):
             after = text[m.end():m.end() + 30]
             if re.match(r" (?:pregnant|along|of pregnancy|gestation|de embarazo|embarazada|postpartum|post partum|"
@@ -241,12 +243,11 @@ class Speller:
                 dist = _distance(word, candidate)
                 if dist <= min(budget, self.budget(candidate)) and (best is None or (dist, candidate) < best):
                     best = (dist, candidate)
-        if best is not None:
-            return best[1]
-        for stem in self.stems:
-            if len(stem) >= 5 and abs(len(word) - len(stem)) <= 8 and _distance(word[: len(stem)], stem) == 1:
-                return stem + word[len(stem):]
-        return word
+        for stem in self.stems:  # "doroping" -> "droop" + "ing", one edit, beats "dropping" at two
+            if len(stem) >= 5 and len(word) > len(stem) and _distance(word[: len(stem)], stem) == 1 and (
+                    best is None or best[0] > 1):
+                best = (1, stem + word[len(stem):])
+        return best[1] if best is not None else word
 
 
 # ------------------------------------------------------------------------------------------ sentences
@@ -300,10 +301,11 @@ class ClinicalLayer:
     def normalise(self, text: str, *, current: bool = True) -> list[Sentence]:
         out: list[Sentence] = []
         for raw in _SENTENCE_END.split(_fold(text)):
-            pieces = _CLAUSE.split(raw)
+            pieces = _CLAUSE.split(raw)  # clause text, then the delimiter that ends it, ...
             words: list[str] = []
             clause_ids: list[int] = []
-            for clause_no, piece in enumerate(pieces):
+            for index, piece in enumerate(pieces):
+                clause_no = (index + 1) // 2  # a delimiter word ("and") opens the next clause
                 for token in _TOKEN.findall(piece):
                     words.append(self.speller.correct(token))
                     clause_ids.append(clause_no)

@@ -25,8 +25,8 @@ from medcite.triage.model import Level
 
 GAP = r"(?: \w+){0,3}"
 PERSON = (r"(?:i|im|me|my|we|our|he|hes|him|his|she|shes|her|they|theyre|them|their|the baby|baby|mi|mis|su|el|ella)")
-CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|\d+ ?(?:yo|yr|year|years|"
-         r"month|months|mo) old|\d+yo|nino|nina|hijo|hija|bebe|nene|nena)")
+CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|\d+ ?(?:yo|y o|yrs? old|"
+         r"years? old|months? old|mo old)|nino|nina|hijo|hija|bebe|nene|nena)")
 PAIN = r"(?:pain|pains|painful|hurt|hurts|hurting|ache|aching|agony|sore|cramp|cramps|cramping|dolor|duele)"
 
 
@@ -81,10 +81,10 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.anticoag", *(ANTICOAG := (r"\b(?:warfarin|coumadin|jantoven|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|"
          r"edoxaban|savaysa|lixiana|blood thinners?|anticoag\w*|clopidogrel|plavix|heparin|lovenox|enoxaparin|"
          r"ticagrelor|brilinta|prasugrel|sintrom|acenocoumarol|thinners)\b",))),
-    _ctx("ctx.opioid", r"\b(?:opioids?|opiates?|oxy\w*|percocet|vicodin|hydrocodone|fentanyl|fent|heroin|morphine|"
+    _ctx("ctx.opioid", r"\b(?:opioids?|opiates?|oxy\w*|oxycodone|oxycontin|oxynorm|percocet|vicodin|hydrocodone|fentanyl|fent|heroin|morphine|"
          r"methadone|tramadol|codeine|dilaudid|hydromorphone|suboxone|buprenorphine|pain (?:pills|meds|killers)|"
          r"painkillers|tapentadol|nodding)\b"),
-    _ctx("ctx.fever", r"\b(?:fever|feverish|febrile|temperature|temp|high temp|burning up|pyrexia|fiebre|calentura|"
+    _ctx("ctx.fever", r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|burning up|pyrexia|fiebre|calentura|"
          r"hot to (?:the )?touch|rigors|febrile)\b", "@fever"),
     _ctx("ctx.sudden", r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|just now|abrupt\w*|"
          r"came on fast|came on quick\w*|de repente|repentin\w*|minutes ago|an hour ago|this morning|woke up with|"
@@ -275,7 +275,7 @@ CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- stroke
     _c("stroke.face_droop", "stroke", _EM, "face drooping",
        r"\b(?:face|mouth|smile|lip|lips|eyelid|side of (?:my|his|her|their|the) face)\b(?: \w+){0,3} (?:droop\w*|"
-       r"sag\w*|lopsided|crooked|uneven|slack|wonky|twisted|fell|fallen|dropped|went (?:funny|weird|numb|slack|"
+       r"sag\w*|lopsided|crooked|uneven|slack|wonky|twisted|fell|fallen|dropped|dropping|went (?:funny|weird|numb|slack|"
        r"floppy)|numb|paralys\w*|not moving|frozen)\b",
        r"\bdroop\w*\b(?: \w+){0,3} (?:face|mouth|smile|side|eye|lip)\b|\bfacial (?:droop|asymmetry|weakness|palsy)\b",
        r"\b(?:cara|boca|sonrisa)\b(?: \w+){0,2} (?:caida|torcida|chueca|dormida|paralizada|colgando|de lado)\b|"
@@ -325,7 +325,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"crush\w*|burning|discomfort|band|weight|elephant|clench\w*|sitting on)\b",
        r"\b(?:pain|pressure|tightness|heaviness|squeezing|crushing|discomfort|weight|elephant|vice|band)\b"
        r"(?: \w+){0,3} (?:in|on|across|around|behind|center of|middle of) (?:\w+ ){0,2}(?:chest|sternum|breastbone)\b",
-       r"\bangina\b|\b(?:dolor|opresion|presion|apreton)\b(?: \w+){0,2} (?:pecho|torax)\b|\b(?:me|le) "
+       r"\bangina\b|\b(?:dolor|opresion|presion|apreton)\b(?: \w+){0,3} (?:pecho|torax)\b|\b(?:me|le) "
        r"(?:aprieta|duele) (?:el )?pecho\b",
        r"\b(?:heart attack|cardiac arrest|stemi|nstemi|st elevation|infarto|ataque (?:al|de) corazon)\b"),
     _c("cardiac.radiating", "cardiac", _EM, "pain spreading to the arm, jaw, neck or back",
@@ -406,7 +406,7 @@ CONCEPTS: tuple[Concept, ...] = (
        requires=(("ctx.fever", "sepsis_meningitis."), ("ctx.fever",)),),
     # ---------------------------------------------------------------- infants
     _c("infant.young_fever", "infant", _EM, "a fever in a baby under 3 months", "@fever",
-       r"\b(?:fever|feverish|febrile|temperature|temp|burning up|hot to (?:the )?touch|fiebre|calentura)\b",
+       r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|burning up|hot to (?:the )?touch|fiebre|calentura)\b",
        requires=(("ctx.infant_young",),), strong=True),
     _c("infant.unwell", "infant", _EM, "a baby floppy, hard to wake or not feeding",
        r"\b(?:floppy|limp|lethargic|listless|hard to wake|wont wake|cant wake|not waking|very sleepy|unusually "

@@ -293,13 +293,13 @@ def render_answer(
             out.append(_list(rest, inline, "mc-list"))
             continue
         out.append(f"<p>{inline.render(' '.join(line.strip() for line in block))}</p>")
+    if triage is not None and triage.flagged:
+        out.insert(0, render_triage(triage))
+        abstained = False  # the triage actions are the answer: no "rephrase the question" hint
     if abstained:
         hint = f"<p class=\"mc-abstain-hint\">{esc(ABSTAIN_HINT)}</p>"
         at = next((i for i, part in enumerate(out) if part.startswith("<p class=\"mc-disclaimer\"")), len(out))
         out.insert(at, hint)
-    if triage is not None and triage.flagged:
-        out.insert(0, render_triage(triage))
-        abstained = False  # the triage actions are the answer: no "rephrase the question" hint
     classes = "mc-answer mc-abstained" if abstained else "mc-answer"
     # No blank lines inside: the chat component must see one HTML block, never markdown.
     return RenderedAnswer(html=f"<div class=\"{classes}\">" + "".join(out) + "</div>", refs=refs)

@@ -1,0 +1,237 @@
+"""The clinical layer and the triage result: every category, the controls, numbers, typos, Spanish, follow-ups."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medcite.triage import LEVELS, Numbers, Triage
+from tests.triage.round1_sets import ORDINARY_QUESTIONS, URGENT_MESSAGES
+
+pytestmark = pytest.mark.unit
+
+def _english() -> frozenset[str]:
+    from medcite.ingest.embeddings import Embedder
+    from medcite.settings import Settings
+
+    return Embedder(Settings()).word_list()  # the model's vocabulary file only: no weights are loaded
+
+
+TRIAGE = Triage(known_words=_english())  # the clinical layer alone (no encoder): what these tests pin down
+
+
+def level(text: str, history: tuple[str, ...] = ()) -> str:
+    return TRIAGE.run(text, history).level
+
+
+# One or more messages per category of issue 11, in different voices; each must be flagged in that category.
+RED_FLAGS = {
+    "stroke": ["my dads face is drooping and he cant lift his arm", "stroek?? shes slurring her words all of a sudden",
+               "pt 67M, L sided weakness onset 40 min, slurred speech", "worst headache of my life came on in seconds",
+               "a mi papá se le cayó la cara de un lado y no puede mover el brazo"],
+    "cardiac": ["crushing chest pain going down my left arm", "chesst pian and sweating alot",
+                "my wife (61) has jaw ache and feels sick and clammy, shes diabetic",
+                "tengo un dolor fuerte en el pecho"],
+    "breathing": ["my inhaler isnt helping and i can only say a few words", "his lips are turning blue",
+                  "my son is choking on a grape", "no puede respirar"],
+    "anaphylaxis": ["stung by a wasp and my throat feels tight", "used his epipen, lips swelling after peanuts"],
+    "sepsis_meningitis": ["she has a fever and a rash that doesn't fade under a glass",
+                          "fever 39.5 stiff neck and light hurts his eyes"],
+    "infant": ["my 6 week old has a temp of 38.3", "baby is 5 weeks, 100.8F rectal",
+               "my baby is floppy and wont feed", "mi bebé de 2 meses tiene fiebre de 38,5"],
+    "pregnancy": ["34 weeks pregnant, bad headache and seeing flashing lights",
+                  "pregnant and bleeding heavily, soaking a pad an hour",
+                  "positive test last week and now sharp pain on my left side and shoulder tip pain",
+                  "32 weeks pregnant and baby hasnt moved since this morning"],
+    "diabetic": ["type 1, meter says HI and im throwing up", "his sugar is 35 and hes confused",
+                 "my diabetic husband is talking nonsense and sweaty"],
+    "poisoning": ["my toddler swallowed a button battery", "my 2yo got into grandmas pills",
+                  "i took 24 tylenol about an hour ago", "he took oxycodone and his breathing is really slow"],
+    "carbon_monoxide": ["the whole family has headaches and the boiler is old", "CO alarm is going off and I'm dizzy"],
+    "head_injury": ["mum fell and hit her head, shes on warfarin", "he bumped his head and has been sick twice"],
+    "bleeding": ["the cut on his leg is bleeding heavily and wont stop", "vomiting blood right now"],
+    "testicular_torsion": ["my 14 year old has sudden severe pain in his testicle and is throwing up"],
+    "cauda_equina": ["bad back pain and now i cant feel when i wipe and cant pee"],
+    "burns": ["my toddler pulled boiling water over her chest, it's blistering", "chemical burn on my face from drain cleaner"],
+    "heat_stroke": ["after the marathon he collapsed, confused and not sweating"],
+    "acute_abdomen": ["severe stomach pain, my belly is rigid and hard as a board"],
+    "seizure": ["her seizure has been going for 6 minutes and won't stop", "he is having another seizure"],
+    "unconscious": ["my grandfather collapsed and is unresponsive", "we cant wake her up"],
+    "self_harm": ["i want to kill myself", "i've written goodbye letters to my kids", "no quiero vivir mas",
+                  "how many of my sertraline would it take", "better off without me, i have the pills ready"],
+    "harm_to_others": ["im scared i might hurt my baby", "my husband said he will kill me tonight"],
+}
+
+CONTROLS = [
+    # negation
+    "no chest pain, just a bit of heartburn after pizza",
+    "he bumped his head this morning but no vomiting and he is totally fine",
+    "my baby has no fever and is feeding well, just a runny nose",
+    # history
+    "my dad had a stroke two years ago, how can he prevent another?",
+    "I attempted suicide ten years ago and I'm doing well now. Can I take an SSRI while pregnant?",
+    "I had a heart attack in 2019, is it safe for me to exercise?",
+    # information, prevention, hypothetical
+    "what are the warning signs of a stroke?",
+    "how do I childproof my house against button batteries?",
+    "what should you do if someone is having a seizure?",
+    "What is the treatment for acetaminophen overdose?",
+    "How is status epilepticus treated?",
+    # mild and figures of speech
+    "this commute is killing me",
+    "I cut myself shaving this morning, how do I stop a small nick from bleeding?",
+    "my toddler has a temp of 37.8 and is playing happily",
+    "small burn on my finger from the oven",
+    "I took 10 mg of melatonin, is that too much?",
+    # everyday questions
+    "Does IVIG help all autoimmune conditions?",
+    "what foods should people with gout avoid",
+]
+
+
+class TestRedFlags:
+    @pytest.mark.parametrize(("category", "text"), [(c, t) for c, texts in RED_FLAGS.items() for t in texts])
+    def test_flagged_in_its_category(self, category: str, text: str) -> None:
+        result = TRIAGE.run(text)
+        assert result.flagged, text
+        assert category in result.categories, (text, result.categories)
+
+    def test_every_category_of_the_issue_is_covered(self) -> None:
+        assert len(RED_FLAGS) == 21
+
+    @pytest.mark.parametrize("text", CONTROLS)
+    def test_controls_are_not_flagged(self, text: str) -> None:
+        result = TRIAGE.run(text)
+        assert not result.flagged, (text, [f.concept for f in result.red_flags])
+
+    @pytest.mark.parametrize("text", ["", "   ", "\n"])
+    def test_empty_message(self, text: str) -> None:
+        assert TRIAGE.run(text).level == "none"
+
+
+class TestLevels:
+    def test_self_harm_outranks_everything_and_withholds_the_answer(self) -> None:
+        result = TRIAGE.run("took 40 of my pills about an hour ago on purpose, chest feels tight")
+        assert result.level == "self_harm" and result.withholds_answer
+        assert result.actions[0].kind == "crisis_line"
+
+    def test_poisoning_level_names_poison_control_then_the_emergency_number(self) -> None:
+        result = TRIAGE.run("my 3 year old swallowed some dishwasher detergent")
+        assert result.level == "poisoning"
+        assert [a.kind for a in result.actions][:2] == ["poison_control", "call_emergency"]
+        assert "1-800-222-1222" in result.actions[0].text
+
+    def test_stroke_action_says_to_note_the_time(self) -> None:
+        result = TRIAGE.run("my wife's face is drooping on one side")
+        assert result.actions[0].kind == "call_emergency"
+        assert any("time the symptoms started" in a.text for a in result.actions)
+
+    def test_urgent_level(self) -> None:
+        assert level("36 weeks pregnant with a headache that won't go away") == "urgent"
+
+    def test_no_dose_or_method_in_crisis_actions(self) -> None:
+        for text in ("how many paracetamol would kill me", "what's the lethal dose of amitriptyline"):
+            result = TRIAGE.run(text)
+            assert result.level == "self_harm"
+            words = " ".join(a.text for a in result.actions).lower()
+            assert not any(w in words for w in ("mg", "gram", "tablets", "dose", "lethal"))
+
+    def test_numbers_are_configurable(self) -> None:
+        triage = Triage(numbers=Numbers(emergency="112", crisis_line="116 123", crisis_line_name="Samaritans",
+                                        poison_control="0800 000"))
+        text = " ".join(a.text for a in triage.run("I want to end my life").actions)
+        assert "116 123" in text and "112" in text and "988" not in text
+
+
+class TestNumbers:
+    @pytest.mark.parametrize("text", ["my 3 week old has a temp of 38.0", "7 week old baby 100.4 f",
+                                      "newborn feels hot, thermometer says 38.6", "9/52 infant, T 38.1 rectal"])
+    def test_infant_fever(self, text: str) -> None:
+        assert "infant" in TRIAGE.run(text).categories
+
+    @pytest.mark.parametrize("text", ["my 3 week old has a temp of 37.4", "my 7 month old has a temp of 38.4",
+                                      "36 weeks pregnant and my temperature is 37.2"])
+    def test_not_an_infant_fever(self, text: str) -> None:
+        assert "infant" not in TRIAGE.run(text).categories
+
+    @pytest.mark.parametrize("text", ["type 1 diabetic, blood sugar 2.1 and shaky and confused",
+                                      "bg 580 and vomiting, diabetic", "sugar 28 mmol and cant keep water down"])
+    def test_glucose(self, text: str) -> None:
+        assert TRIAGE.run(text).level == "emergency"
+
+    def test_shock_vitals(self) -> None:
+        assert "cardiac" in TRIAGE.run("64M AF, HR 150s, BP 85/50, dizzy").categories
+
+
+class TestFollowUps:
+    def test_earlier_turn_supplies_the_context(self) -> None:
+        assert level("and now he's throwing up", ("my son hit his head on the table",)) == "emergency"
+        assert level("and now he's throwing up") == "none"
+
+    def test_an_earlier_red_flag_alone_does_not_flag_a_new_question(self) -> None:
+        assert level("thanks, what is the recovery like?", ("my dad's face is drooping",)) == "none"
+
+
+class TestRound1Sets:
+    """Round 1's own sets (the team's, tuned on then): kept as a regression check of the clinical layer."""
+
+    def test_recall(self) -> None:
+        missed = [m for m in URGENT_MESSAGES if not TRIAGE.run(m).flagged]
+        assert len(missed) <= 1, missed
+
+    def test_false_alarms(self) -> None:
+        alarms = [q for q in ORDINARY_QUESTIONS if TRIAGE.run(q).flagged]
+        assert len(alarms) / len(ORDINARY_QUESTIONS) <= 0.02, alarms
+
+
+_CHATTER = st.sampled_from([
+    "sorry to bother you", "hi", "ok so", "my mum says I worry too much", "we just got back from the shops",
+    "the wifi is terrible here", "thanks in advance", "not sure who else to ask", "lol", "anyway",
+])
+
+
+def _typo(text: str, position: int) -> str:
+    """Swap two neighbouring letters inside one word of five letters or more (a typical slip)."""
+    words = text.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
+    if not long_words:
+        return text
+    i = long_words[position % len(long_words)]
+    w = words[i]
+    j = 1 + position % (len(w) - 3)
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+    return " ".join(words)
+
+
+class TestRobustness:
+    @settings(max_examples=120, deadline=None)
+    @given(st.sampled_from([t for texts in RED_FLAGS.values() for t in texts if t.isascii()]),
+           st.lists(_CHATTER, min_size=1, max_size=4), st.lists(_CHATTER, max_size=3))
+    def test_a_red_flag_stays_flagged_inside_chatty_text(self, text, before, after) -> None:
+        message = ". ".join([*before, text, *after]) + "."
+        assert TRIAGE.run(message).flagged, message
+
+    @settings(max_examples=120, deadline=None)
+    @given(st.sampled_from([t for texts in RED_FLAGS.values() for t in texts if t.isascii()]), st.integers(0, 50))
+    def test_a_red_flag_stays_flagged_with_a_typo_or_in_capitals(self, text, position) -> None:
+        assert TRIAGE.run(text.upper()).flagged, text.upper()
+        typo = _typo(text, position)
+        assert TRIAGE.run(typo).flagged, typo
+
+
+class TestContract:
+    def test_json_shape(self) -> None:
+        data = json.loads(json.dumps(TRIAGE.run("my dad's face is drooping").to_dict()))
+        assert set(data) == {"level", "flagged", "categories", "red_flags", "actions", "headline", "layers"}
+        assert data["level"] in LEVELS and data["flagged"] is True and data["categories"] == ["stroke"]
+        flag = data["red_flags"][0]
+        assert set(flag) >= {"concept", "category", "level", "label", "evidence", "layer"}
+        assert flag["concept"] == "stroke.face_droop" and flag["layer"] == "clinical"
+        assert set(data["actions"][0]) == {"kind", "text", "number"} and data["actions"][0]["number"] == "911"
+
+    def test_unflagged_json(self) -> None:
+        data = TRIAGE.run("What is IVIG?").to_dict()
+        assert data["level"] == "none" and data["red_flags"] == [] and data["actions"] == []
