@@ -209,6 +209,49 @@ class TestChatInTheBrowser:
         finally:
             context.close()
 
+    @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+    def test_the_emergency_notice_is_brought_into_view_wherever_the_page_was_scrolled(
+            self, browser, ui_server, artifacts, viewport):
+        context = browser.new_context(viewport=viewport)
+        tab = context.new_page()
+        try:
+            tab.goto(ui_server.url + "/", wait_until="load", timeout=TIMEOUT_MS)
+            tab.wait_for_selector("#mc-input textarea", timeout=TIMEOUT_MS)
+            ask(tab, IVIG, answers_before=0)
+            # Scroll the page to its very end and the chat box to its top, then send without Playwright's
+            # scroll-into-view (a person typing in a box that stays put at the bottom of a phone screen).
+            tab.evaluate("""() => {
+              window.scrollTo(0, document.documentElement.scrollHeight);
+              const log = document.querySelector('#mc-chat [role="log"]');
+              if (log) log.scrollTop = 0;
+              const box = document.querySelector('#mc-input textarea');
+              box.value = "my dad's face is drooping and he can't lift his arm";
+              box.dispatchEvent(new Event('input', {bubbles: true}));
+            }""")
+            tab.wait_for_timeout(300)
+            tab.evaluate("() => document.querySelector('#mc-send').click()")
+            tab.wait_for_selector("#mc-chat .mc-emergency", timeout=TIMEOUT_MS)
+            tab.wait_for_timeout(800)
+            box = tab.locator("#mc-chat .mc-emergency").last.evaluate(
+                "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
+            assert 0 <= box["top"] < viewport["height"] - 40, f"the notice is out of view: {box}"
+            notice = tab.locator("#mc-chat .mc-emergency").last
+            assert notice.get_attribute("role") == "alert"
+            assert "Call 911" in notice.inner_text() and "time the symptoms started" in notice.inner_text()
+            name = "desktop" if viewport is DESKTOP else "phone"
+            tab.screenshot(path=str(artifacts / f"{name}-emergency.png"))
+        finally:
+            context.close()
+
+    def test_a_person_at_risk_gets_the_crisis_reply_and_no_evidence(self, page, artifacts):
+        ask(page, "i dont want to be alive anymore and i have the pills saved up", answers_before=0)
+        answer = last_answer(page)
+        notice = answer.locator(".mc-emergency.mc-crisis")
+        assert notice.count() == 1 and "988" in notice.inner_text()
+        assert answer.locator("a.mc-cite").count() == 0 and "closest topics" not in answer.inner_text()
+        assert "could not find evidence" not in answer.inner_text()
+        page.screenshot(path=str(artifacts / "desktop-crisis.png"))
+
     def test_model_text_streams_then_the_verified_answer_replaces_it(self, page, monkeypatch):
         import time
 

@@ -114,6 +114,7 @@ a.mc-out { white-space: nowrap; font-size: .9em; }
 .dark .mc-emergency strong { color: #fee2e2; }
 .mc-emergency-icon { font-size: 1.4rem; line-height: 1.2; }
 .mc-emergency p { margin: 0 0 .35em; }
+.mc-emergency { scroll-margin-top: 12px; }
 .mc-triage-actions { margin: .2em 0 .3em 1.1em; padding: 0; }
 .mc-triage-footer { font-size: .88rem; opacity: .9; }
 .mc-crisis { background: #eef2ff; color: #1e1b4b; border-color: #4f46e5; }
