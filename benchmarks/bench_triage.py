@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="20 messages: checks the code runs")
     args = parser.parse_args(argv)
 
-    from medcite.ingest.embeddings import Embedder
     from medcite.evals.datasets import load_eval_set
+    from medcite.ingest.embeddings import Embedder
     from medcite.settings import Settings
     from medcite.triage import Triage
 
@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> dict:
     per = result["per_message"]
     print(f"{len(messages)} messages: clinical p50 {per['clinical']['p50_ms']} ms, both layers p50 "
           f"{per['triage']['p50_ms']} ms (p95 {per['triage']['p95_ms']}), query encoding p50 "
-          f"{per['query_encoding']['p50_ms']} ms; added by triage p50 {result['added_by_triage']['p50_ms']} ms; exemplars embedded in {embed_s:.1f} s, cached {cached_s:.3f} s")
+          f"{per['query_encoding']['p50_ms']} ms; added by triage p50 {result['added_by_triage']['p50_ms']} ms; "
+          f"exemplars embedded in {embed_s:.1f} s, cached {cached_s:.3f} s")
     write_result("triage_quick" if args.quick else "triage", result)
     return result
 
