@@ -28,8 +28,10 @@ def run_suite(tmp_path: Path, parts: str) -> dict[str, dict]:
 @pytest.mark.integration
 class TestQuickBenchmarks:
     def test_fixture_parts_run_and_report(self, tmp_path):
-        found = run_suite(tmp_path, "ingest,query_path,scale,serving")
-        assert {"ingest_quick", "query_path_quick", "scale_quick", "serving_quick"} <= set(found)
+        found = run_suite(tmp_path, "ingest,query_path,scale,serving,triage")
+        assert {"ingest_quick", "query_path_quick", "scale_quick", "serving_quick", "triage_quick"} <= set(found)
+        triage = found["triage_quick"]
+        assert triage["messages"] == 20 and triage["per_message"]["triage"]["p50_ms"] > 0
         steps = found["query_path_quick"]["steps"]
         assert all(s["n"] == 10 and s["p50_ms"] > 0 for s in steps.values())
         ingest = found["ingest_quick"]
