@@ -216,7 +216,9 @@ class TestRobustness:
         assert TRIAGE.run(message).flagged, message
 
     @settings(max_examples=120, deadline=None)
-    @given(st.sampled_from([t for texts in RED_FLAGS.values() for t in texts if t.isascii()]), st.integers(0, 50))
+    @given(st.sampled_from([t for texts in RED_FLAGS.values() for t in texts
+                            if t.isascii() and not any(w in t for w in ("chesst", "stroek"))]),  # one slip a word
+           st.integers(0, 50))
     def test_a_red_flag_stays_flagged_with_a_typo_or_in_capitals(self, text, position) -> None:
         assert TRIAGE.run(text.upper()).flagged, text.upper()
         typo = _typo(text, position)

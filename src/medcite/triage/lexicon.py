@@ -107,21 +107,24 @@ CONTEXTS: tuple[Concept, ...] = (
          r"fireplace|grill|bbq|barbecue|charcoal|kerosene|propane|car running|engine running|exhaust|garage|"
          r"camping stove|water heater|chimney|flue|paraffin|calentador|estufa|brasero)\b"),
     _ctx("ctx.co_symptom", r"\b(?:headaches?|dizzy|dizziness|nause\w*|vomit\w*|throwing up|sleepy|drowsy|confus\w*|faint\w*|"
-         r"collaps\w*|sick|unwell|passed out|breathless)\b"),
+         r"collaps\w*|sick|unwell|passed out|breathless|duele (?:\w+ )?la cabeza|dolor de cabeza|mareo\w*|"
+         r"nauseas?|confundid[oa]s?)\b"),
     _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|burning|scald|scalded|scalding|quemadura|quemo|quemó|"
-         r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling)\b"),
+         r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling|hirviendo|"
+         r"ampollas)\b"),
     _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"
          r"groin|privates|down there|testiculo|testiculos|huevo|huevos)\b"),
     _ctx("ctx.belly", r"\b(?:belly|stomach|abdomen|abdominal|tummy|gut|tum|barriga|panza|estomago|abdomen|side|"
          r"appendix|lower right|right lower|rlq|bottom right|gastric|bowel|intestin\w*|hernia|bypass)\b"),
     _ctx("ctx.pain", rf"\b{PAIN}\b|\b(?:killing (?:me|him|her)|screaming|agony|excruciating|unbearable|cant bear|"
-         r"worse|swollen|swelling)\b"),
+         r"worse|swollen|swelling|hinchad[oa]|vomita verde)\b"),
     _ctx("ctx.cardiac_pain", r"\b(?:chest|jaw|left arm|arm|shoulder|upper back|between (?:my|his|her) shoulder "
          r"blades|neck|indigestion|heartburn|pressure|tightness|heaviness|squeez\w*|pecho)\b"),
     _ctx("ctx.cardiac_associated", r"\b(?:sweat\w*|clammy|cold sweat|drenched|short of breath|shortness of breath|"
          r"breathless|sob|winded|cant catch (?:my|his|her|their) breath|faint|fainting|lightheaded|light headed|"
          r"dizzy|grey|gray|pale|ashen|diaphores\w*|diaphoretic|nause\w*|sick to (?:my|his|her) stomach|vomit\w*|throwing up|threw up|"
-         r"exhausted|wiped out|unusually tired|sudor\w*|mareo|mareada|mareado|falta de aire)\b"),
+         r"exhausted|wiped out|unusually tired|sudor\w*|sudad[oa]|sudando|nauseas?|vomit[oa]\w*|mareo|mareada|mareado|"
+         r"falta de aire|palid[oa])\b"),
     _ctx("ctx.intent", r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|kill (?:my|him|her)self|sleep "
          r"forever|not wake up|never wake up)|wanted to die|want to die|suicid\w*|attempt\w*|a proposito|para morir)\b"),
 )
@@ -402,7 +405,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\bsepsis\b|\bseptic\b|\bmottled\b|\bblotchy (?:skin|legs|arms)\b|\bconfus\w*|\bdelirious\b|\bnot making "
        r"sense\b|\bhard to wake\b|\bvery drowsy\b|\bshiver\w* (?:uncontrollabl\w*|violently|and shaking)\b|"
        r"\brigors?\b|\b(?:hasnt|not|no|havent) (?:peed|urinated|passed urine|had a wee)\b|\bice cold (?:hands|feet)\b|"
-       r"\bbreathing (?:really |very )?fast\b|\bheart racing\b",
+       r"\bbreathing (?:really |very )?fast\b|\bheart racing\b|\bconfundid[oa]\b|\brespira (?:muy )?rapido\b|"
+       r"\bno (?:orina|ha orinado)\b|\bmanchas\b",
        requires=(("ctx.fever", "sepsis_meningitis."), ("ctx.fever",)),),
     # ---------------------------------------------------------------- infants
     _c("infant.young_fever", "infant", _EM, "a fever in a baby under 3 months", "@fever",
@@ -537,7 +541,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:seiz\w*|fit)\b(?: \w+){0,8} (?:another one|another seizure|having another)\b|\b(?:jerking|twitching|"
        r"shaking|convuls\w*|seiz\w*|fit)\b(?: \w+){0,12} (?:never (?:happened|done|had) (?:this |that )?before|first "
        r"time)\b|\bback to back seizures\b|\bone after another\b|\bfirst (?:ever )?(?:seizure|fit)\b|"
-       r"\bnever had (?:a )?(?:seizure|fit)\b|\bfebrile (?:seizure|convulsion|fit)\b|\bstatus epilepticus\b|"
+       r"\bnever had (?:a )?(?:seizure|fit)\b|\bconvulsion\w* (?:\w+ ){0,2}por primera vez\b|\bfebrile (?:seizure|convulsion|fit)\b|\bstatus epilepticus\b|"
        r"\b(?:esta )?convulsionando\b|\bconvulsion\w*", strong=True),
     _c("unconscious.unresponsive", "unconscious", _EM, "unconscious or unresponsive",
        r"\b(?:unconscious|unresponsive|not responding|isnt responding|wont respond|doesnt respond|not responsive|"
@@ -573,7 +577,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"all over|face|hands?|genitals?|groin|feet|foot|chemical|acid|lye|bleach|electric\w*|electrocut\w*|live wire|"
        r"lightning|white|leathery|charred|black|doesnt hurt|no pain|blisters? (?:all over|everywhere)|smoke|"
        r"inhaled|singed|hoarse|fire|cara|manos|grande|chest|arms?|legs?|palm|knees?|tbsa|partial thickness|"
-       r"full thickness|deep|raw|concrete|cement|toddler|baby|infant|child)\b",
+       r"full thickness|deep|raw|concrete|cement|toddler|baby|infant|child|bebe|nino|nina|ampollas|hirviendo)\b",
        requires=(("ctx.burn",),)),
     _c("heat_stroke.signs", "heat_stroke", _EM, "signs of heat stroke",
        r"\bheat ?stroke\b|\bgolpe de calor\b|\b(?:confus\w*|collapsed|passed out|not making sense|incoherent|"
@@ -587,7 +591,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"doubled over|rigid|hard as a (?:board|rock)|board like|cant stand (?:up )?straight|cant move|screaming|"
        r"green vomit|vomiting green|vomit\w* (?:bile|green|poo|feces|faeces)|swollen and hard|hard and swollen|"
        r"distended|appendix|appendicitis|cant (?:pass gas|poop|fart)|havent pooped|lower right|right lower|"
-       r"insoportable|muy fuerte|really bad|really badly|so bad|terribl\w*|bottom right|rebound|let go|"
+       r"insoportable|muy fuerte|hinchad[oa] y dur[oa]|vomita verde|vomito verde|really bad|really badly|so bad|terribl\w*|bottom right|rebound|let go|"
        r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger))\b",
        requires=(("ctx.belly",), ("ctx.pain",)),),
 )
