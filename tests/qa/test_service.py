@@ -106,6 +106,14 @@ class TestAnswerService:
         finally:
             service.close()
 
+    def test_stream_yields_the_triage_result_first(self, service):
+        from medcite.triage import TriageResult
+
+        items = list(service.stream("he hit his head on the stairs and keeps throwing up"))
+        assert isinstance(items[0], TriageResult) and items[0].level == "emergency"
+        assert isinstance(items[-1], Answer) and items[-1].triage is items[0]
+        assert not any(isinstance(i, TriageResult) for i in service.stream("What is IVIG?"))
+
     def test_ordinary_question_is_not_flagged(self, service):
         answer = service.answer("What are the side effects of IVIG?")
         assert not answer.emergency and answer.triage.level == "none"

@@ -37,7 +37,8 @@ def stream_answer(
     engine: str | None = None,
     mode: str | None = None,
 ) -> Iterator[str | Answer]:
-    """Like :func:`answer`, but yields text pieces as they are generated and the final Answer last."""
+    """Like :func:`answer`, but yields a flagged message's ``TriageResult`` first (its actions can be shown at
+    once), then text pieces as they are generated, and the final Answer last."""
     from medcite.qa.service import get_service
 
     yield from get_service().stream(question, history, filters, engine=engine, mode=mode)

@@ -62,8 +62,9 @@ class AnswerService:
         *,
         engine: str | None = None,
         mode: str | None = None,
-    ) -> Iterator[str | Answer]:
-        """Yield text as it is produced (LLM tokens; nothing for the offline engine), then the Answer."""
+    ) -> Iterator[str | TriageResult | Answer]:
+        """Yield a flagged message's TriageResult first, then text as it is produced (LLM tokens; nothing for the
+        offline engine), then the Answer."""
         from medcite.qa.offline import compose_offline
         from medcite.qa.text import followup_query
 
@@ -84,6 +85,8 @@ class AnswerService:
         if triage.withholds_answer:
             yield crisis_answer(question, triage, notices, started)
             return
+        if triage.flagged:  # the chat shows the actions at once, before retrieval and any model text
+            yield triage
         query = followup_query(question, history)
         t_retrieve = time.perf_counter()
         ranked, extra = self.retriever.search_both_kinds(query, self.settings.retrieve_k, filters,

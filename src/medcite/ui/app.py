@@ -32,6 +32,7 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 
 from medcite.settings import Settings, get_settings  # noqa: E402
+from medcite.triage import TriageResult  # noqa: E402
 from medcite.ui import render  # noqa: E402
 from medcite.ui.feedback import FeedbackStore, feedback_path  # noqa: E402
 
@@ -540,17 +541,23 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         yield chat, state, value(""), *unchanged()[1:]
         streamed = ""
         final = None
+        notice = None
         try:
             for item in qa.stream_answer(message, history, filters):
-                if isinstance(item, str):
+                if isinstance(item, TriageResult):  # shown at once, while the library is searched
+                    notice = item
+                    chat[-1] = {"role": "assistant",
+                                "content": render.render_streaming("", render.SEARCHING, triage=notice)}
+                    yield chat, state, *unchanged()
+                elif isinstance(item, str):
                     streamed += item
-                    chat[-1] = {"role": "assistant", "content": render.render_streaming(streamed)}
+                    chat[-1] = {"role": "assistant", "content": render.render_streaming(streamed, triage=notice)}
                     yield chat, state, *unchanged()
                 else:
                     final = item
                     if streamed:  # the model's draft stays on screen while its citations are checked
                         chat[-1] = {"role": "assistant",
-                                    "content": render.render_streaming(streamed, render.VERIFYING)}
+                                    "content": render.render_streaming(streamed, render.VERIFYING, triage=notice)}
         except Exception as exc:  # noqa: BLE001 - a failed answer is a message in the chat, not a crash
             log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": render.render_error(_error_message(exc))}

@@ -316,11 +316,13 @@ def render_status(text: str = SEARCHING) -> str:
             f"{esc(text)}</div>")
 
 
-def render_streaming(text: str, status: str = WRITING) -> str:
-    """Model text as it arrives: plain escaped text under a status line (verified answer replaces it)."""
+def render_streaming(text: str, status: str = WRITING, triage: TriageResult | None = None) -> str:
+    """Model text as it arrives: plain escaped text under a status line (verified answer replaces it); a flagged
+    message's triage notice stays above it from the first moment."""
     paras = [p for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     body = "".join("<p>" + "<br>".join(esc(line) for line in p.strip().split("\n")) + "</p>" for p in paras)
-    return f"<div class=\"mc-answer mc-streaming\">{render_status(status)}{body}</div>"
+    notice = render_triage(triage) if triage is not None else ""
+    return f"<div class=\"mc-answer mc-streaming\">{notice}{render_status(status)}{body}</div>"
 
 
 def render_error(message: str) -> str:
