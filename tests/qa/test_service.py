@@ -14,6 +14,7 @@ from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.retrieve import Filters
 from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, REFUSAL
 from medcite.qa.service import TRIMMED_NOTICE, AnswerService
+from medcite.types import Answer
 from tests.conftest import FIXTURES, FakeEmbedder
 
 LIBRARY = FIXTURES / "library" / "ivig_library.jsonl"
