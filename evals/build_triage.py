@@ -1,10 +1,14 @@
-"""Build evals/sets/triage.jsonl: 780 urgent and ordinary messages for the safety triage, split dev/test by hash.
+"""Build evals/sets/triage.jsonl (780 messages, split dev/test by hash) and evals/sets/triage_heldout.jsonl (477).
 
 Run from anywhere: ``.venv/bin/python evals/build_triage.py``. Reads ``evals/triage/messages_*.jsonl``: messages
 written for MedCite by two writers who saw neither the triage code nor its exemplar bank
 (``src/medcite/triage/exemplars.jsonl``, written separately), in the format of ``evals/triage/SCHEMA.md``:
 patients, parents, carers, clinicians; terse and rambling; typos, lay words, numbers with units; about 8% in
 Spanish; near-miss controls (negation, history, prevention, information, hypothetical, mild) on the same topics.
+
+``evals/triage/heldout_c.jsonl`` is a third writer's 477 messages (248 urgent, 229 ordinary), written after the
+first test-split report with no sight of the code, the exemplars or the other sets: every message is ``test``
+(nobody tunes on it), and it was run once, with round 2 frozen (docs/evals.md, "Triage").
 
 Each message becomes one question:
 
@@ -29,7 +33,9 @@ from medcite.evals.datasets import EvalQuestion, assign_splits, write_eval_set
 
 HERE = Path(__file__).resolve().parent
 SOURCES = sorted((HERE / "triage").glob("messages_*.jsonl"))
+HELDOUT = HERE / "triage" / "heldout_c.jsonl"
 OUT = HERE / "sets" / "triage.jsonl"
+OUT_HELDOUT = HERE / "sets" / "triage_heldout.jsonl"
 SEED = "medcite-triage-v1"
 LEVELS = ("emergency", "urgent", "self_harm", "poisoning", "none")
 
@@ -38,7 +44,7 @@ def read_messages(paths: list[Path]) -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
     for path in paths:
-        writer = path.stem.removeprefix("messages_")
+        writer = path.stem.removeprefix("messages_").removeprefix("heldout_")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
@@ -53,7 +59,7 @@ def read_messages(paths: list[Path]) -> list[dict]:
     return rows
 
 
-def build(paths: list[Path] = SOURCES) -> list[EvalQuestion]:
+def build(paths: list[Path] = SOURCES, *, all_test: bool = False) -> list[EvalQuestion]:
     rows = read_messages(paths)
     for row in rows:
         row["id"] = "triage-" + hashlib.sha256(row["text"].encode("utf-8")).hexdigest()[:12]
@@ -62,7 +68,7 @@ def build(paths: list[Path] = SOURCES) -> list[EvalQuestion]:
         strata[(row["category"], row["level"] != "none")].append(row["id"])
     split: dict[str, str] = {}
     for ids in strata.values():
-        split.update(assign_splits(ids, seed=SEED))
+        split.update({i: "test" for i in ids} if all_test else assign_splits(ids, seed=SEED))
     return [
         EvalQuestion(
             id=row["id"], question=row["text"], relevant={},
@@ -78,12 +84,12 @@ def main() -> int:
     if not SOURCES:
         print(f"no messages_*.jsonl under {HERE / 'triage'}", file=sys.stderr)
         return 1
-    questions = build()
-    write_eval_set(OUT, questions)
-    urgent = sum(q.group == "emergency" for q in questions)
-    dev = sum(q.split == "dev" for q in questions)
-    print(f"wrote {len(questions)} messages ({urgent} urgent, {len(questions) - urgent} ordinary; "
-          f"{dev} dev, {len(questions) - dev} test) to {OUT}")
+    for out, questions in ((OUT, build()), (OUT_HELDOUT, build([HELDOUT], all_test=True))):
+        write_eval_set(out, questions)
+        urgent = sum(q.group == "emergency" for q in questions)
+        dev = sum(q.split == "dev" for q in questions)
+        print(f"wrote {len(questions)} messages ({urgent} urgent, {len(questions) - urgent} ordinary; "
+              f"{dev} dev, {len(questions) - dev} test) to {out}")
     return 0
 
 

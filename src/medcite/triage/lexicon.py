@@ -266,7 +266,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:envenen\w*|intoxic\w*)\b",
        r"\b(?:wild|foraged|picked) mushrooms?\b(?: \w+){0,12} (?:vomit\w*|sick|diarrh\w*|throwing up)\b"),
     _c("poisoning.button_battery", "poisoning", _EM, "a swallowed button battery or magnets",
-       r"\b(?:button|coin|disc|watch|lithium|small|round) batter(?:y|ies)\b|\bmagnets?\b|\bpila (?:de boton|"
+       r"\b(?:button|coin|disc|watch|lithium|small|round) (?:battery|batteries)\b|\bmagnets?\b|\bpila (?:de boton|"
        r"redonda)\b|\bimanes\b",
        requires=(("ctx.ingestion",),), strong=True),
     _c("poisoning.opioid_breathing", "poisoning", _EM, "opioids with slow breathing or unrousable",

@@ -1,8 +1,8 @@
 """The similarity layer of triage: nearest written exemplars of each sentence of the message.
 
-``exemplars.jsonl`` (beside this file) holds 1,041 short messages written for this layer alone, in many voices
-(520 urgent over every category, 521 near misses and everyday questions, about 8% Spanish); its writer saw
-neither the triage code nor the evaluation messages. Each sentence of the message (long ones in overlapping
+``exemplars.jsonl`` (beside this file) holds 1,944 short messages written for this layer alone by two writers, in
+many voices (981 urgent over every category, 203 of them self-harm or harm to others; 963 near misses and everyday
+questions; about 8% Spanish); neither writer saw the triage code or the evaluation messages. Each sentence of the message (long ones in overlapping
 windows of words) is embedded with the library's own sentence embedder and compared with every exemplar; it is
 flagged when, among its ``k`` nearest exemplars, the similarity-weighted share of urgent ones reaches ``share``
 and the nearest urgent one is at least ``min_similarity`` close. The thresholds were tuned on the dev split of
@@ -48,13 +48,13 @@ class Exemplar:
 @dataclass(frozen=True)
 class SimilaritySettings:
     """The layer's thresholds, chosen on the dev split of ``evals/sets/triage.jsonl`` by a grid over k in (5, 7, 10),
-    share in (0.6, 0.7, 0.8) and min_similarity in (0.5 .. 0.65): recall first, with false alarms kept near 6%
-    (dev: recall 185/199 with both layers vs 166/199 for the clinical layer alone; false alarms 12/198 vs 4/198).
-    The stricter 0.65 gave 176/199 at 4/198."""
+    share in (0.6, 0.7, 0.8) and min_similarity in (0.5 .. 0.65), with the 1,944-line bank: recall first, false
+    alarms near 5% (dev: recall 190/199 with both layers vs 173/199 for the clinical layer alone; false alarms
+    10/198 vs 4/198). The stricter 0.65 gave 182/199 at 6/198."""
 
-    k: int = 5
+    k: int = 10
     share: float = 0.8
-    min_similarity: float = 0.55
+    min_similarity: float = 0.5
 
 
 def load_exemplars(path: Path = EXEMPLARS) -> list[Exemplar]:
