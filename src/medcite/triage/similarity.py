@@ -1,13 +1,14 @@
 """The similarity layer of triage: nearest written exemplars of each sentence of the message.
 
-``exemplars.jsonl`` (beside this file) holds 1,944 short messages written for this layer alone by two writers, in
-many voices (981 urgent over every category, 203 of them self-harm or harm to others; 963 near misses and everyday
-questions; about 8% Spanish); neither writer saw the triage code or the evaluation messages. Each sentence of the message (long ones in overlapping
-windows of words) is embedded with the library's own sentence embedder and compared with every exemplar; it is
-flagged when, among its ``k`` nearest exemplars, the similarity-weighted share of urgent ones reaches ``share``
-and the nearest urgent one is at least ``min_similarity`` close. The thresholds were tuned on the dev split of
-``evals/sets/triage.jsonl`` only (docs/evals.md). Sentences the clinical layer reads as history or as an
-information question are not flagged here either.
+``exemplars.jsonl`` (beside this file) holds 1,944 short messages written for this layer alone by two writers,
+in many voices (981 urgent over every category, 203 of them self-harm or harm to others; 963 near misses and
+everyday questions; about 8% Spanish); neither writer saw the triage code or the evaluation messages. Each
+sentence of the message (long ones in overlapping windows of words) is embedded with the library's own sentence
+embedder and compared with every exemplar; it is flagged when, among its ``k`` nearest exemplars, the
+similarity-weighted share of urgent ones reaches ``share`` and the nearest urgent one is at least
+``min_similarity`` close. The thresholds were tuned on the dev split of ``evals/sets/triage.jsonl`` only
+(docs/evals.md). Sentences the clinical layer reads as history, as an information question or with a denied
+symptom are not flagged here.
 
 The exemplar vectors are cached under ``MEDCITE_HOME/models`` keyed on the model and the exemplar file, so
 only the first run pays for embedding them (about 4 s on 2 cores); a read-only home keeps them in memory.
