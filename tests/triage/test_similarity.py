@@ -63,6 +63,23 @@ class TestCache:
         assert layer.vectors.shape[0] == len(layer.exemplars)
         assert blocker.read_text().startswith("a file")
 
+    def test_beside_clinical_flags_similarity_adds_only_a_self_harm_risk(self) -> None:
+        from medcite.triage.model import RedFlag
+
+        class Always(SimilarityLayer):
+            def __init__(self, flag):
+                self.flag = flag
+
+            def run(self, texts):
+                return [self.flag]
+
+        triage = Triage()
+        triage.similarity = Always(RedFlag("cardiac.similar", "cardiac", "emergency", "x", "e", "similarity"))
+        assert triage.run("my dad's face is drooping").categories == ("stroke",)
+        triage.similarity = Always(RedFlag("self_harm.similar", "self_harm", "self_harm", "x", "e", "similarity"))
+        assert triage.run("my dad's face is drooping").level == "self_harm"
+        assert triage.run("what is IVIG").level == "self_harm"  # alone, any similarity flag counts
+
     def test_an_encoder_that_fails_leaves_the_clinical_layer(self) -> None:
         def broken(texts):
             raise RuntimeError("no model")

@@ -47,8 +47,9 @@ class Triage:
         if self.similarity is not None:
             similar = self._similar(message)
             layers["similarity"] = bool(similar)
-            known = {f.category for f in flags}
-            flags.extend(f for f in similar if f.category not in known)
+            # The nearest exemplar's category is a weaker reading than a named red flag: beside clinical flags, a
+            # similarity flag only adds a self-harm risk (which changes the reply), never another category's steps.
+            flags.extend(f for f in similar if not flags or f.level == "self_harm")
         level = most_serious([f.level for f in flags])
         if level == "none":
             return TriageResult(elapsed_ms=_ms(started), layers=layers)
