@@ -78,7 +78,7 @@ class TestCache:
         assert triage.run("my dad's face is drooping").categories == ("stroke",)
         triage.similarity = Always(RedFlag("self_harm.similar", "self_harm", "self_harm", "x", "e", "similarity"))
         assert triage.run("my dad's face is drooping").level == "self_harm"
-        assert triage.run("what is IVIG").level == "self_harm"  # alone, any similarity flag counts
+        assert triage.run("i feel rough today").level == "self_harm"  # alone, any similarity flag counts
 
     def test_an_encoder_that_fails_leaves_the_clinical_layer(self) -> None:
         def broken(texts):
