@@ -378,6 +378,21 @@ class Ledger:
         return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, *params, k])]
 
     # Stats ----------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Documents, chunks and unfinished documents: cheap enough for every health check."""
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"documents": one("SELECT count(*) FROM documents"), "chunks": one("SELECT count(*) FROM chunks"),
+                "incomplete_documents": self.dirty_count()}
+
+    def breakdown(self) -> dict[str, dict[str, dict]]:
+        """Documents and chunks by source, kind and year: {"documents"|"chunks": {column: {value: count}}}."""
+        out: dict[str, dict[str, dict]] = {"documents": {}, "chunks": {}}
+        for table in out:
+            for column in ("source", "kind", "year"):
+                out[table][column] = dict(self.conn.execute(
+                    f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall())
+        return out
+
     def stats(self) -> dict:
         count = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         grouped = lambda col: dict(  # noqa: E731

@@ -304,3 +304,13 @@ class IngestPipeline:
         report.removed = len(gone)
         if gone and not dry_run:
             self.library.remove(gone)
+
+
+def ingest_files(settings: Settings, paths: list[Path], *, kind: str | None = None,
+                 embedder: Embedder | None = None) -> IngestReport:
+    """Ingest the named files as one writer (the library's writer lock held throughout): the entry point for
+    servers (the UI's upload), which never compose a Library and a pipeline themselves."""
+    with Library(settings) as library:
+        return IngestPipeline(settings, library, embedder).ingest_paths(
+            paths, options=LoadOptions(kind=kind) if kind else None)
+
