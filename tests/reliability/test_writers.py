@@ -26,7 +26,7 @@ from medcite.corpus.lock import WriterLock
 from medcite.qa.retrieve import Retriever
 from medcite.settings import Settings, get_settings
 from tests.conftest import ChromaServer, FakeEmbedder
-from tests.ingest.test_interrupt import MEDCITE
+from tests.ingest.test_interrupt import MEDCITE, documents_committed
 from tests.ingest.test_pipeline import doc, jsonl, library_state, run
 from tests.reliability.test_faults import one_line_error, tiny_model  # noqa: F401 - a fixture
 
@@ -100,6 +100,26 @@ class TestOneWriter:
         rerun = ingest_process(home, tiny_model, src, MEDCITE_WRITER_WAIT_S="0")
         assert rerun.wait(600) == 0, rerun.communicate()
         assert_whole(Settings(home=home, embedding_model=tiny_model), 200)
+
+
+def test_an_interrupted_first_ingest_does_not_look_complete(tiny_model, tmp_path):  # noqa: F811
+    """Old code: `corpus stats` of a first ingest killed between two flushes showed a healthy, smaller library."""
+    home = tmp_path / "home"
+    src = jsonl(tmp_path / "src" / "a.jsonl", [doc(i) for i in range(400)])
+    proc = ingest_process(home, tiny_model, src, MEDCITE_INGEST_BATCH_DOCUMENTS="8")
+    deadline = time.monotonic() + 180
+    while documents_committed(home) < 16:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait(30)
+    settings = Settings(home=home, embedding_model=tiny_model)
+    with Library(settings, readonly=True) as lib:
+        stats = lib.stats()
+    assert stats["status"] == "degraded" and any("did not finish" in p for p in stats["problems"]), stats["problems"]
+    assert ingest_process(home, tiny_model, src).wait(600) == 0
+    with Library(settings, readonly=True) as lib:
+        assert lib.stats()["status"] == "ok"
 
 
 # 2. Ingest notices missing vectors; corpus check repairs ---------------------------------------------------

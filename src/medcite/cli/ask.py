@@ -44,7 +44,7 @@ def answer_json(result) -> dict:
     }
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # "-5 mg of ...?" is a question, not an option
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--engine", type=click.Choice(["offline", "llm"]), help="Answer engine (default: MEDCITE_ENGINE).")

@@ -140,6 +140,13 @@ class Ledger:
             raise LedgerError(f"{existing} is a file, not a folder: set MEDCITE_HOME to a folder (or move the file "
                               "aside), then run `medcite ingest`")
         if readonly and not path.exists():
+            others = sorted(p.stem for p in path.parent.glob("*.sqlite")) if path.parent.is_dir() else []
+            if others:  # a library exists, built with other settings: say so, not "no library"
+                raise LedgerError(
+                    f"no library for collection {collection!r} (the current embedding model and chunking "
+                    f"settings) in {path.parent}; it holds {', '.join(others[:3])}. Check MEDCITE_EMBEDDING_MODEL, "
+                    "MEDCITE_EMBEDDING_BACKEND and the chunking settings (`medcite config show`), or run "
+                    "`medcite ingest` to build a library with these settings")
             raise LedgerError(f"no library at {path}: run `medcite ingest` first")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +13,8 @@ from medcite.corpus.lock import WriterLock
 from medcite.corpus.vectors import VectorStore
 from medcite.settings import Settings
 from medcite.types import Chunk, Document
+
+RECORDED_ITEMS = 200  # failures and skip reasons kept in the stored summary of the last ingest
 
 
 class Library:
@@ -94,7 +97,23 @@ class Library:
         return len(known)
 
     def record_ingest(self, summary: dict) -> None:
-        self.ledger.set_meta("last_ingest", json.dumps(summary, sort_keys=True))
+        """Store a run's summary (its lists cut to RECORDED_ITEMS, with counts: they are re-read by every
+        `corpus stats` and Library tab) and clear the mark that an ingest is under way."""
+        kept = dict(summary)
+        for key in ("failed", "skipped"):
+            items = list(kept.get(key) or [])
+            if len(items) > RECORDED_ITEMS:
+                kept[key] = items[:RECORDED_ITEMS]
+                kept[f"{key}_count"] = len(items)
+        with self.ledger.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_ingest', ?)",
+                         (json.dumps(kept, sort_keys=True),))
+            conn.execute("DELETE FROM meta WHERE key = 'ingest_started'")
+
+    def mark_ingest_started(self, what: dict) -> None:
+        """Note that an ingest began: until record_ingest clears it, stats says the last one did not finish
+        (a first ingest cut short otherwise looks like a complete, smaller library)."""
+        self.ledger.set_meta("ingest_started", json.dumps(what, sort_keys=True))
 
     # Reading --------------------------------------------------------------------------------------
     def stats(self) -> dict:
@@ -106,6 +125,11 @@ class Library:
         stats["store"] = self.settings.chroma_url or str(self.settings.chroma_dir)
         stats["embedding_model"] = self.settings.embedding_model
         stats["problems"] = health_problems(stats)
+        started = self.ledger.get_meta("ingest_started")
+        if started:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(json.loads(started).get("started_at", 0)))
+            stats["problems"].append(f"an ingest started at {when} did not finish (or is still running): re-run "
+                                     "`medcite ingest` on its sources")
         stats["status"] = "degraded" if stats["problems"] else "ok"
         return stats
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -65,9 +66,11 @@ def sanitized(doc: Document) -> Document:
             return [meta(v) for v in value]
         return value
 
-    sections = [Section(id=clean_line(s.id), heading=clean_line(s.heading), text=clean_text(s.text),
-                        label=clean_line(s.label)) for s in doc.sections]
-    return replace(doc, id=clean_line(doc.id), title=clean_line(doc.title), source=clean_line(doc.source),
+    sections = [Section(id=unicodedata.normalize("NFC", clean_line(s.id)), heading=clean_line(s.heading),
+                        text=clean_text(s.text), label=clean_line(s.label)) for s in doc.sections]
+    # NFC: an id typed on one system and read from a file name on another (NFD) is one document, not two.
+    return replace(doc, id=unicodedata.normalize("NFC", clean_line(doc.id)), title=clean_line(doc.title),
+                   source=clean_line(doc.source),
                    url=clean_line(doc.url), sections=sections, metadata=meta(doc.metadata))
 
 
@@ -149,6 +152,8 @@ class IngestPipeline:
                     continue
                 yield from docs
 
+        if not dry_run:
+            self.library.mark_ingest_started({"paths": [str(r) for r in roots], "started_at": time.time()})
         seen = self._write(documents(), report, dry_run=dry_run)
         if prune:
             self._prune(roots, seen, failed_files | self._incomplete_files, skipped_folders, report,
@@ -163,6 +168,8 @@ class IngestPipeline:
         """Ingest documents that come from elsewhere (e.g. live PubMed); no pruning."""
         report = IngestReport(dry_run=dry_run)
         started = time.perf_counter()
+        if not dry_run:
+            self.library.mark_ingest_started({"source": "documents", "started_at": time.time()})
         self._write(iter(documents), report, dry_run=dry_run)
         report.seconds = time.perf_counter() - started
         if not dry_run:

@@ -92,6 +92,10 @@ class UIContext:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     # Library -------------------------------------------------------------------------------------
+    def counts(self) -> dict:
+        """Documents, chunks and unfinished documents, from the ledger alone."""
+        return self.ledger().counts()
+
     def health(self) -> dict:
         from medcite.qa.service import library_health
 
@@ -200,7 +204,7 @@ class UIContext:
         """One embedding model for every upload, loaded at the first."""
         with self._lock:
             if self._embedder is None:
-                from medcite.ingest.embeddings import Embedder
+                from medcite.ingest.pipeline import Embedder  # the pipeline's own (one test double to patch)
 
                 self._embedder = Embedder(self.settings)
             return self._embedder
