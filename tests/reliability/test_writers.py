@@ -168,7 +168,7 @@ class TestSelfRepair:
             row = lib.ledger.conn.execute("SELECT rowid, title, section, text FROM chunks LIMIT 1").fetchone()
             lib.ledger.conn.execute("INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text) "
                                     "VALUES ('delete', ?, ?, ?, ?)", tuple(row))  # the lexical index damaged
-        monkeypatch.setattr("medcite.ingest.embeddings.Embedder", FakeEmbedder)
+        monkeypatch.setattr("medcite.embedding.model.Embedder", FakeEmbedder)
         get_settings.cache_clear()
         runner = CliRunner()
         found = runner.invoke(cli, ["corpus", "check"])

@@ -24,7 +24,7 @@ def corpus() -> None:
 @user_errors
 def get(name: str, from_dir: Path | None, force: bool) -> None:
     """Fetch the demo sources (PubMedQA and MedQuAD) into MEDCITE_HOME/sources/demo."""
-    from medcite.corpus.demo import get_demo
+    from medcite.ingest.demo import get_demo
     from medcite.settings import get_settings
 
     sources = get_demo(get_settings(), from_dir, progress=True, force=force)
@@ -112,7 +112,7 @@ def check(repair: bool, as_json: bool) -> None:
     with open_library(readonly=not repair) as library:
         report = check_library(library)
         if repair and report.repairable:
-            from medcite.ingest.embeddings import Embedder
+            from medcite.embedding.model import Embedder
 
             embedder = Embedder(library.settings)
             report = repair_library(library, report, embedder.embed_documents)

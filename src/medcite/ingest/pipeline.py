@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
 from medcite.ingest.chunking import Chunker, ChunkingConfig
-from medcite.ingest.embeddings import Embedder
 from medcite.ingest.loaders import iter_files, load_file
 from medcite.ingest.loaders.base import LoaderError, LoadOptions, has_lone_surrogate, origin_of
 from medcite.ingest.manifest import find_manifest, load_manifest

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator, Sequence
 
 from medcite.corpus.library import Library
-from medcite.ingest.embeddings import Embedder
+from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.types import Answer

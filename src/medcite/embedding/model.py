@@ -18,7 +18,7 @@ from medcite.settings import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
-    from medcite.ingest.onnx_encoder import OnnxEncoder
+    from medcite.embedding.onnx_encoder import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class Embedder:
 
     def _load_onnx(self) -> OnnxEncoder:
         _offline_environment()
-        from medcite.ingest.onnx_encoder import OnnxEncoder, OnnxExportError, cached_export
+        from medcite.embedding.onnx_encoder import OnnxEncoder, OnnxExportError, cached_export
 
         path = Path(resolve_model_path(self.model_name))
         if not path.is_dir():
