@@ -26,10 +26,8 @@ class VectorStoreError(MedciteError, RuntimeError):
 
 def _is_connection_error(exc: BaseException) -> bool:
     """A Chroma server that is down, restarting or cut off (as opposed to one that refused the request)."""
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - chromadb depends on httpx
-        return isinstance(exc, ConnectionError)
+    import httpx  # chromadb's own HTTP client
+
     return isinstance(exc, (httpx.TransportError, ConnectionError))
 
 
