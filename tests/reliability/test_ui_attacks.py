@@ -3,8 +3,8 @@
 - Payload paths: the admin-upload event names server files (the feedback database in MEDCITE_HOME, a file in
   no upload folder, /proc/self/environ) with and without the admin password: refused, nothing copied into
   any temp dir, nothing added to the library.
-- Temp files: everything the server writes lives in one private (0700) folder under its TMPDIR; several
-  answers leave one export, not one per answer; SIGTERM removes the folder.
+- Temp files: everything the server writes lives in private (0700) folders under its TMPDIR; a chat export
+  is written only when asked for; SIGTERM removes the folders.
 - Limits: an upload over MEDCITE_UI_MAX_UPLOAD_MB is refused; a huge question is trimmed before it is stored
   in the session or in feedback; a forged feedback index stores nothing.
 - Uploads: two uploads with one name are two documents; an upload during a CLI ingest waits for the writer
@@ -187,12 +187,20 @@ class TestLimits:
                      session="surrogate1")
         assert not isinstance(again, Exception), again
 
-    def test_many_answers_leave_one_export(self, lab):
+    def test_a_chat_export_is_written_only_when_asked_for(self, lab):
+        """Old code: a world-readable copy of the growing chat in /tmp/gradio after every answer, never deleted."""
+        def copies() -> list[Path]:
+            return [p for p in lab.tmp.rglob("*") if p.is_file() and b"Does treatment 0 reduce" in p.read_bytes()]
+
         for n in range(3):
             call(lab, "mc-send", "click", [f"Does treatment {n} reduce symptoms?", [], None, "both", None, None],
                  session="exports01")
-        copies = [p for p in lab.tmp.rglob("*") if p.is_file() and b"Does treatment 0 reduce" in p.read_bytes()]
-        assert len(copies) == 1, copies  # old code: a copy in the Gradio cache per answer, never deleted
+        assert copies() == []
+        (file,) = call(lab, "mc-download", "click", [None], session="exports01")
+        assert file["value"]["url"] and len(copies()) == 1
+        url = file["value"]["url"]
+        reply = httpx.get(lab.server.url + url[url.index("/gradio_api/"):], timeout=30)
+        assert reply.status_code == 200 and b"Does treatment 2 reduce" in reply.content
 
 
 def test_sigterm_removes_the_private_temp_dir(lab):

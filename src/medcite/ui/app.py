@@ -288,6 +288,18 @@ JS = """
   }
 }
 """
+# Starts the download of the file the "Download chat" button just wrote (the hidden File's link).
+DOWNLOAD_JS = """
+() => {
+  const started = Date.now();
+  const go = () => {
+    const link = document.querySelector('#mc-download-file td.download a[href]');
+    if (link) { link.click(); return; }
+    if (Date.now() - started < 15000) setTimeout(go, 100);
+  };
+  go();
+}
+"""
 SCROLL_TO_PASSAGE = """
 () => {
   const panel = document.getElementById('mc-passage-panel');
@@ -444,7 +456,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         sources = render.render_sources(final.citations, turn_no, rendered.refs, answered=True)
         md = render.conversation_markdown(state["turns"])
         yield (chat, state, gr.update(), value(sources), value(render.PASSAGE_PLACEHOLDER), value(md),
-               gr.update(value=_export_file(ctx, state), interactive=True), gr.update(visible=True))
+               gr.update(interactive=True), gr.update(visible=True))
 
     def show_passage(ref: str, state: dict) -> dict:
         return value(passage_for(ref, state))
@@ -473,7 +485,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
     def new_chat():
         state = new_state()
         return ([], state, value(""), value(render.render_sources([], 0)), value(render.PASSAGE_PLACEHOLDER), value(""),
-                gr.update(value=None, interactive=False), gr.update(visible=False), "", "")
+                gr.update(interactive=False), gr.update(visible=False), "", "")
 
     def on_like(state: dict, data: gr.LikeData):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -571,8 +583,11 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
                                     elem_classes="mc-small")
                     with gr.Row(elem_id="mc-actions"):
                         new_btn = gr.Button("New chat", size="sm", variant="secondary", elem_id="mc-new")
-                        download = gr.DownloadButton("Download chat (Markdown)", size="sm", variant="secondary",
-                                                     interactive=False, elem_id="mc-download")
+                        # The file is written only when asked for: the button writes it, a hidden File hands
+                        # it over and a line of JS starts the download (see DOWNLOAD_JS).
+                        download = gr.Button("Download chat (Markdown)", size="sm", variant="secondary",
+                                             interactive=False, elem_id="mc-download")
+                        download_file = gr.File(visible="hidden", interactive=False, elem_id="mc-download-file")
                     with gr.Accordion("Copy this chat as Markdown", open=False, elem_id="mc-copy"):
                         export_md = gr.Textbox(show_label=True, label="Conversation", lines=6, max_lines=20,
                                                interactive=False, buttons=["copy"], elem_id="mc-export")
@@ -639,6 +654,8 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         down.click(rate_latest("down"), [state], [state, feedback_note], concurrency_limit=None)
         comment.submit(send_comment, [comment, state], [comment, feedback_note], concurrency_limit=None)
         comment_btn.click(send_comment, [comment, state], [comment, feedback_note], concurrency_limit=None)
+        download.click(lambda state: value(_export_file(ctx, state or new_state())), [state], download_file,
+                       concurrency_limit=None, show_progress="hidden").then(None, None, None, js=DOWNLOAD_JS)
         refresh.click(ctx.library_html, None, library_html, concurrency_limit=None)
         blocks.load(ctx.library_html, None, library_html)
     return blocks
