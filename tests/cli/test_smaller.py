@@ -78,3 +78,22 @@ def test_admin_password_guessing_is_slowed(tmp_path):
         assert not ctx.check_admin("right-password"), "after five wrong guesses even the right one waits a minute"
     finally:
         ctx.close()
+
+
+def test_read_commands_create_nothing(runner, tmp_path, medcite_home):
+    """Old code: `feedback export` created the feedback database, `ingest --dry-run` the writer's files."""
+    src = jsonl(tmp_path / "a.jsonl", [doc(1), doc(2)])
+    assert runner.invoke(cli, ["ingest", str(src)]).exit_code == 0
+
+    def files() -> set[str]:
+        # Chroma's own store is not ours to keep still; SQLite's -wal/-shm beside a WAL database are made by
+        # any reader where it can write them (on a read-only volume SQLite reads without them).
+        return {str(p.relative_to(medcite_home)) for p in medcite_home.rglob("*")
+                if "chroma" not in p.parts and not p.name.endswith(("-wal", "-shm"))}
+
+    before = files()
+    for args in (["corpus", "stats"], ["corpus", "list"], ["corpus", "show", "doc-1"], ["feedback", "export"],
+                 ["ingest", "--dry-run", str(src)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert files() == before, (args, files() ^ before)

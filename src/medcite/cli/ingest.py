@@ -63,7 +63,8 @@ def ingest(paths, fmt, kind, title, source, year, url, manifest, pubmed_query, m
         raise click.UsageError("--title applies to a single file; use a manifest for several")
 
     settings = get_settings()
-    with open_library() as library:
+    # A dry run of an existing library only reads it: no writer lock, nothing created (a read-only copy works).
+    with open_library(readonly=dry_run and settings.ledger_path.exists()) as library:
         pipeline = IngestPipeline(settings, library, replace=replace)
         reports = []
         if paths:

@@ -148,15 +148,20 @@ class Ledger:
                     "MEDCITE_EMBEDDING_BACKEND and the chunking settings (`medcite config show`), or run "
                     "`medcite ingest` to build a library with these settings")
             raise LedgerError(f"no library at {path}: run `medcite ingest` first")
+        if not readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create the library folder {path.parent} ({exc.strerror or exc}): set "
+                                  "MEDCITE_HOME to a folder you can write") from exc
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LedgerError(f"cannot create the library folder {path.parent} ({exc.strerror or exc}): set "
-                              "MEDCITE_HOME to a folder you can write") from exc
-        try:
-            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            # Readers open the file read-only: nothing is created or changed (a backup copy can be queried).
+            target = f"{path.absolute().as_uri()}?mode=ro" if readonly else str(path)
+            self.conn = sqlite3.connect(target, uri=readonly, timeout=30, isolation_level=None,
+                                        check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             if not readonly:
