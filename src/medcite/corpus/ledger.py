@@ -134,6 +134,7 @@ class Ledger:
     def __init__(self, path: Path, collection: str, *, readonly: bool = False) -> None:
         self.path = path
         self.collection = collection
+        self.readonly = readonly
         # MEDCITE_HOME (or a folder in it) that is a file: say so, not "no library" or a traceback.
         existing = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
         if existing is not None and not existing.is_dir():
@@ -333,11 +334,23 @@ class Ledger:
         return dict(self.conn.execute("SELECT id, doc_id FROM chunks").fetchall())
 
     def lexical_ok(self) -> bool:
-        """Whether the FTS5 index agrees with the chunks table."""
+        """Whether the FTS5 index agrees with the chunks table (True when it cannot be checked: FTS5's check
+        is an INSERT, which a read-only volume refuses; a read-only open checks through a second connection)."""
+        conn = self.conn
+        if self.readonly:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            except sqlite3.Error:
+                return True
         try:
-            self.conn.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+            conn.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            return "readonly" in str(exc) or "read-only" in str(exc)
         except sqlite3.DatabaseError:
             return False
+        finally:
+            if conn is not self.conn:
+                conn.close()
         return True
 
     def rebuild_lexical(self) -> None:
