@@ -242,3 +242,17 @@ def test_healthz_is_degraded_when_chroma_is_unreachable(tmp_path, chroma_server)
         reply = httpx.get(server.url + "/healthz", timeout=60)
         assert reply.status_code == 503 and "unreachable" in reply.json()["problems"][0]
 
+
+
+def test_login_guessing_is_slowed(tmp_path):
+    """Old code: unlimited login attempts."""
+    from tests.ui.conftest import fake_ui_server
+
+    with fake_ui_server(tmp_path / "home", auth="reader:right-password") as server:
+        def login(password: str) -> int:
+            return httpx.post(server.url + "/login", data={"username": "reader", "password": password},
+                              timeout=30).status_code
+
+        assert login("right-password") == 200
+        assert [login(f"guess-{i}") for i in range(5)] == [400] * 5
+        assert login("right-password") == 400  # the minute after five wrong guesses refuses even the right one

@@ -703,7 +703,8 @@ def create_app(settings: Settings | None = None, *, ctx: UIContext | None = None
     home = Path(settings.home).expanduser().resolve()
     blocked = [str(home), str(Path.home().resolve()), "/etc", "/proc", "/sys", "/root"]
     gr.mount_gradio_app(
-        app, blocks, path="", auth=auth, auth_message="MedCite: please sign in.",
+        app, blocks, path="", auth=(lambda user, password: ctx.check_login(user, password, auth)) if auth else None,
+        auth_message="MedCite: please sign in.",
         allowed_paths=[], blocked_paths=[p for p in blocked if not _contains(p, str(ctx.upload_dir))],
         show_error=False, max_file_size=f"{int(settings.ui_max_upload_mb)}mb", footer_links=[],
         run_history=False, ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),

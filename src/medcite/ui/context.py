@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_SOURCE_ROWS = 15
 MAX_YEAR_ROWS = 15
-ADMIN_ATTEMPTS = 5  # wrong admin passwords allowed per ADMIN_WINDOW_S, for the whole server
+ADMIN_ATTEMPTS = 5  # wrong passwords (admin; login) allowed per ADMIN_WINDOW_S, for the whole server
 ADMIN_WINDOW_S = 60.0
 _CLAIMED = False
 
@@ -63,7 +63,7 @@ class UIContext:
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._embedder = None
-        self._failures: list[float] = []
+        self._failures: dict[str, list[float]] = {}  # wrong passwords per check, times
         self.temp_dir = Path(tempfile.mkdtemp(prefix="medcite-ui-"))  # 0700: only this user reads it
         self.upload_dir = self.temp_dir / "gradio"  # Gradio's cache: uploads and files handed to the browser
         self.export_dir = self.upload_dir / "exports"  # inside the cache, so Gradio serves them without a copy
@@ -158,14 +158,25 @@ class UIContext:
         secret = self.settings.ui_admin_password
         if not secret or not secret.get_secret_value():
             return False
+        return self._guarded("admin", password, secret.get_secret_value())
+
+    def check_login(self, user: str, password: str, expected: tuple[str, str]) -> bool:
+        """The chat's login (MEDCITE_UI_AUTH), with the same brake per user name."""
+        if (user or "").strip() != expected[0]:
+            self._guarded("login", "", "x")  # an unknown name counts as a wrong guess too
+            return False
+        return self._guarded("login", password, expected[1])
+
+    def _guarded(self, key: str, given: str, secret: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            self._failures = [t for t in self._failures if now - t < ADMIN_WINDOW_S]
-            if len(self._failures) >= ADMIN_ATTEMPTS:
+            recent = [t for t in self._failures.get(key, []) if now - t < ADMIN_WINDOW_S]
+            self._failures[key] = recent
+            if len(recent) >= ADMIN_ATTEMPTS:
                 return False
-            ok = hmac.compare_digest((password or "").encode(), secret.get_secret_value().encode())
+            ok = hmac.compare_digest((given or "").encode(), secret.encode())
             if not ok:
-                self._failures.append(now)
+                recent.append(now)
             return ok
 
     def received(self, paths: list[Path]) -> list[Path]:
