@@ -17,9 +17,9 @@ import numpy as np
 
 from benchmarks.common import ROOT, write_result
 from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
 from medcite.evals.datasets import load_eval_set, split_filter
 from medcite.evals.metrics import ndcg_at_k, recall_at_k
-from medcite.ingest.embeddings import Embedder
 from medcite.settings import Settings
 
 SETS = ["pubmedqa_dev", "medquad_patient", "medquad_sample"]

@@ -33,9 +33,9 @@ SETS = ["pubmedqa_dev", "medquad_sample", "medquad_patient", "handwritten"]
 def corpus_chunks(distractors: int, seed: int = 3, quick: bool = False) -> tuple[list[str], list[str], dict]:
     """(embed texts, their doc ids, dev questions per set) for the retrieval comparison."""
     from benchmarks.bench_langchain import load_corpus_documents
+    from medcite.embedding.model import Embedder
     from medcite.evals.datasets import load_eval_set, split_filter
     from medcite.ingest.chunking import Chunker, ChunkingConfig
-    from medcite.ingest.embeddings import Embedder
     from medcite.settings import Settings
 
     questions = {}
@@ -56,8 +56,8 @@ class Candidates:
     """Each way of encoding, built once: name -> encode(texts) callable."""
 
     def __init__(self, scratch: Path) -> None:
-        from medcite.ingest.embeddings import Embedder, resolve_model_path
-        from medcite.ingest.onnx_encoder import OnnxEncoder, export_onnx
+        from medcite.embedding.model import Embedder, resolve_model_path
+        from medcite.embedding.onnx_encoder import OnnxEncoder, export_onnx
         from medcite.settings import Settings
 
         self.settings = Settings(home=scratch, embedding_backend="torch")

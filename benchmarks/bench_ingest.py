@@ -44,7 +44,7 @@ def sample_documents(count: int, seed: int = 11):
 
 def _raw_encoder(backend: str, settings):
     """The bare encoder a user of the library would call: SentenceTransformer.encode, or our ONNX session."""
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
 
     embedder = Embedder(settings)
     if backend == "torch":
@@ -60,7 +60,7 @@ def pipeline_vs_raw(docs, backends: list[str], reps: int, threads: int | None) -
     import copy
 
     from medcite.corpus.library import Library
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
     from medcite.ingest.pipeline import IngestPipeline
     from medcite.settings import Settings
 

@@ -191,7 +191,7 @@ def medcite_home(keep_home: str | None) -> Path:
 def medcite_arm(home: Path):
     """Open a library in ``home`` and load the ingest embedder; returns (settings, library, pipeline, timings)."""
     from medcite.corpus.library import Library
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
     from medcite.ingest.pipeline import IngestPipeline
     from medcite.settings import Settings
 
@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> dict:
     embeddings.embed_query("warm up")  # first forward pass, as MedCite's warm-up below
     lc_model_load_s = time.perf_counter() - started
 
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
     from medcite.qa.retrieve import Retriever, documents_of
     from medcite.qa.text import followup_query
 

@@ -23,6 +23,40 @@ from pathlib import Path
 
 from benchmarks.common import summarize_ms, write_result
 
+
+def switched_retriever(base, library, embedder, *, candidates: int, overlap: bool, top_up_from_pool: bool):
+    """The product Retriever with each optimisation switchable, for this side-by-side only: sequential dense and
+    lexical searches (an executor that runs the search at once) and no top-ups from the fused pool (the pool
+    cut to the k best, so every missing kind costs a kind-filtered search). Counts those searches."""
+    from concurrent.futures import Future
+    from unittest import mock
+
+    class Inline:
+        def submit(self, fn):
+            future: Future = Future()
+            future.set_result(fn())
+            return future
+
+    class Switched(base):
+        filtered_searches = 0
+
+        def search_both_kinds(self, query, k=20, filters=None, mode="hybrid", per_kind=6):
+            self._k = k
+            return super().search_both_kinds(query, k, filters, mode, per_kind)
+
+        def _pool(self, query, vector, filters, mode, limit=None):
+            if limit is not None and filters.kind:
+                self.filtered_searches += 1
+            if not overlap:
+                with mock.patch("medcite.qa.retrieve._search_threads", lambda: Inline()):
+                    pool = super()._pool(query, vector, filters, mode, limit)
+            else:
+                pool = super()._pool(query, vector, filters, mode, limit)
+            return pool if top_up_from_pool or limit is not None else pool[: self._k]
+
+    return Switched(library, embedder, candidates=candidates)
+
+
 CONFIGS = {
     "before: 50 candidates, sequential, filtered top-ups": {"candidates": 50, "overlap": False,
                                                              "top_up_from_pool": False},
@@ -72,16 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     join_all = (f"SELECT c.id, -bm25(chunks_fts, {weights}) FROM chunks_fts JOIN chunks c ON c.rowid = "
                 f"chunks_fts.rowid WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, {weights}) LIMIT ?")
-    retrievers = {name: Retriever(library, embedder, **cfg) for name, cfg in CONFIGS.items()}
-    filtered_searches = {name: 0 for name in CONFIGS}
-    for name, retriever in retrievers.items():
-        original = retriever._search
-
-        def counting(*a, _name=name, _original=original, **kw):
-            filtered_searches[_name] += 1
-            return _original(*a, **kw)
-
-        retriever._search = counting
+    retrievers = {name: switched_retriever(Retriever, library, embedder, **cfg) for name, cfg in CONFIGS.items()}
 
     steps = ["encode query", "chroma top-50 with text", "chroma top-50 ids only", "fts5 join every match",
              "fts5 rank then join", *CONFIGS]
@@ -107,14 +132,14 @@ def main(argv: list[str] | None = None) -> dict:
     result = {"chunks": library.ledger.stats()["chunks"], "questions": len(questions),
               "embedding_backend": settings.embedding_backend,
               "steps": {s: summarize_ms(v) for s, v in times.items()},
-              "filtered_top_up_searches": filtered_searches}
+              "filtered_top_up_searches": {name: r.filtered_searches for name, r in retrievers.items()}}
     service.close()
     path = write_result(args.out_name, result)
     print(f"{result['chunks']} chunks, {len(questions)} questions -> {path}")
     print("| step | p50 ms | p95 ms | kind-filtered searches |")
     print("| --- | --- | --- | --- |")
     for step, stats in result["steps"].items():
-        extra = filtered_searches.get(step, "")
+        extra = result["filtered_top_up_searches"].get(step, "")
         print(f"| {step} | {stats['p50_ms']} | {stats['p95_ms']} | {extra} |")
     return result
 

@@ -8,9 +8,9 @@ import time
 
 from benchmarks.common import ROOT, summarize_ms, write_result
 from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
 from medcite.evals.datasets import load_eval_set, split_filter
 from medcite.evals.metrics import mrr_at_k, ndcg_at_k, recall_at_k
-from medcite.ingest.embeddings import Embedder
 from medcite.qa.retrieve import Retriever, documents_of
 from medcite.qa.text import followup_query
 from medcite.settings import Settings

@@ -1,28 +1,14 @@
-"""The exceptions a user can act on; the CLI shows their message without a traceback."""
+"""The error base class: every exception a user can act on subclasses :class:`MedciteError`.
+
+The CLI shows the message of these (and of ``FileNotFoundError`` / ``ValueError``) without a traceback.
+This module imports nothing from MedCite, so any layer may raise these errors without an import circle.
+"""
 
 from __future__ import annotations
 
-from medcite.corpus.ledger import LedgerError
-from medcite.corpus.vectors import VectorStoreError
-from medcite.ingest.embeddings import EmbeddingModelError
 
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    LedgerError,
-    VectorStoreError,
-    EmbeddingModelError,
-    FileNotFoundError,
-    ValueError,
-)
+class MedciteError(Exception):
+    """A failure the user can act on; the message says what happened and what to do."""
 
-try:  # HTTP sources are optional at import time
-    from medcite.ingest.http import SourceError
 
-    USER_ERRORS += (SourceError,)
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from medcite.corpus.demo import DemoSourceError
-
-    USER_ERRORS += (DemoSourceError,)
-except ImportError:  # pragma: no cover
-    pass
+USER_ERRORS: tuple[type[BaseException], ...] = (MedciteError, FileNotFoundError, ValueError)

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     ingest_batch_documents: int = Field(
         default=64, ge=1, description="Documents written to the library per transaction during ingest."
     )
+    writer_wait_s: float = Field(
+        default=600.0, ge=0,
+        description="How long a second writer of one library (`medcite ingest`, the UI's upload) waits for the "
+        "first to finish before it gives up with a message naming the holder; only one writes at a time.",
+    )
     max_file_mb: float = Field(
         default=200.0, gt=0, description="Files larger than this are skipped by ingest with a reason."
     )

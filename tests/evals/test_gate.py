@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from medcite.cli.main import cli
 from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
 from medcite.evals.compare import compare_metrics, format_table, load_metrics, summary_line
 from medcite.evals.runner import run_eval
-from medcite.ingest.embeddings import Embedder
 from medcite.ingest.pipeline import IngestPipeline
 from medcite.qa.retrieve import Retriever
 from medcite.qa.service import reset_service

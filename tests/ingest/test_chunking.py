@@ -107,7 +107,7 @@ class TestChunker:
 @pytest.mark.integration
 class TestChunkerWithModelTokenizer:
     def test_every_chunk_fits_256_word_pieces(self, settings):
-        from medcite.ingest.embeddings import Embedder
+        from medcite.embedding.model import Embedder
 
         embedder = Embedder(settings)
         chunker = Chunker(ChunkingConfig(256, 32, True), embedder.count_tokens)

@@ -8,9 +8,9 @@ import threading
 import numpy as np
 import pytest
 
-from medcite.ingest import onnx_encoder
-from medcite.ingest.embeddings import Embedder, EmbeddingModelError, resolve_model_path
-from medcite.ingest.onnx_encoder import OnnxExportError, model_layout
+from medcite.embedding import onnx_encoder
+from medcite.embedding.model import Embedder, EmbeddingModelError, resolve_model_path
+from medcite.embedding.onnx_encoder import OnnxExportError, model_layout
 from medcite.settings import Settings
 
 SENTENCES = [

@@ -54,7 +54,7 @@ class TestKillDuringIngest:
         assert 24 <= partial < 160
 
         # The interrupted library answers queries with the real model.
-        from medcite.ingest.embeddings import Embedder
+        from medcite.embedding.model import Embedder
         from medcite.qa.retrieve import Retriever
 
         with Library(settings) as lib:

@@ -600,7 +600,7 @@ class TestJSONLLoader:
             2021,
         )
         assert nice.url == "https://www.nice.example.org/ng100"
-        assert nice.metadata == {"evidence_label": "National guideline"}
+        assert nice.metadata == {}  # a free-form "National guideline" label is not the loader's to vouch for
         assert [(s.id, s.heading, s.text) for s in nice.sections] == [
             ("nice-ng100#s0", "Text", "Offer advice on exercise."),
             ("nice-ng100#s1", "Dosing", "Use the lowest effective dose."),

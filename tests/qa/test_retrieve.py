@@ -129,9 +129,10 @@ def crowded_library(settings, fake_embedder):
 @pytest.mark.integration
 class TestSearchBothKinds:
     def _count_filtered_searches(self, retriever, monkeypatch) -> list:
-        calls = []
-        original = retriever._search
-        monkeypatch.setattr(retriever, "_search", lambda *a, **kw: calls.append(a[3]) or original(*a, **kw))
+        calls = []  # the filters of every kind-filtered top-up search (a pool read with a limit)
+        original = retriever._pool
+        monkeypatch.setattr(retriever, "_pool", lambda *a, **kw: (kw.get("limit") and calls.append(a[2]))
+                            or original(*a, **kw))
         return calls
 
     def test_the_missing_kind_comes_from_the_fused_pool_without_another_search(self, crowded_library,

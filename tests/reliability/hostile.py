@@ -574,9 +574,10 @@ def build_hostile_folder(folder: Path, *, seed: int = 20240611) -> list[Case]:
     nested = folder / "nest" / "a" / "b"
     nested.mkdir(parents=True, exist_ok=True)
     (folder / "nest" / "a" / "loop").symlink_to("..", target_is_directory=True)
-    cases.append(Case("nest/a/loop", "unlisted", "directory symlink loop (symlinked folders are not followed)"))
+    cases.append(Case("nest/a/loop", "fail", "directory symlink loop (symlinked folders are not followed)",
+                      "symlinked folder"))
     (folder / "self_loop").symlink_to(folder, target_is_directory=True)
-    cases.append(Case("self_loop", "unlisted", "symlink to the folder itself"))
+    cases.append(Case("self_loop", "fail", "symlink to the folder itself", "symlinked folder"))
     put("nest/a/b/deep_empty.md", b"", "fail", "an empty file under the loop", "empty file")
     (folder / "file_loop_a.txt").symlink_to("file_loop_b.txt")
     (folder / "file_loop_b.txt").symlink_to("file_loop_a.txt")

@@ -136,7 +136,9 @@ def chatted(ui) -> tuple[str, str, str, str]:
             data = await run_event(http, ui.url, session, events.ask_fn, events.ask_trigger,
                                    [UI_QUESTION, [], None, "both", None, None])
             answer = str(data[0][-1]["content"])
-            download = data[6]["value"]["url"]
+            dl_fn, dl_trigger = event_on(config, "mc-download", "click")
+            (exported,) = await run_event(http, ui.url, session, dl_fn, dl_trigger, [None])
+            download = exported["value"]["url"]
             cite = re.search(r'href="#mc-ref-(\d+)-(\d+)-(-?\d+)"', answer)
             panel = ""
             if cite:

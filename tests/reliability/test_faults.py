@@ -183,7 +183,7 @@ class KillLab:
     @property
     def embedder(self):
         if self._embedder is None:
-            from medcite.ingest.embeddings import Embedder
+            from medcite.embedding.model import Embedder
 
             self._embedder = Embedder(self.settings(self.root))
         return self._embedder
@@ -406,7 +406,7 @@ def test_answering_while_another_process_ingests(tiny_model, tmp_path):
     (With the embedded store the open service's dense index does not see the other process's new vectors
     until it restarts; its lexical half does. Server mode, MEDCITE_CHROMA_URL, shares one index.)
     """
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
 
     settings = Settings(home=tmp_path / "home", embedding_model=tiny_model, ingest_batch_documents=4)
     embedder = Embedder(settings)

@@ -54,7 +54,8 @@ def build_library(settings: Settings, folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def fake_ui_server(home: Path, *, admin_password: str | None = None, max_sessions: int | None = None):
+def fake_ui_server(home: Path, *, admin_password: str | None = None, max_sessions: int | None = None,
+                   chroma_url: str | None = None, auth: str | None = None):
     """The UI in this process on a free loopback port, over the small library, with FakeEmbedder."""
     from medcite.qa.service import reset_service
     from medcite.ui.app import Server
@@ -67,6 +68,10 @@ def fake_ui_server(home: Path, *, admin_password: str | None = None, max_session
             mp.delenv(name, raising=False)
         if admin_password:
             mp.setenv("MEDCITE_UI_ADMIN_PASSWORD", admin_password)
+        if chroma_url:
+            mp.setenv("MEDCITE_CHROMA_URL", chroma_url)
+        if auth:
+            mp.setenv("MEDCITE_UI_AUTH", auth)
         mp.setattr("medcite.ingest.pipeline.Embedder", FakeEmbedder)
         mp.setattr("medcite.qa.service.Embedder", FakeEmbedder)
         if max_sessions is not None:

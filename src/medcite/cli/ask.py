@@ -6,8 +6,7 @@ import re
 
 import click
 
-from medcite.cli.common import echo_json
-from medcite.cli.main import user_errors
+from medcite.cli.common import echo, echo_json, user_errors
 
 
 def parse_years(value: str | None) -> tuple[int | None, int | None]:
@@ -46,7 +45,7 @@ def answer_json(result) -> dict:
     }
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # "-5 mg of ...?" is a question, not an option
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--engine", type=click.Choice(["offline", "llm"]), help="Answer engine (default: MEDCITE_ENGINE).")
@@ -67,4 +66,4 @@ def ask(question: tuple[str, ...], as_json: bool, engine: str | None, kind: str,
     if as_json:
         echo_json(answer_json(result))
     else:
-        click.echo(result.markdown)
+        echo(result.markdown)

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterable
 
 import click
+
+from medcite.sanitize import json_safe, printable
+
+__all__ = ["echo", "echo_json", "open_library", "print_report", "printable", "progress_bar", "user_errors"]
+
+
+def user_errors(func):
+    """Turn the errors a user can fix into one-line ClickExceptions instead of tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from medcite.errors import USER_ERRORS
+
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
 
 
 def open_library(readonly: bool = False):
@@ -28,20 +48,25 @@ def progress_bar(desc: str, unit: str = "file"):
     return wrap
 
 
+def echo(text: str, *, err: bool = False) -> None:
+    """Print text that may hold stored fields: every control or bidi character shows as an escape."""
+    click.echo(printable(text, lines=True), err=err)
+
+
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def print_report(report, *, as_json: bool, max_failures: int = 20) -> None:
-    from medcite.ingest.pipeline import printable  # file names may hold terminal escapes
-
     if as_json:
         echo_json(report.summary())
         return
     verb = "would be " if report.dry_run else ""
     click.echo(
         f"{'Dry run: ' if report.dry_run else ''}{report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} {verb}removed, {len(report.failed)} failed "
+        f"{report.unchanged} unchanged, "
+        + (f"{report.repaired} {verb}repaired (vectors missing from Chroma), " if report.repaired else "")
+        + f"{report.removed} {verb}removed, {len(report.failed)} failed "
         f"({report.files} files, {report.chunks_written} chunks written, {report.chunks_embedded} embedded, "
         f"{report.seconds:.1f} s)"
     )

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from medcite.cli.common import echo_json, open_library
-from medcite.cli.main import user_errors
+from medcite.cli.common import echo, echo_json, open_library, printable, user_errors
 
 
 @click.group()
@@ -25,7 +24,7 @@ def corpus() -> None:
 @user_errors
 def get(name: str, from_dir: Path | None, force: bool) -> None:
     """Fetch the demo sources (PubMedQA and MedQuAD) into MEDCITE_HOME/sources/demo."""
-    from medcite.corpus.demo import get_demo
+    from medcite.ingest.demo import get_demo
     from medcite.settings import get_settings
 
     sources = get_demo(get_settings(), from_dir, progress=True, force=force)
@@ -46,11 +45,11 @@ def stats(as_json: bool) -> None:
     click.echo(f"Collection: {data['collection']}  ({data['store']})")
     click.echo(f"Documents: {data['documents']:,}   chunks: {data['chunks']:,}   vectors: {data['vectors']:,}")
     click.echo("By kind:   " + ", ".join(f"{k} {v:,}" for k, v in data["by_kind"].items()))
-    click.echo("By source: " + ", ".join(f"{k} {v:,}" for k, v in data["by_source"].items()))
+    echo("By source: " + ", ".join(f"{printable(str(k))} {v:,}" for k, v in data["by_source"].items()))
     if data["years"]["min"]:
         click.echo(f"Years:     {data['years']['min']}-{data['years']['max']}")
-    if data["incomplete_documents"]:
-        click.echo(f"Incomplete: {data['incomplete_documents']} documents were cut short; re-run `medcite ingest`.")
+    for problem in data["problems"]:
+        click.echo(f"Degraded:  {problem}")
     last = data.get("last_ingest")
     if last:
         click.echo(f"Last ingest: {last.get('added', 0)} added, {last.get('updated', 0)} updated, "
@@ -72,7 +71,7 @@ def list_(kind, source, limit, offset, as_json) -> None:
         echo_json([{k: v for k, v in dataclasses.asdict(r).items() if k != "metadata"} for r in records])
         return
     for r in records:
-        click.echo(f"{r.id}\t{r.kind}\t{r.source}\t{r.year or ''}\t{r.title[:80]}")
+        echo(f"{printable(r.id)}\t{r.kind}\t{printable(r.source)}\t{r.year or ''}\t{printable(r.title[:80])}")
 
 
 @corpus.command()
@@ -84,20 +83,56 @@ def show(doc_id: str, as_json: bool) -> None:
     with open_library(readonly=True) as library:
         record = library.ledger.get_document(doc_id)
         if record is None:
-            raise click.ClickException(f"no document {doc_id!r} in the library (try `medcite corpus list`)")
+            raise click.ClickException(f"no document {printable(doc_id)!r} in the library (try `medcite corpus list`)")
         chunks = library.ledger.document_chunks(doc_id)
     if as_json:
         echo_json({**dataclasses.asdict(record), "chunks": [dataclasses.asdict(c) for c in chunks]})
         return
-    click.echo(f"{record.title}\n{record.id} · {record.kind} · {record.source} · {record.year or 'n.d.'}")
+    echo(f"{printable(record.title)}\n{printable(record.id)} · {record.kind} · {printable(record.source)} · "
+         f"{record.year or 'n.d.'}")
     if record.url:
-        click.echo(record.url)
+        echo(printable(record.url))
     section = None
     for chunk in chunks:
         if chunk.section != section:
             section = chunk.section
-            click.echo(f"\n## {section}")
-        click.echo(f"[{chunk.id}] {chunk.text}")
+            echo(f"\n## {printable(section)}")
+        echo(f"[{printable(chunk.id)}] {chunk.text}")
+
+
+@corpus.command()
+@click.option("--repair", is_flag=True, help="Fix what can be fixed from the ledger: re-embed missing or unreadable "
+                                             "vectors, delete vectors of no chunk, rebuild the lexical index.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@user_errors
+def check(repair: bool, as_json: bool) -> None:
+    """Verify that the ledger, the Chroma vectors and the lexical index agree (exit 1 if they do not)."""
+    from medcite.corpus.check import check_library, repair_library
+
+    with open_library(readonly=not repair) as library:
+        report = check_library(library)
+        if repair and report.repairable:
+            from medcite.embedding.model import Embedder
+
+            embedder = Embedder(library.settings)
+            report = repair_library(library, report, embedder.embed_documents)
+    if as_json:
+        echo_json(report.summary())
+    else:
+        click.echo(f"{report.documents:,} documents, {report.chunks:,} chunks, {report.vectors:,} vectors")
+        if report.repaired:
+            rebuilt = " (the Chroma collection was rebuilt)" if report.repaired["collection_rebuilt"] else ""
+            click.echo(f"Repaired: {report.repaired['embedded']} vectors embedded again, "
+                       f"{report.repaired['deleted']} deleted{rebuilt}, lexical index "
+                       f"{'rebuilt' if report.repaired['lexical_rebuilt'] else 'sound'}")
+        for problem in report.problems():
+            click.echo(f"Problem: {printable(problem)}")
+        if report.ok:
+            click.echo("OK: ledger, vectors and lexical index agree.")
+        elif not repair and report.repairable:
+            click.echo("Run `medcite corpus check --repair` to fix this.")
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @corpus.command()

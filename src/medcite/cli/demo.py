@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from medcite.cli.common import open_library, print_report, progress_bar
-from medcite.cli.main import user_errors
+from medcite.cli.common import open_library, print_report, progress_bar, user_errors
 
 SAMPLE_QUESTION = "Does IVIG help all autoimmune conditions?"
 
@@ -17,7 +16,7 @@ SAMPLE_QUESTION = "Does IVIG help all autoimmune conditions?"
 @user_errors
 def demo(question: str, open_ui: bool, port: int) -> None:
     """Fetch PubMedQA + MedQuAD (or copy ../shared/data), build the library, answer a question, open the chat."""
-    from medcite.corpus.demo import get_demo
+    from medcite.ingest.demo import get_demo
     from medcite.ingest.pipeline import IngestPipeline
     from medcite.settings import get_settings
 

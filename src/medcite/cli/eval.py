@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from medcite.cli.common import echo_json
-from medcite.cli.main import user_errors
+from medcite.cli.common import echo_json, user_errors
 
 
 @click.group("eval")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from medcite.cli.common import open_library, print_report, progress_bar
-from medcite.cli.main import user_errors
+from medcite.cli.common import open_library, print_report, progress_bar, user_errors
 
 FORMATS = ["pubmedqa", "medquad", "pubmed-xml", "jsonl", "pdf", "markdown", "html", "text"]
 
@@ -38,12 +37,14 @@ def _parse_pmids(value: str | None) -> list[str]:
               help="Most PubMed results to fetch with --pubmed.")
 @click.option("--pmid", "pmids", metavar="1,2,3", help="Fetch these PubMed ids via E-utilities.")
 @click.option("--prune", is_flag=True, help="Remove documents that came from these paths and are gone from them.")
+@click.option("--replace", is_flag=True, help="Let a document replace the library's document of the same id that "
+                                              "came from another file or source (refused otherwise).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file fails.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @user_errors
 def ingest(paths, fmt, kind, title, source, year, url, manifest, pubmed_query, max_results, pmids, prune,
-           dry_run, strict, as_json) -> None:
+           replace, dry_run, strict, as_json) -> None:
     """Add or update documents in the library from PATHS (files or folders) or from PubMed.
 
     Unchanged documents are skipped by content hash; changed ones are replaced. Bad files are skipped
@@ -62,8 +63,9 @@ def ingest(paths, fmt, kind, title, source, year, url, manifest, pubmed_query, m
         raise click.UsageError("--title applies to a single file; use a manifest for several")
 
     settings = get_settings()
-    with open_library() as library:
-        pipeline = IngestPipeline(settings, library)
+    # A dry run of an existing library only reads it: no writer lock, nothing created (a read-only copy works).
+    with open_library(readonly=dry_run and settings.ledger_path.exists()) as library:
+        pipeline = IngestPipeline(settings, library, replace=replace)
         reports = []
         if paths:
             options = LoadOptions(kind=kind, title=title, source=source, year=year, url=url)

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 
 import click
 
 from medcite import __version__
-
-
-def user_errors(func):
-    """Turn the errors a user can fix into one-line ClickExceptions instead of tracebacks."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from medcite.errors import USER_ERRORS
-
-        try:
-            return func(*args, **kwargs)
-        except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

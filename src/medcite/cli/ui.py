@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from medcite.cli.main import user_errors
+from medcite.cli.common import user_errors
 
 
 def check_bind(host: str, auth: str | None) -> None:

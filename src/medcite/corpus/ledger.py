@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from medcite.errors import MedciteError
 from medcite.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ BM25_WEIGHTS = (2.0, 2.0, 1.0)
 _TERM = re.compile(r"\w+", re.UNICODE)
 
 
-class LedgerError(RuntimeError):
+class LedgerError(MedciteError, RuntimeError):
     """The ledger file is unreadable, foreign, or from an incompatible version."""
 
 
@@ -133,22 +134,35 @@ class Ledger:
     def __init__(self, path: Path, collection: str, *, readonly: bool = False) -> None:
         self.path = path
         self.collection = collection
+        self.readonly = readonly
         # MEDCITE_HOME (or a folder in it) that is a file: say so, not "no library" or a traceback.
         existing = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
         if existing is not None and not existing.is_dir():
             raise LedgerError(f"{existing} is a file, not a folder: set MEDCITE_HOME to a folder (or move the file "
                               "aside), then run `medcite ingest`")
         if readonly and not path.exists():
+            others = sorted(p.stem for p in path.parent.glob("*.sqlite")) if path.parent.is_dir() else []
+            if others:  # a library exists, built with other settings: say so, not "no library"
+                raise LedgerError(
+                    f"no library for collection {collection!r} (the current embedding model and chunking "
+                    f"settings) in {path.parent}; it holds {', '.join(others[:3])}. Check MEDCITE_EMBEDDING_MODEL, "
+                    "MEDCITE_EMBEDDING_BACKEND and the chunking settings (`medcite config show`), or run "
+                    "`medcite ingest` to build a library with these settings")
             raise LedgerError(f"no library at {path}: run `medcite ingest` first")
+        if not readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create the library folder {path.parent} ({exc.strerror or exc}): set "
+                                  "MEDCITE_HOME to a folder you can write") from exc
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LedgerError(f"cannot create the library folder {path.parent} ({exc.strerror or exc}): set "
-                              "MEDCITE_HOME to a folder you can write") from exc
-        try:
-            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            # Readers open the file read-only: nothing is created or changed (a backup copy can be queried).
+            target = f"{path.absolute().as_uri()}?mode=ro" if readonly else str(path)
+            self.conn = sqlite3.connect(target, uri=readonly, timeout=30, isolation_level=None,
+                                        check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             if not readonly:
@@ -315,6 +329,35 @@ class Ledger:
                 out[row["id"]] = _row_to_chunk(row)
         return out
 
+    def chunk_documents(self) -> dict[str, str]:
+        """Every chunk id with the id of its document."""
+        return dict(self.conn.execute("SELECT id, doc_id FROM chunks").fetchall())
+
+    def lexical_ok(self) -> bool:
+        """Whether the FTS5 index agrees with the chunks table (True when it cannot be checked: FTS5's check
+        is an INSERT, which a read-only volume refuses; a read-only open checks through a second connection)."""
+        conn = self.conn
+        if self.readonly:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            except sqlite3.Error:
+                return True
+        try:
+            conn.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            return "readonly" in str(exc) or "read-only" in str(exc)
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            if conn is not self.conn:
+                conn.close()
+        return True
+
+    def rebuild_lexical(self) -> None:
+        """Rebuild the FTS5 index from the chunks table."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [_row_to_chunk(r) for r in rows]
@@ -360,6 +403,21 @@ class Ledger:
         return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, *params, k])]
 
     # Stats ----------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Documents, chunks and unfinished documents: cheap enough for every health check."""
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"documents": one("SELECT count(*) FROM documents"), "chunks": one("SELECT count(*) FROM chunks"),
+                "incomplete_documents": self.dirty_count()}
+
+    def breakdown(self) -> dict[str, dict[str, dict]]:
+        """Documents and chunks by source, kind and year: {"documents"|"chunks": {column: {value: count}}}."""
+        out: dict[str, dict[str, dict]] = {"documents": {}, "chunks": {}}
+        for table in out:
+            for column in ("source", "kind", "year"):
+                out[table][column] = dict(self.conn.execute(
+                    f"SELECT {column}, count(*) FROM {table} GROUP BY {column}").fetchall())
+        return out
+
     def stats(self) -> dict:
         count = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         grouped = lambda col: dict(  # noqa: E731

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from medcite.errors import MedciteError
 from medcite.settings import Settings
 from medcite.types import Chunk
 
@@ -19,16 +20,14 @@ log = logging.getLogger(__name__)
 _CLIENT_LOCK = threading.Lock()
 
 
-class VectorStoreError(RuntimeError):
+class VectorStoreError(MedciteError, RuntimeError):
     """Chroma is unreachable, unreadable or holds something else under our collection name."""
 
 
 def _is_connection_error(exc: BaseException) -> bool:
     """A Chroma server that is down, restarting or cut off (as opposed to one that refused the request)."""
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - chromadb depends on httpx
-        return isinstance(exc, ConnectionError)
+    import httpx  # chromadb's own HTTP client
+
     return isinstance(exc, (httpx.TransportError, ConnectionError))
 
 
@@ -145,7 +144,8 @@ class VectorStore:
         where = self.settings.chroma_dir
         hint = (f"The disk holding {where} is full: free some space and re-run `medcite ingest` (it resumes where "
                 "it stopped)." if _disk_full(where, exc) else
-                f"Check that {where} is writable and not damaged; re-run `medcite ingest` to finish or repair it.")
+                f"Check that {where} is writable; if it is damaged, `medcite corpus check --repair` rebuilds it from "
+                "the ledger.")
         return VectorStoreError(f"cannot {action} in the Chroma store at {where} ({cause}). {hint}")
 
     def _call(self, action: str, call: Callable[[], Any], *, retry: bool = False) -> Any:
@@ -192,6 +192,48 @@ class VectorStore:
             ids.extend(self._call("read vector ids", lambda where=where: self.collection.get(where=where, include=[]),
                                   retry=True)["ids"])
         return ids
+
+    def all_ids(self) -> set[str]:
+        """Every chunk id the collection holds (paged; metadata rows only, no vectors read)."""
+        ids: set[str] = set()
+        step = max(self._batch_size(), 1000)
+        offset = 0
+        while True:
+            got = self._call("read vector ids", lambda offset=offset: self.collection.get(
+                include=[], limit=step, offset=offset), retry=True)["ids"]
+            ids.update(got)
+            if len(got) < step:
+                return ids
+            offset += step
+
+    def readable_vectors(self, ids: Sequence[str], step: int = 500) -> tuple[dict[str, np.ndarray], list[str]]:
+        """The vectors of ``ids`` that can be read back, and the ids whose vector cannot (a row that lost its
+        vector to a second writer: Chroma answers "Error finding id" for the whole batch; halves find it)."""
+        vectors: dict[str, np.ndarray] = {}
+        bad: list[str] = []
+        stack = [list(ids[start : start + step]) for start in range(0, len(ids), step)]
+        while stack:
+            part = stack.pop()
+            try:
+                got = self.collection.get(ids=part, include=["embeddings"])
+            except Exception:  # noqa: BLE001 - chroma raises a bare error for a missing vector
+                if len(part) == 1:
+                    bad.extend(part)
+                else:
+                    stack += [part[: len(part) // 2], part[len(part) // 2 :]]
+                continue
+            vectors.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+            bad.extend(i for i in part if i not in vectors)
+        return vectors, bad
+
+    def drop(self) -> None:
+        """Delete the whole collection (a damaged index is rebuilt from scratch by ``corpus check --repair``)."""
+        try:
+            if self.exists():
+                self.client.delete_collection(self.name)
+        except Exception as exc:  # noqa: BLE001
+            raise self._failure(f"delete Chroma collection {self.name!r}", exc) from exc
+        self._collection = None
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         step = self._batch_size()

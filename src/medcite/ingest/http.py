@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from medcite import __version__
+from medcite.errors import MedciteError
 from medcite.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ MAX_RETRY_AFTER_S = 120.0
 MASK = "***"
 
 
-class SourceError(Exception):
+class SourceError(MedciteError):
     """A remote source could not be read; the message is one line, fit to show the user."""
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
 from medcite.ingest.chunking import Chunker, ChunkingConfig
-from medcite.ingest.embeddings import Embedder
 from medcite.ingest.loaders import iter_files, load_file
-from medcite.ingest.loaders.base import LoaderError, LoadOptions, has_lone_surrogate
+from medcite.ingest.loaders.base import LoaderError, LoadOptions, has_lone_surrogate, origin_of
 from medcite.ingest.manifest import find_manifest, load_manifest
+from medcite.sanitize import clean_line, clean_text, printable
 from medcite.settings import Settings
-from medcite.types import Chunk, Document
+from medcite.types import Chunk, Document, Section
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    repaired: int = 0  # unchanged documents whose vectors were missing from Chroma, re-embedded
     removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     skipped: list[str] = field(default_factory=list)  # records skipped inside readable files
@@ -52,14 +54,42 @@ class IngestReport:
 Progress = Callable[[int], None]
 
 
-# Control characters (ANSI escapes among them), bidirectional overrides and lone surrogates: a file name
-# holding them must not drive the terminal or reorder what the user reads in a log or a summary.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+def sanitized(doc: Document) -> Document:
+    """``doc`` without control characters or bidi overrides in any field that reaches a terminal or a page."""
+
+    def meta(value):
+        if isinstance(value, str):
+            return clean_line(value)
+        if isinstance(value, dict):
+            return {clean_line(str(k)): meta(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [meta(v) for v in value]
+        return value
+
+    sections = [Section(id=unicodedata.normalize("NFC", clean_line(s.id)), heading=clean_line(s.heading),
+                        text=clean_text(s.text), label=clean_line(s.label)) for s in doc.sections]
+    # NFC: an id typed on one system and read from a file name on another (NFD) is one document, not two.
+    return replace(doc, id=unicodedata.normalize("NFC", clean_line(doc.id)), title=clean_line(doc.title),
+                   source=clean_line(doc.source),
+                   url=clean_line(doc.url), sections=sections, metadata=meta(doc.metadata))
 
 
-def printable(text: str) -> str:
-    """``text`` with unprintable characters shown as escapes (``\\x1b``, ``\\u202e``), for terminals."""
-    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+def _same_origin(a: str, b: str) -> bool:
+    """Origins name one file: equal, or equal once symlinks in the path are resolved (older libraries stored
+    resolved paths)."""
+    if a == b:
+        return True
+    try:
+        return Path(a).is_absolute() and Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path
 
 
 def shown_path(path: Path) -> str:
@@ -71,9 +101,11 @@ def shown_path(path: Path) -> str:
 class IngestPipeline:
     """Writes documents into a Library; unchanged documents (same content hash) cost only a hash."""
 
-    def __init__(self, settings: Settings, library: Library, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, library: Library, embedder: Embedder | None = None, *,
+                 replace: bool = False) -> None:
         self.settings = settings
         self.library = library
+        self.replace = replace  # let a document replace one of its id that came from elsewhere
         self.embedder = embedder or Embedder(settings)
         self._incomplete_files: set[str] = set()  # files with failures or skipped records: never pruned
         self.chunker = Chunker(
@@ -95,12 +127,19 @@ class IngestPipeline:
     ) -> IngestReport:
         report = IngestReport(dry_run=dry_run)
         started = time.perf_counter()
-        roots = [p.expanduser().resolve() for p in paths]
+        roots = [Path(os.path.abspath(p.expanduser())) for p in paths]  # as named: origins are never resolved
         for root in roots:
             if not root.exists():
-                raise FileNotFoundError(f"no such file or folder: {root}")
+                what = "a symlink loop or a dangling symlink" if root.is_symlink() else "no such file or folder"
+                raise FileNotFoundError(f"{what}: {printable(shown_path(root))}")
         rows = self._manifest_rows(roots, manifest)
-        files = list(iter_files(roots))
+        skipped_folders: list[str] = []
+
+        def folder_skipped(path: Path, reason: str) -> None:
+            report.failed.append((shown_path(path), reason))
+            skipped_folders.append(origin_of(path))
+
+        files = list(iter_files(roots, folder_skipped))
         report.files = len(files)
         failed_files: set[str] = set()
 
@@ -109,13 +148,16 @@ class IngestPipeline:
             for path in iterable:
                 docs = self._load_one(path, fmt, options, rows, roots, report)
                 if docs is None:
-                    failed_files.add(str(path.resolve()))
+                    failed_files.add(origin_of(path))
                     continue
                 yield from docs
 
+        if not dry_run:
+            self.library.mark_ingest_started({"paths": [str(r) for r in roots], "started_at": time.time()})
         seen = self._write(documents(), report, dry_run=dry_run)
         if prune:
-            self._prune(roots, seen, failed_files | self._incomplete_files, report, dry_run=dry_run)
+            self._prune(roots, seen, failed_files | self._incomplete_files, skipped_folders, report,
+                        dry_run=dry_run)
         report.seconds = time.perf_counter() - started
         if not dry_run:
             self.library.record_ingest({"paths": [str(r) for r in roots], "finished_at": time.time(),
@@ -126,14 +168,13 @@ class IngestPipeline:
         """Ingest documents that come from elsewhere (e.g. live PubMed); no pruning."""
         report = IngestReport(dry_run=dry_run)
         started = time.perf_counter()
+        if not dry_run:
+            self.library.mark_ingest_started({"source": "documents", "started_at": time.time()})
         self._write(iter(documents), report, dry_run=dry_run)
         report.seconds = time.perf_counter() - started
         if not dry_run:
             self.library.record_ingest({"finished_at": time.time(), **report.summary()})
         return report
-
-    def remove(self, doc_ids: list[str]) -> int:
-        return self.library.remove(doc_ids)
 
     # Loading ----------------------------------------------------------------------------------------
     def _manifest_rows(self, roots: list[Path], manifest: Path | None) -> dict[Path, dict]:
@@ -154,7 +195,7 @@ class IngestPipeline:
     ) -> list[Document] | None:
         opts = replace(options) if options else LoadOptions()
         opts.root = opts.root or next((r for r in roots if r.is_dir() and r in path.parents), path.parent)
-        for key, value in rows.get(path.resolve(), {}).items():
+        for key, value in rows.get(_resolved(path), {}).items():
             if value not in (None, ""):
                 setattr(opts, key, value)
 
@@ -162,7 +203,7 @@ class IngestPipeline:
 
         def on_skip(reason: str) -> None:
             report.skipped.append(f"{shown}: {reason}")
-            self._incomplete_files.add(str(path.resolve()))
+            self._incomplete_files.add(origin_of(path))
 
         opts.on_skip = on_skip
         try:
@@ -180,28 +221,36 @@ class IngestPipeline:
             report.failed.append((shown, f"cannot read: {exc.strerror or exc}"))
             return None
         for doc in docs:
-            doc.origin = doc.origin or str(path.resolve())
+            doc.origin = doc.origin or origin_of(path)
         return docs
 
     # Writing ----------------------------------------------------------------------------------------
     def _write(self, documents: Iterator[Document], report: IngestReport, *, dry_run: bool) -> set[str]:
         known = self.library.ledger.hashes()
         known_origins = self.library.ledger.origins()
+        # The ledger alone cannot tell that Chroma lost vectors (moved aside, a fresh server): ask Chroma.
+        missing_vectors = self.library.documents_missing_vectors() if known else set()
         moved: list[tuple[str, str]] = []  # unchanged documents now found elsewhere: (new origin, id)
         seen: dict[str, str] = {}  # id -> origin, to catch the same id from two places
         pending: list[tuple[Document, str]] = []
         for doc in documents:
+            doc = sanitized(doc)
             if doc.id in seen:
                 report.skipped.append(f"{doc.origin}: duplicate document id {doc.id} (first seen in {seen[doc.id]})")
                 continue
             seen[doc.id] = doc.origin
             digest = doc.content_hash()
-            if known.get(doc.id) == digest:
+            stored = known.get(doc.id)
+            if stored == digest and doc.id not in missing_vectors:
                 report.unchanged += 1
                 if known_origins.get(doc.id) != doc.origin:
                     moved.append((doc.origin, doc.id))
                 continue
-            if doc.id in known:
+            if stored is not None and not self._may_replace(doc, known_origins.get(doc.id, ""), report):
+                continue
+            if stored == digest:
+                report.repaired += 1
+            elif stored is not None:
                 report.updated += 1
             else:
                 report.added += 1
@@ -214,6 +263,17 @@ class IngestPipeline:
         if moved and not dry_run:  # so that --prune of the new location knows these documents
             self.library.ledger.update_origins(moved)
         return set(seen)
+
+    def _may_replace(self, doc: Document, stored_origin: str, report: IngestReport) -> bool:
+        """Whether ``doc`` may replace the stored document of its id: only from the same origin, or with
+        ``replace`` (--replace). Two files that claim one id must never silently overwrite each other."""
+        if self.replace or not stored_origin or _same_origin(stored_origin, doc.origin):
+            return True
+        report.failed.append((doc.origin, f"id {doc.id} already holds a document from {stored_origin}: not "
+                                          "replaced (give this one its own id in the file or a manifest, or pass "
+                                          "--replace)"))
+        self._incomplete_files.add(doc.origin)
+        return False
 
     def _flush(self, pending: list[tuple[Document, str]], report: IngestReport, dry_run: bool) -> None:
         if dry_run:
@@ -229,19 +289,35 @@ class IngestPipeline:
         report.chunks_written += sum(len(chunks) for _, _, chunks in items)
         report.chunks_embedded += len(new_chunks)
 
-    def _prune(self, roots: list[Path], seen: set[str], failed_files: set[str], report: IngestReport,
-               *, dry_run: bool) -> None:
+    def _prune(self, roots: list[Path], seen: set[str], failed_files: set[str], skipped_folders: list[str],
+               report: IngestReport, *, dry_run: bool) -> None:
         """Remove documents that came from under these paths and are gone from them now.
 
-        Documents of files that failed to load this time are kept: a broken file must not empty the library.
+        Documents of files that failed to load this time are kept, and so is everything under a folder that
+        could not be read or was skipped (a symlink, EIO, a stale network mount): a broken file or folder
+        must not empty the library.
         """
+        kept = [Path(f) for f in skipped_folders]
+        kept += [p for f in skipped_folders if (p := _resolved(Path(f))) != Path(f)]
         gone = []
         for doc_id, origin in self.library.ledger.origins().items():
             if doc_id in seen or origin in failed_files:
                 continue
             origin_path = Path(origin)
+            if any(origin_path == k or k in origin_path.parents for k in kept):
+                continue
             if origin_path.is_absolute() and any(origin_path == r or r in origin_path.parents for r in roots):
                 gone.append(doc_id)
         report.removed = len(gone)
         if gone and not dry_run:
             self.library.remove(gone)
+
+
+def ingest_files(settings: Settings, paths: list[Path], *, kind: str | None = None,
+                 embedder: Embedder | None = None) -> IngestReport:
+    """Ingest the named files as one writer (the library's writer lock held throughout): the entry point for
+    servers (the UI's upload), which never compose a Library and a pipeline themselves."""
+    with Library(settings) as library:
+        return IngestPipeline(settings, library, embedder).ingest_paths(
+            paths, options=LoadOptions(kind=kind) if kind else None)
+

@@ -148,7 +148,8 @@ def strip_invalid_citations(text: str, valid: set[int]) -> str:
 # --------------------------------------------------------------------------------------------------
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}#|~])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
+# No whitespace, quotes or brackets, and no control or bidi characters (an escape sequence in a terminal).
+_SAFE_URL = re.compile("^https?://[^\\s<>\"'`\\\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+$", re.I)
 
 
 def escape_markdown(text: str) -> str:

@@ -492,23 +492,6 @@ def select_evidence(
     )
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    """Token-set Jaccard similarity (0 when both are empty)."""
-    if not a and not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def is_near_duplicate(a: set[str], b: set[str], threshold: float) -> bool:
-    """Jaccard >= ``threshold``, or the smaller set mostly contained in the larger."""
-    if not a or not b:
-        return False
-    if jaccard(a, b) >= threshold:
-        return True
-    small = min(len(a), len(b))
-    return small >= 4 and len(a & b) / small >= CONTAINMENT
-
-
 def deduplicate(
     ranked: Sequence[Evidence],
     passages: Sequence[Passage],

@@ -81,15 +81,11 @@ class Retriever:
     """Finds the passages that bear on a question; ``mode`` picks dense, lexical or both."""
 
     def __init__(self, library: Library, embedder, *, candidates: int = CANDIDATES,
-                 max_per_document: int = MAX_PER_DOCUMENT, overlap: bool = True,
-                 top_up_from_pool: bool = True) -> None:
+                 max_per_document: int = MAX_PER_DOCUMENT) -> None:
         self.library = library
         self.embedder = embedder
         self.candidates = candidates
         self.max_per_document = max_per_document
-        # Switches for the latency benchmark's side-by-side of each optimisation; always on in use.
-        self.overlap = overlap
-        self.top_up_from_pool = top_up_from_pool
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Passage]:
         """The k best passages for ``query``, fused from both retrievers (or one, per ``mode``)."""
@@ -97,7 +93,7 @@ class Retriever:
         if not query:
             return []
         vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
-        return self._search(query, vector, k, filters or Filters(), mode)
+        return self._pool(query, vector, filters or Filters(), mode, limit=k)
 
     def search_both_kinds(
         self, query: str, k: int = 20, filters: Filters | None = None, mode: Mode = "hybrid", per_kind: int = 6
@@ -125,18 +121,15 @@ class Retriever:
                 continue
             # The fused candidates below the cut usually hold enough of the missing kind; only when they do
             # not is a second, kind-filtered search worth its cost (~half of retrieval time at 34k chunks).
-            more = [p for p in pool[k:] if p.chunk.kind == kind][:need] if self.top_up_from_pool else []
+            more = [p for p in pool[k:] if p.chunk.kind == kind][:need]
             if len(more) < need:
                 kind_filters = Filters(kind=kind, year_min=filters.year_min, year_max=filters.year_max,
                                        source=filters.source)
                 taken = seen | {p.chunk.id for p in more}
-                more += [p for p in self._search(query, vector, per_kind, kind_filters, mode)
+                more += [p for p in self._pool(query, vector, kind_filters, mode, limit=per_kind)
                          if p.chunk.id not in taken][: need - len(more)]
             extra.extend(more)
         return ranked, extra
-
-    def _search(self, query: str, vector, k: int, filters: Filters, mode: Mode) -> list[Passage]:
-        return self._pool(query, vector, filters, mode, limit=k)
 
     def _pool(self, query: str, vector, filters: Filters, mode: Mode, limit: int | None = None) -> list[Passage]:
         """Every fused candidate, best first, at most ``max_per_document`` per document (``limit``: stop there)."""
@@ -147,7 +140,7 @@ class Retriever:
             where = where_clause(**filters.as_kwargs())
             search = lambda: self.library.vectors.query(vector, self.candidates, where, with_payload=False)  # noqa: E731
             # Chroma and SQLite both release the GIL: in hybrid mode the two searches overlap.
-            pending = _search_threads().submit(search) if mode == "hybrid" and self.overlap else None
+            pending = _search_threads().submit(search) if mode == "hybrid" else None
             dense = search() if pending is None else []
         if mode in ("hybrid", "lexical"):
             lexical = self.library.ledger.search(query, self.candidates, **filters.as_kwargs())

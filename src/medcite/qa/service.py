@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 
 from medcite.corpus.library import Library
-from medcite.ingest.embeddings import Embedder
+from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
@@ -173,6 +173,25 @@ def get_service(settings: Settings | None = None) -> AnswerService:
 
             _service = AnswerService(settings or get_settings())
         return _service
+
+
+def library_health(settings: Settings | None = None) -> dict:
+    """What a health check reports: ledger counts and Chroma's vector count through the answer service's own
+    library; ``status`` is "degraded" (with ``problems``) when Chroma is unreachable or holds fewer vectors
+    than the ledger has chunks, or documents are unfinished."""
+    from medcite.corpus.library import health_problems
+
+    library = get_service(settings).library
+    counts: dict = library.ledger.counts()
+    try:
+        counts["vectors"] = library.vectors.count()
+    except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
+        counts["vectors"] = None
+        problems = [f"the vector store is unreachable: {exc}"]
+    else:
+        problems = []
+    problems += health_problems(counts)
+    return {"status": "degraded" if problems else "ok", **counts, "problems": problems}
 
 
 def reset_service() -> None:

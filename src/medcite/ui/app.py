@@ -15,26 +15,29 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_RUN_HISTORY", "False")
 
-import hmac  # noqa: E402
 import ipaddress  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
 import threading  # noqa: E402
 import uuid  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from medcite.ui.context import claim_gradio_temp_dir  # noqa: E402
+
+claim_gradio_temp_dir()
+
 import gradio as gr  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-from fastapi.responses import JSONResponse  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.responses import JSONResponse, PlainTextResponse  # noqa: E402
 
 from medcite.settings import Settings, get_settings  # noqa: E402
 from medcite.triage import TriageResult  # noqa: E402
 from medcite.ui import render  # noqa: E402
-from medcite.ui.feedback import FeedbackStore, feedback_path  # noqa: E402
+from medcite.ui.context import UIContext, UploadRefused  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +64,6 @@ CHAT_PLACEHOLDER = (
     "guidelines and research abstracts and answers only with what they say. Every sentence carries a "
     "number like [1]; select it to read the passage it quotes.</p></div>"
 )
-MAX_SOURCE_ROWS = 15
-MAX_YEAR_ROWS = 15
 #: Browser sessions whose state Gradio keeps in memory; the least recently used beyond this are forgotten (a
 #: forgotten tab's next question starts a new chat). Each session holds a copy of every component's config
 #: (about 0.3 MB with this layout) plus its chat, and Gradio frees none of it until its own limit of 10,000
@@ -304,6 +305,18 @@ JS = """
   }
 }
 """
+# Starts the download of the file the "Download chat" button just wrote (the hidden File's link).
+DOWNLOAD_JS = """
+() => {
+  const started = Date.now();
+  const go = () => {
+    const link = document.querySelector('#mc-download-file td.download a[href]');
+    if (link) { link.click(); return; }
+    if (Date.now() - started < 15000) setTimeout(go, 100);
+  };
+  go();
+}
+"""
 SCROLL_TO_PASSAGE = """
 () => {
   const panel = document.getElementById('mc-passage-panel');
@@ -340,131 +353,11 @@ def theme() -> gr.themes.Base:
 
 
 # --------------------------------------------------------------------------------------------------
-# Process-wide context: settings, the library (read-only) and the feedback store
-# --------------------------------------------------------------------------------------------------
-
-
-class UIContext:
-    """What all sessions share. The library is opened lazily and read-only (passages, statistics)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.feedback = FeedbackStore(feedback_path(settings))
-        self._ledger = None
-        self._lock = threading.Lock()
-        self._ingest_lock = threading.Lock()
-        self.export_dir = Path(tempfile.mkdtemp(prefix="medcite-ui-"))
-
-    @property
-    def admin_enabled(self) -> bool:
-        secret = self.settings.ui_admin_password
-        return bool(secret and secret.get_secret_value())
-
-    def ledger(self):
-        """The library's SQLite ledger, read-only (chunk texts and statistics; no Chroma client here, so the
-        UI never races the answer service while Chroma opens its store)."""
-        with self._lock:
-            if self._ledger is None:
-                from medcite.corpus.ledger import Ledger
-
-                self._ledger = Ledger(self.settings.ledger_path, self.settings.collection_name, readonly=True)
-            return self._ledger
-
-    def close(self) -> None:
-        with self._lock:
-            if self._ledger is not None:
-                self._ledger.close()
-                self._ledger = None
-        shutil.rmtree(self.export_dir, ignore_errors=True)
-
-    # Library -------------------------------------------------------------------------------------
-    def counts(self) -> dict:
-        stats = self.ledger().stats()
-        return {k: stats[k] for k in ("documents", "chunks", "incomplete_documents")}
-
-    def breakdown(self) -> dict:
-        conn = self.ledger().conn
-        docs_by_source = dict(conn.execute("SELECT source, count(*) FROM documents GROUP BY source").fetchall())
-        chunks_by_source = dict(conn.execute("SELECT source, count(*) FROM chunks GROUP BY source").fetchall())
-        docs_by_kind = dict(conn.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
-        chunks_by_kind = dict(conn.execute("SELECT kind, count(*) FROM chunks GROUP BY kind").fetchall())
-        docs_by_year = dict(conn.execute("SELECT year, count(*) FROM documents GROUP BY year").fetchall())
-        chunks_by_year = dict(conn.execute("SELECT year, count(*) FROM chunks GROUP BY year").fetchall())
-        by_source = sorted(((s, n, chunks_by_source.get(s, 0)) for s, n in docs_by_source.items()),
-                           key=lambda r: (-r[1], str(r[0])))
-        if len(by_source) > MAX_SOURCE_ROWS:
-            rest = by_source[MAX_SOURCE_ROWS - 1:]
-            by_source = by_source[: MAX_SOURCE_ROWS - 1] + [
-                (f"{len(rest):,} other sources", sum(r[1] for r in rest), sum(r[2] for r in rest))]
-        by_kind = [("Guideline" if k == "guideline" else "Research", n, chunks_by_kind.get(k, 0))
-                   for k, n in sorted(docs_by_kind.items())]
-        years = sorted(((y, n, chunks_by_year.get(y, 0)) for y, n in docs_by_year.items() if y is not None),
-                       key=lambda r: -r[0])
-        if len(years) > MAX_YEAR_ROWS:  # by decade
-            decades: dict[int, list[int]] = {}
-            for y, n, c in years:
-                d = decades.setdefault(y // 10 * 10, [0, 0])
-                d[0] += n
-                d[1] += c
-            years = [(f"{d}\u2013{d + 9}", n, c) for d, (n, c) in sorted(decades.items(), reverse=True)]
-        if None in docs_by_year:
-            years.append(("No year (guidelines)", docs_by_year[None], chunks_by_year.get(None, 0)))
-        return {"by_source": by_source, "by_kind": by_kind, "by_year": years}
-
-    def library_html(self) -> str:
-        try:
-            import json
-
-            stats = self.ledger().stats()
-            stats["last_ingest"] = json.loads(stats["last_ingest"]) if stats.get("last_ingest") else None
-            return render.render_library(stats, self.breakdown())
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of a broken tab
-            log.exception("library statistics failed")
-            return render.render_error(f"The library could not be read: {exc}")
-
-    def passage_html(self, citation: dict, sentence: str) -> str:
-        ids = list(citation.get("passages") or ())
-        chunks = self.ledger().get_chunks(ids) if ids else {}
-        ordered = [chunks[i] for i in ids if i in chunks]
-        if not ordered and citation.get("doc_id"):
-            ordered = self.ledger().document_chunks(citation["doc_id"])[:3]
-        return render.render_passage(citation, ordered, sentence)
-
-    # Adding documents (maintainers) -------------------------------------------------------------------
-    def check_admin(self, password: str) -> bool:
-        secret = self.settings.ui_admin_password
-        if not secret or not secret.get_secret_value():
-            return False
-        return hmac.compare_digest((password or "").encode(), secret.get_secret_value().encode())
-
-    def ingest_uploads(self, paths: list[Path], kind: str | None) -> str:
-        """Copy uploaded files under MEDCITE_HOME/sources/uploads and ingest them; returns a summary."""
-        from medcite.corpus.library import Library
-        from medcite.ingest.loaders.base import LoadOptions
-        from medcite.ingest.pipeline import IngestPipeline
-
-        warm_up()  # the answer service opens Chroma first; opening it from two threads at once is unsafe
-        target = self.settings.sources_dir / "uploads"
-        target.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for path in paths:
-            name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(path).name).lstrip(".") or "upload"
-            dest = target / name
-            shutil.copyfile(path, dest)
-            saved.append(dest)
-        with self._ingest_lock, Library(self.settings) as library:
-            report = IngestPipeline(self.settings, library).ingest_paths(
-                saved, options=LoadOptions(kind=kind) if kind else None)
-        summary = (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-                   f"{len(report.failed)} failed ({report.chunks_written} passages written).")
-        problems = [f"{Path(p).name}: {reason}" for p, reason in report.failed[:10]]
-        problems += [str(line) for line in report.skipped[:10]]
-        return summary + "".join(f"\n- {line}" for line in problems)
-
-
-# --------------------------------------------------------------------------------------------------
 # Session state and event handlers
 # --------------------------------------------------------------------------------------------------
+
+
+MAX_COMMENT_CHARS = 4000
 
 
 def new_state() -> dict:
@@ -504,9 +397,14 @@ def _chat_from_state(state: dict) -> list[dict]:
 def _export_file(ctx: UIContext, state: dict) -> str | None:
     if not state["turns"]:
         return None
-    path = ctx.export_dir / f"medcite-chat-{state['session'][:8]}.md"
-    path.write_text(render.conversation_markdown(state["turns"]), encoding="utf-8")
-    return str(path)
+    return ctx.export_file(state, render.conversation_markdown(state["turns"]))
+
+
+def clean_message(text: str | None, limit: int) -> str:
+    """A message as the server keeps it: lone surrogates (which no page or JSON can carry) replaced, trimmed to
+    ``limit`` characters before it is stored, rendered or recorded, whatever the client sent."""
+    text = (text or "")[: limit * 2].encode("utf-8", "replace").decode("utf-8")
+    return text.strip()[:limit]
 
 
 def build_blocks(ctx: UIContext) -> gr.Blocks:
@@ -526,15 +424,16 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         return gr.update(value=new)
 
     def respond(message: str, chat: list, state: dict, kind: str, year_from, year_to):
-        message = (message or "").strip()
+        message = clean_message(message, settings.max_question_chars)
         state = state or new_state()
+        chat = _chat_from_state(state)  # the server's own record; never what the client sent back
         if not message:
             yield chat, state, *unchanged()
             return
         turn_no = len(state["turns"])
         filters = make_filters(kind, year_from, year_to)
         history = [(t["question"], t["markdown"]) for t in state["turns"]]
-        chat = list(chat or []) + [
+        chat = chat + [
             {"role": "user", "content": render.render_question(message)},
             {"role": "assistant", "content": render.render_status(render.SEARCHING)},
         ]
@@ -582,7 +481,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         sources = render.render_sources(final.citations, turn_no, rendered.refs, answered=True)
         md = render.conversation_markdown(state["turns"])
         yield (chat, state, gr.update(), value(sources), value(render.PASSAGE_PLACEHOLDER), value(md),
-               gr.update(value=_export_file(ctx, state), interactive=True), gr.update(visible=True))
+               gr.update(interactive=True), gr.update(visible=True))
 
     def show_passage(ref: str, state: dict) -> dict:
         return value(passage_for(ref, state))
@@ -611,12 +510,12 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
     def new_chat():
         state = new_state()
         return ([], state, value(""), value(render.render_sources([], 0)), value(render.PASSAGE_PLACEHOLDER), value(""),
-                gr.update(value=None, interactive=False), gr.update(visible=False), "", "")
+                gr.update(interactive=False), gr.update(visible=False), "", "")
 
     def on_like(state: dict, data: gr.LikeData):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn_no = int(index) // 2
-        if not state or turn_no >= len(state["turns"]):
+        if not state or not 0 <= turn_no < len(state["turns"]):  # a forged index (-1) names no answer
             return state, ""
         liked = data.liked
         rating = None if liked in (None, "") else ("up" if liked is True or liked == "Like" else "down")
@@ -642,7 +541,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         return handler
 
     def send_comment(comment: str, state: dict):
-        comment = (comment or "").strip()
+        comment = clean_message(comment, MAX_COMMENT_CHARS)
         if not state or not state["turns"]:
             return comment, "Ask a question first; then you can comment on its answer."
         if not comment:
@@ -653,18 +552,22 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
 
     def add_documents(password: str, files, kind: str):
         if not ctx.check_admin(password):
-            return "Wrong password: nothing was added.", ctx.library_html()
+            return ("Wrong password: nothing was added. (After five wrong passwords in a minute every attempt fails "
+                    "until the minute is over.)", ctx.library_html())
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in (files or [])]
         if not paths:
             return "Choose one or more files first.", ctx.library_html()
         try:
-            summary = ctx.ingest_uploads(paths, kind or None)
+            summary = ctx.ingest_uploads(paths, kind if kind in ("guideline", "research") else None)
+        except UploadRefused as exc:
+            return f"Refused: {exc}. Nothing was added.", ctx.library_html()
         except Exception as exc:  # noqa: BLE001
             log.exception("upload ingest failed")
             return f"Adding the files failed: {exc}", ctx.library_html()
         return summary, ctx.library_html()
 
-    with gr.Blocks(title=TITLE, fill_width=False, analytics_enabled=False) as blocks:
+    # Files Gradio cached for this app (uploads, downloads) older than an hour are deleted every hour.
+    with gr.Blocks(title=TITLE, fill_width=False, analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         state = gr.State(new_state)
         with gr.Row(elem_id="mc-header"):
             gr.HTML(
@@ -705,8 +608,11 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
                                     elem_classes="mc-small")
                     with gr.Row(elem_id="mc-actions"):
                         new_btn = gr.Button("New chat", size="sm", variant="secondary", elem_id="mc-new")
-                        download = gr.DownloadButton("Download chat (Markdown)", size="sm", variant="secondary",
-                                                     interactive=False, elem_id="mc-download")
+                        # The file is written only when asked for: the button writes it, a hidden File hands
+                        # it over and a line of JS starts the download (see DOWNLOAD_JS).
+                        download = gr.Button("Download chat (Markdown)", size="sm", variant="secondary",
+                                             interactive=False, elem_id="mc-download")
+                        download_file = gr.File(visible="hidden", interactive=False, elem_id="mc-download-file")
                     with gr.Accordion("Copy this chat as Markdown", open=False, elem_id="mc-copy"):
                         export_md = gr.Textbox(show_label=True, label="Conversation", lines=6, max_lines=20,
                                                interactive=False, buttons=["copy"], elem_id="mc-export")
@@ -773,6 +679,8 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
         down.click(rate_latest("down"), [state], [state, feedback_note], concurrency_limit=None)
         comment.submit(send_comment, [comment, state], [comment, feedback_note], concurrency_limit=None)
         comment_btn.click(send_comment, [comment, state], [comment, feedback_note], concurrency_limit=None)
+        download.click(lambda state: value(_export_file(ctx, state or new_state())), [state], download_file,
+                       concurrency_limit=None, show_progress="hidden").then(None, None, None, js=DOWNLOAD_JS)
         refresh.click(ctx.library_html, None, library_html, concurrency_limit=None)
         blocks.load(ctx.library_html, None, library_html)
     return blocks
@@ -790,6 +698,9 @@ def create_app(settings: Settings | None = None, *, ctx: UIContext | None = None
     settings = settings or get_settings()
     ctx = ctx or UIContext(settings)
     auth = parse_auth(settings.ui_auth.get_secret_value() if settings.ui_auth else None)
+    # Gradio keeps uploads and the files it serves in GRADIO_TEMP_DIR (default: a world-readable /tmp/gradio
+    # that nothing cleans); components read it when they are made, the upload route when it is mounted.
+    os.environ["GRADIO_TEMP_DIR"] = str(ctx.upload_dir)
     blocks = build_blocks(ctx)
     blocks.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_concurrency * 16)
     blocks.state_session_capacity = MAX_SESSIONS  # read when the app is mounted
@@ -798,21 +709,35 @@ def create_app(settings: Settings | None = None, *, ctx: UIContext | None = None
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
+        """200 only when the library answers: a load balancer must stop routing to a backend whose Chroma is
+        unreachable or holds fewer vectors than the ledger has chunks (503, "degraded")."""
         try:
-            counts = ctx.counts()
+            health = ctx.health()
         except Exception as exc:  # noqa: BLE001 - a health check reports, never raises
             return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "engine": settings.engine, **counts})
+        return JSONResponse({**health, "engine": settings.engine},
+                            status_code=200 if health["status"] == "ok" else 503)
+
+    @app.middleware("http")
+    async def uploads_only_for_maintainers(request: Request, call_next):
+        """Gradio's upload route takes files from anyone; with adding files off, nothing may be uploaded."""
+        if request.url.path.rstrip("/").endswith("/upload") and not ctx.admin_enabled:
+            return PlainTextResponse("Uploads are off on this server.", status_code=403)
+        return await call_next(request)
 
     home = Path(settings.home).expanduser().resolve()
     blocked = [str(home), str(Path.home().resolve()), "/etc", "/proc", "/sys", "/root"]
     gr.mount_gradio_app(
-        app, blocks, path="", auth=auth, auth_message="MedCite: please sign in.",
-        allowed_paths=[], blocked_paths=[p for p in blocked if not _contains(p, tempfile.gettempdir())],
+        app, blocks, path="", auth=(lambda user, password: ctx.check_login(user, password, auth)) if auth else None,
+        auth_message="MedCite: please sign in.",
+        allowed_paths=[], blocked_paths=[p for p in blocked if not _contains(p, str(ctx.upload_dir))],
         show_error=False, max_file_size=f"{int(settings.ui_max_upload_mb)}mb", footer_links=[],
         run_history=False, ssr_mode=False, mcp_server=False, pwa=False, theme=theme(),
         css=CSS, js=JS,
     )
+    # Gradio checks the file paths in event payloads (only files uploaded to this server, none under the
+    # blocked paths) only for an app it launched itself; mounted, the check is off unless this is set.
+    blocks.has_launched = True
     return app, ctx
 
 
@@ -848,6 +773,10 @@ class Server:
 
     def run(self) -> None:
         self._warm()
+        if threading.current_thread() is threading.main_thread():
+            # uvicorn stops gracefully on SIGTERM and then re-raises it; by default that kills the process
+            # before `finally` runs, leaving the private temp dir behind.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
         try:
             self.server.run()
         finally:

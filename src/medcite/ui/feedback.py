@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from medcite.errors import MedciteError
+
 RATINGS = ("up", "down")
 CSV_COLUMNS = ("id", "created_at", "updated_at", "session", "turn", "rating", "comment", "question", "answer",
                "cited", "engine", "filters")
@@ -67,6 +69,10 @@ class Feedback:
     cited: list[str]
     engine: str
     filters: dict
+
+
+class FeedbackError(MedciteError):
+    """The feedback database cannot be read."""
 
 
 class FeedbackStore:
@@ -162,10 +168,16 @@ class FeedbackStore:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         n = 0
-        with self._connect() as conn:
-            for row in conn.execute(f"SELECT {', '.join(CSV_COLUMNS)} FROM feedback ORDER BY id"):
-                writer.writerow([_csv_safe(v) for v in row])
-                n += 1
+        if not self.path.exists():  # no feedback yet: a read creates nothing (a read-only or backup copy)
+            return 0
+        try:
+            with closing(sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)) as conn:
+                for row in conn.execute(f"SELECT {', '.join(CSV_COLUMNS)} FROM feedback ORDER BY id"):
+                    writer.writerow([_csv_safe(v) for v in row])
+                    n += 1
+        except sqlite3.Error as exc:
+            raise FeedbackError(f"cannot read the feedback database {self.path} ({exc}): is it a MedCite "
+                                "feedback file?") from exc
         return n
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -103,17 +103,23 @@ def load_file(path: Path, fmt: str | None, options: LoadOptions) -> Iterator[Doc
     return _guarded(path, loader, options)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+SkipFolder = Callable[[Path, str], None]
+
+
+def iter_files(paths: Iterable[Path], on_skip: SkipFolder | None = None) -> Iterator[Path]:
     """Files to load: files as given; folders expanded recursively in sorted order.
 
-    Inside folders, hidden files and folders, symlinked folders (no cycles) and SKIPPED_FILES (READMEs,
-    licences, manifest.csv) are left out. Each file is yielded once; a missing path is yielded so that
-    load_file reports it.
+    Inside folders, hidden files and folders and SKIPPED_FILES (READMEs, licences, manifest.csv) are left
+    out silently. Symlinked folders (no cycles), folders that cannot be read and file symlinks that lead out
+    of the named folder are left out and reported to ``on_skip(path, reason)``: ingest counts them as
+    failures and never prunes what was ingested from under them. Each file is yielded once; a missing path
+    is yielded so that load_file reports it.
     """
+    report = on_skip or (lambda path, reason: None)
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
-        candidates = _walk(given) if given.is_dir() else iter([given])
+        candidates = _walk(given, report) if given.is_dir() else iter([given])
         for path in candidates:
             key = _resolved(path)
             if key not in seen:
@@ -121,33 +127,51 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 yield path
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, report: SkipFolder) -> Iterator[Path]:
     """Depth first, in name order, without recursion."""
-    stack = [iter(_entries(folder))]
+    root = _resolved(folder)
+    stack = [iter(_entries(folder, report))]
     while stack:
         entry = next(stack[-1], None)
         if entry is None:
             stack.pop()
-        elif entry.is_dir():
-            stack.append(iter(_entries(entry)))
+        elif _is_dir(entry):
+            if entry.is_symlink():
+                report(entry, "symlinked folder, not followed")
+            else:
+                stack.append(iter(_entries(entry, report)))
+        elif entry.is_symlink() and not _inside(_resolved(entry), root):
+            report(entry, "symlink to a file outside the folder, not followed")
         else:
             yield entry
 
 
-def _entries(folder: Path) -> list[Path]:
+def _entries(folder: Path, report: SkipFolder) -> list[Path]:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return []  # an unreadable folder has nothing to offer; its files cannot be reported one by one
+    except OSError as exc:
+        report(folder, f"cannot read folder: {exc.strerror or exc}")
+        return []
     return [entry for entry in entries if _wanted(entry)]
 
 
 def _wanted(entry: Path) -> bool:
     if entry.name.startswith("."):
         return False
-    if entry.is_dir():
-        return not entry.is_symlink()
+    if _is_dir(entry):
+        return True
     return entry.is_file() and not SKIPPED_FILES.match(entry.name)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a symlink loop, a name too long
+        return False
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _guarded(path: Path, loader: Loader, options: LoadOptions) -> Iterator[Document]:

