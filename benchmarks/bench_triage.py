@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="20 messages: checks the code runs")
     args = parser.parse_args(argv)
 
+    from medcite.embedding.model import Embedder
     from medcite.evals.datasets import load_eval_set
-    from medcite.ingest.embeddings import Embedder
     from medcite.settings import Settings
     from medcite.triage import Triage
 

@@ -14,7 +14,7 @@ from tests.triage.round1_sets import ORDINARY_QUESTIONS, URGENT_MESSAGES
 pytestmark = pytest.mark.unit
 
 def _english() -> frozenset[str]:
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
     from medcite.settings import Settings
 
     return Embedder(Settings()).word_list()  # the model's vocabulary file only: no weights are loaded

@@ -92,7 +92,7 @@ class TestCache:
 
 @pytest.fixture(scope="module")
 def real_triage(tmp_path_factory):
-    from medcite.ingest.embeddings import Embedder
+    from medcite.embedding.model import Embedder
     from medcite.settings import Settings
 
     settings = Settings(home=tmp_path_factory.mktemp("home"))
