@@ -190,7 +190,9 @@ MIN_SIZES = {  # set -> {(group, split) or group: minimum}
     "medquad_sample.jsonl": {"answerable": 250},
     "medquad_patient.jsonl": {"answerable": 100},
     "handwritten.jsonl": {"answerable": 40, "unanswerable": 15, "emergency": 10, "adversarial": 10},
+    "triage.jsonl": {"emergency": 300, "ordinary": 300},
 }
+HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200}}  # every question test: never tuned on
 
 
 def committed(name: str) -> list[EvalQuestion]:
@@ -199,8 +201,14 @@ def committed(name: str) -> list[EvalQuestion]:
 
 @pytest.mark.unit
 def test_every_committed_set_is_listed_and_valid() -> None:
-    assert sorted(p.name for p in SETS.glob("*.jsonl")) == sorted(MIN_SIZES)
+    assert sorted(p.name for p in SETS.glob("*.jsonl")) == sorted([*MIN_SIZES, *HELD_OUT])
     all_ids: Counter[str] = Counter()
+    for name, minimum in HELD_OUT.items():
+        questions = committed(name)
+        all_ids.update(q.id for q in questions)
+        assert {q.split for q in questions} == {"test"}
+        groups = Counter(q.group for q in questions)
+        assert all(groups[group] >= size for group, size in minimum.items()), groups
     for name, minimum in MIN_SIZES.items():
         questions = committed(name)  # validates every line: fields, types, groups, grades, unique ids
         all_ids.update(q.id for q in questions)
@@ -326,3 +334,27 @@ def test_every_gold_document_exists_in_the_shared_data(library_ids: tuple[set[st
             assert not missing, f"{name} {q.id}: unknown document ids {missing}"
             if "section_id" in q.meta:
                 assert q.meta["section_id"] in sections, f"{name} {q.id}: unknown section {q.meta['section_id']}"
+
+
+@pytest.mark.unit
+def test_a_lone_surrogate_is_a_clear_error_with_its_line(tmp_path):
+    from medcite.evals.datasets import EvalSetError, load_eval_set
+
+    path = tmp_path / "set.jsonl"
+    good = '{"id": "q1", "question": "What is IVIG?", "relevant": {}, "group": "unanswerable", "split": "dev"}'
+    bad = '{"id": "q2", "question": "broken \\ud800 text", "relevant": {}, "group": "unanswerable", "split": "dev"}'
+    path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    with pytest.raises(EvalSetError, match=r"set.jsonl:2: question 'q2': .*lone surrogate"):
+        load_eval_set(path)
+
+
+@pytest.mark.unit
+def test_gold_ids_absent_from_the_library_are_warned_about():
+    from medcite.evals.datasets import EvalQuestion
+    from medcite.evals.runner import absent_gold_warning
+
+    questions = [EvalQuestion(id="a", question="q", relevant={"X_1": 2}, group="answerable"),
+                 EvalQuestion(id="b", question="q", relevant={"Y_1": 2, "Z_1": 1}, group="answerable")]
+    assert absent_gold_warning(questions, {"X_1", "Y_1", "Z_1"}) == []
+    (warning,) = absent_gold_warning(questions, {"Y_1"})
+    assert warning.startswith("2 of 3 gold document ids are not in this library") and "1 question(s)" in warning

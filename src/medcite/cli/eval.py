@@ -60,6 +60,14 @@ def run(set_path: Path, out_dir: Path | None, engine: str | None, k: int, mode: 
         value = overall.get(key)
         if value is not None:
             click.echo(f"  {label:<20} {value:.3f}" if not key.endswith("_ms") else f"  {label:<20} {value:.0f}")
+    triage = outcome.metrics.get("triage")
+    if triage:
+        for label, key in (("triage recall", "recall"), ("self-harm level", "self_harm_recall"),
+                           ("triage false alarms", "false_alarm_rate")):
+            if triage.get(key) is not None:
+                click.echo(f"  {label:<20} {triage[key]:.3f}")
+    for warning in outcome.metrics.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"Wrote {outcome.results_path}, {outcome.metrics_path} and "
                f"{', '.join(p.name for p in outcome.report_files)} in {outcome.out_dir}")
 

@@ -195,6 +195,10 @@ def assign_splits(keys: Iterable[str], seed: str = DEFAULT_SPLIT_SEED) -> dict[s
     return {key: ("dev" if rank < half else "test") for rank, key in enumerate(unique)}
 
 
+def _lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
 def _check_question(q: EvalQuestion) -> None:
     if not isinstance(q.id, str) or not q.id.strip():
         raise ValueError("id must be a non-empty string")
@@ -202,6 +206,9 @@ def _check_question(q: EvalQuestion) -> None:
         raise ValueError(f"id {q.id!r} has leading or trailing whitespace")
     if not isinstance(q.question, str) or not q.question.strip():
         raise ValueError("question must be a non-empty string")
+    if _lone_surrogate(q.id) or _lone_surrogate(q.question):
+        raise ValueError("the id or question holds a lone surrogate (an escape such as \\ud800 with no pair): "
+                         "not text")
     if not isinstance(q.relevant, dict):
         raise ValueError(f"relevant must be an object of document id -> grade, not {_json_type(q.relevant)}")
     for doc_id, grade in q.relevant.items():

@@ -27,6 +27,7 @@ Per-answer checks (all recomputable from the answer alone, plus the library for 
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import re
 import subprocess
@@ -45,6 +46,7 @@ from medcite.evals.metrics import DEFAULT_K, QuestionResult, aggregate, mean, ra
 
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 ENGINES: tuple[str, ...] = ("offline", "llm")
+log = logging.getLogger(__name__)
 RECALL_CUTOFFS: tuple[int, ...] = (1, 5)
 RESULT_FIELDS: tuple[str, ...] = (
     "id", "question", "group", "split", "retrieved", "cited", "answer", "abstained", "emergency", "triage_level",
@@ -306,6 +308,9 @@ def run_eval(
     stats = service.library.stats()
     if not stats.get("documents"):
         raise ValueError(f"the library ({stats.get('collection')}) is empty: run `medcite ingest` first")
+    warnings = absent_gold_warning(questions, set(service.library.ledger.hashes()))
+    for warning in warnings:
+        log.warning("%s", warning)
     service.embedder.embed_query(WARM_UP_QUERY)  # load the model before the first timed question
 
     def chunk_texts(ids: list[str]) -> dict[str, str]:
@@ -335,11 +340,25 @@ def run_eval(
 
     metrics = compute_metrics(records, questions, k, decisions)
     metrics["run"] = run_settings(set_path, split, limit, k, engine, mode, decisions, settings, stats, seconds)
+    if warnings:
+        metrics["warnings"] = warnings
     write_json(metrics_path, metrics)
     from medcite.evals.report import write_report
 
     report_files = write_report(out_dir, metrics, records, plots=plots)
     return RunOutcome(out_dir, results_path, metrics_path, report_files, metrics, records)
+
+
+def absent_gold_warning(questions: Sequence[EvalQuestion], library_ids: set[str]) -> list[str]:
+    """A warning when gold documents are not in the library: their questions can only score zero."""
+    gold = {doc_id for q in questions for doc_id in q.relevant_ids}
+    absent = sorted(gold - library_ids)
+    if not absent:
+        return []
+    hit = sum(1 for q in questions if q.relevant_ids and not q.relevant_ids & library_ids)
+    return [f"{len(absent)} of {len(gold)} gold document ids are not in this library (e.g. {', '.join(absent[:3])}); "
+            f"{hit} question(s) have none of theirs and score zero on ranking: is this the library the set was "
+            "built for?"]
 
 
 def run_settings(set_path: Path, split: str | None, limit: int | None, k: int, engine: str, mode: str,

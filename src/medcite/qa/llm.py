@@ -79,10 +79,6 @@ class LLMNotConfigured(ValueError):
     """The LLM engine was asked for but no chat model is configured."""
 
 
-class LLMUnavailable(RuntimeError):
-    """The configured chat model could not be reached or failed."""
-
-
 # --------------------------------------------------------------------------------------------------
 # Model and prompt
 # --------------------------------------------------------------------------------------------------

@@ -688,7 +688,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
 
 def _error_message(exc: Exception) -> str:
     name = exc.__class__.__name__
-    if name in ("LLMNotConfigured", "LLMUnavailable", "LedgerError", "VectorStoreError", "EmbeddingModelError"):
+    if name in ("LLMNotConfigured", "LedgerError", "VectorStoreError", "EmbeddingModelError"):
         return str(exc)
     return "Something went wrong while answering. Please try again; if it keeps happening, tell the maintainers."
 
