@@ -134,10 +134,11 @@ class TestLLMEngine:
         answer = compose_with_llm(QUESTION, ivig_passages, settings=llm_settings, model=fake(text))
         assert "<script>" not in answer.markdown
 
-    def test_emergency_notice_comes_first(self, ivig_passages, llm_settings):
+    def test_the_engine_leaves_triage_to_the_service(self, ivig_passages, llm_settings):
+        """Triage runs once, before retrieval (medcite.qa.service puts its block first); the engine never flags."""
         q = "my husband is having crushing chest pain right now, should he get IVIG?"
         answer = compose_with_llm(q, ivig_passages, settings=llm_settings, model=fake(GOOD))
-        assert answer.emergency and answer.markdown.startswith("**This may be a medical emergency")
+        assert not answer.emergency and not answer.triage.flagged
 
 
 @pytest.mark.unit

@@ -238,3 +238,8 @@ class TestContract:
     def test_unflagged_json(self) -> None:
         data = TRIAGE.run("What is IVIG?").to_dict()
         assert data["level"] == "none" and data["red_flags"] == [] and data["actions"] == []
+
+
+def test_a_huge_word_is_not_spell_checked() -> None:
+    assert TRIAGE.clinical.speller.correct("a" * 5000) == "a" * 5000
+    assert TRIAGE.run("x" * 20000 + " chest pain").level == "emergency"

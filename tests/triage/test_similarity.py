@@ -134,3 +134,18 @@ class TestWithTheModel:
         assert 1 - len(missed) / len(urgent) >= 0.92, missed
         assert len(alarms) / len(ordinary) <= 0.07, alarms
         assert all(real_triage.run(q.question).level == "self_harm" for q in self_harm)
+
+
+@pytest.mark.unit
+def test_pieces_without_words_never_reach_the_embedder() -> None:
+    seen: list[list[str]] = []
+
+    def record(texts):
+        seen.append(list(texts))
+        return FakeEmbedder().embed_documents(texts)
+
+    triage = Triage(encode=record)
+    triage.similarity._vectors = np.zeros((len(triage.similarity.exemplars), FakeEmbedder.dimension), np.float32)
+    for text in ("0" * 2001, "!!!???", "12 34 56", "ok"):
+        assert triage.run(text).level == "none"
+    assert seen == []

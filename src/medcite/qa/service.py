@@ -140,7 +140,7 @@ def crisis_answer(question: str, triage: TriageResult, notices: list[str], start
     """The reply to a self-harm risk: the crisis message alone, no evidence (and so no method or dose)."""
     from medcite.qa.safety import triage_markdown
 
-    block = triage_markdown(triage)
+    block = "\n\n".join([triage_markdown(triage), *(f"*{n}*" for n in notices)])
     return Answer(question=question, markdown=block, sections={}, citations=[], retrieved=[], abstained=False,
                   emergency=True, engine="triage", notices=list(notices), triage=triage, body_markdown="",
                   timings_ms={"triage": triage.elapsed_ms, "total": round((time.perf_counter() - started) * 1000, 1)})

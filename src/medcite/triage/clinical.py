@@ -41,6 +41,7 @@ _NEGATION_CUES = frozenset({
 _PSEUDO_NEGATION = frozenset({"sure", "idea", "clue", "know", "certain", "joke", "kidding", "matter", "only", "just",
                               "one", "doubt", "longer"})
 _NEGATION_WINDOW = 6
+MAX_CORRECTED = 24  # longest word the speller corrects
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
                       r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b")
@@ -232,22 +233,26 @@ class Speller:
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one Speller per process; words repeat
     def correct(self, word: str) -> str:
-        if len(word) < 4 or word in self.known or not word.isalpha():
-            return word
-        if any(word.startswith(stem) for stem in self.stems):
-            return word
+        if not 4 <= len(word) <= MAX_CORRECTED or word in self.known or not word.isalpha():
+            return word  # (a 2,000-letter "word" would need millions of deletions: never a misspelling)
+        # A word a stem pattern already reads ("drooping" under "droop\w*") may only become a word of that stem.
+        stems = [stem for stem in self.stems if word.startswith(stem)]
         budget = self.budget(word)
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for d in _deletes(word, budget):
             for candidate in self.index.get(d, ()):
+                if stems and not any(candidate.startswith(stem) for stem in stems):
+                    continue
                 dist = _distance(word, candidate)
-                if dist <= min(budget, self.budget(candidate)) and (best is None or (dist, candidate) < best):
-                    best = (dist, candidate)
-        for stem in self.stems:  # "doroping" -> "droop" + "ing", one edit, beats "dropping" at two
+                # ties go to the candidate of the same length (a swap, "tlaking" -> "talking", not "taking")
+                key = (dist, abs(len(candidate) - len(word)), candidate)
+                if dist <= min(budget, self.budget(candidate)) and (best is None or key < best):
+                    best = key
+        for stem in () if stems else self.stems:  # "doroping" -> "droop" + "ing", one edit, beats "dropping" at two
             if len(stem) >= 5 and len(word) > len(stem) and _distance(word[: len(stem)], stem) == 1 and (
                     best is None or best[0] > 1):
-                best = (1, stem + word[len(stem):])
-        return best[1] if best is not None else word
+                best = (1, 0, stem + word[len(stem):])
+        return best[-1] if best is not None else word
 
 
 # ------------------------------------------------------------------------------------------ sentences

@@ -15,6 +15,7 @@ from medcite.triage.similarity import Encode, SimilarityLayer, SimilaritySetting
 
 log = logging.getLogger(__name__)
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _DENIAL = re.compile(r"\b(?:no|without|denies|denied|sin|nor)\b")
 # Earlier user turns read for context (a follow-up "and now he's throwing up" after "he hit his head").
 HISTORY_TURNS = 3
@@ -70,6 +71,8 @@ class Triage:
     def _plain(self, piece: str) -> bool:
         """Whether a piece may be flagged by similarity: not history, not an information or prevention question,
         and no symptom explicitly denied ("no chest pain, just heartburn"): the embedder does not read negation."""
+        if len(_WORD.findall(piece)) < 2:  # digits, symbols, one word: nothing an embedding can read
+            return False
         sentences = self.clinical.normalise(piece)
         return any(not (s.history or s.framed or _DENIAL.search(s.text)) for s in sentences)
 
