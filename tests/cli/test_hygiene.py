@@ -8,14 +8,11 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from medcite.cli.main import cli
 from medcite.corpus.library import Library
 from medcite.qa.compose import safe_url
-from medcite.qa.service import reset_service
 from medcite.settings import get_settings
-from tests.conftest import FakeEmbedder
 from tests.ingest.test_pipeline import jsonl
 
 pytestmark = pytest.mark.integration
@@ -33,16 +30,6 @@ HOSTILE = {
                  "Cochrane systematic review of RCTs (WHO-endorsed)"},
     "text": "## Results\nZinc lozenges shortened the common cold by about one day in adults.\x1b[31m\u202e",
 }
-
-
-@pytest.fixture
-def runner(monkeypatch) -> CliRunner:
-    monkeypatch.setattr("medcite.ingest.pipeline.Embedder", FakeEmbedder)
-    monkeypatch.setattr("medcite.qa.service.Embedder", FakeEmbedder)
-    get_settings.cache_clear()
-    reset_service()
-    yield CliRunner()
-    reset_service()
 
 
 def test_stored_fields_are_clean_and_output_never_raw(runner, tmp_path):

@@ -7,26 +7,13 @@ import json
 import unicodedata
 
 import pytest
-from click.testing import CliRunner
 
 from medcite.cli.main import cli
 from medcite.corpus.library import RECORDED_ITEMS, Library
-from medcite.qa.service import reset_service
 from medcite.settings import Settings, get_settings
-from tests.conftest import FakeEmbedder
 from tests.ingest.test_pipeline import doc, jsonl, run
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def runner(monkeypatch) -> CliRunner:
-    monkeypatch.setattr("medcite.ingest.pipeline.Embedder", FakeEmbedder)
-    monkeypatch.setattr("medcite.qa.service.Embedder", FakeEmbedder)
-    get_settings.cache_clear()
-    reset_service()
-    yield CliRunner()
-    reset_service()
 
 
 def test_a_question_starting_with_a_dash_is_a_question(runner, tmp_path):
