@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
         default="hybrid", description="Retrieval: dense (Chroma) and BM25 fused, or one of them alone."
     )
+    retrieval_fusion: Literal["weighted", "rrf"] = Field(
+        default="weighted", description="How hybrid retrieval fuses dense and BM25: `weighted` (cosine plus "
+        "normalised BM25, with the question's focus and type as signals; chosen on dev, docs/evals.md) or `rrf` "
+        "(reciprocal-rank fusion, the round-1 default).",
+    )
     retrieve_k: int = Field(default=20, ge=1, le=200, description="Passages retrieved per question.")
     min_similarity: float | None = Field(
         default=None, ge=-1, le=1,

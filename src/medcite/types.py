@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from medcite.triage.model import NO_TRIAGE, TriageResult
+
+if TYPE_CHECKING:
+    from medcite.analysis import QuestionAnalysis
 
 Kind = Literal["guideline", "research"]
 KINDS: tuple[Kind, ...] = ("guideline", "research")
@@ -153,3 +156,4 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     triage: TriageResult = NO_TRIAGE
     body_markdown: str = ""  # ``markdown`` without the triage block (what the UI renders below its own notice)
+    analysis: QuestionAnalysis | None = None  # how the question was read (focus, types, ...), when it was analysed

@@ -39,6 +39,7 @@ def answer_json(result) -> dict:
         "abstained": result.abstained,
         "emergency": result.emergency,
         "triage": result.triage.to_dict(),
+        "analysis": result.analysis.to_dict() if result.analysis is not None else None,
         "engine": result.engine,
         "notices": result.notices,
         "timings_ms": result.timings_ms,

@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from medcite.corpus.terms import document_terms
 from medcite.errors import MedciteError
 from medcite.types import Chunk, Document
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+TERMS_VERSION = "1"  # meta "terms_version": the terms table was filled by this version of corpus/terms.py
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +60,14 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     title, section, text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
 );
+-- The library's vocabulary (medcite/corpus/terms.py): the names each document is about, kept with its chunks.
+CREATE TABLE IF NOT EXISTS terms (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    term TEXT NOT NULL,          -- matching key (normalise_term)
+    display TEXT NOT NULL,       -- the name as the document writes it
+    kind TEXT NOT NULL           -- title, focus, synonym, mesh, acronym, expansion
+);
+CREATE INDEX IF NOT EXISTS terms_doc ON terms(doc_id);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.rowid, new.title, new.section, new.text);
 END;
@@ -168,6 +178,8 @@ class Ledger:
             if not readonly:
                 self.conn.executescript(_SCHEMA)
             self._check_meta()
+            if not readonly and self.get_meta("terms_version") != TERMS_VERSION:
+                self.backfill_terms()
         except sqlite3.OperationalError as exc:
             if not _is_storage_error(exc):
                 raise self._unreadable(exc) from exc
@@ -267,6 +279,7 @@ class Ledger:
         with self.transaction() as conn:
             for document, digest, chunks in documents:
                 conn.execute("DELETE FROM chunks WHERE doc_id = ?", (document.id,))
+                conn.execute("DELETE FROM terms WHERE doc_id = ?", (document.id,))
                 conn.execute(
                     "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (document.id, digest, document.title, document.kind, document.source, document.year,
@@ -280,11 +293,15 @@ class Ledger:
                     [(c.id, c.doc_id, c.ordinal, c.section_id, c.section, c.label, c.text, c.embed_text,
                       c.title, c.kind, c.source, c.year, c.url, c.source_name, c.evidence_label) for c in chunks],
                 )
+                terms = document_terms(document.kind, document.title, document.metadata, (c.text for c in chunks))
+                conn.executemany("INSERT INTO terms(doc_id, term, display, kind) VALUES (?,?,?,?)",
+                                 [(document.id, *row) for row in terms])
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         with self.transaction() as conn:
             for doc_id in doc_ids:
                 conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+                conn.execute("DELETE FROM terms WHERE doc_id = ?", (doc_id,))
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def get_document(self, doc_id: str) -> DocumentRecord | None:
@@ -358,6 +375,25 @@ class Ledger:
         with self.transaction() as conn:
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
 
+    def chunk_ids_of(self, doc_ids: Iterable[str], *, kind: str | None = None, source: str | None = None,
+                     year_min: int | None = None, year_max: int | None = None) -> list[str]:
+        """Chunk ids of the given documents that pass the filters, in document and reading order."""
+        doc_ids = sorted(set(doc_ids))
+        if not doc_ids:
+            return []
+        clauses, params = self._filters(kind=kind, source=source)
+        extra = [clauses[len("WHERE "):]] if clauses else []
+        if year_min is not None:
+            extra.append("year >= ?")
+            params.append(year_min)
+        if year_max is not None:
+            extra.append("year <= ?")
+            params.append(year_max)
+        where = "".join(f" AND {c}" for c in extra)
+        marks = ",".join("?" * len(doc_ids))
+        sql = f"SELECT id FROM chunks WHERE doc_id IN ({marks}){where} ORDER BY doc_id, ordinal"
+        return [r[0] for r in self.conn.execute(sql, [*doc_ids, *params])]
+
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [_row_to_chunk(r) for r in rows]
@@ -402,6 +438,46 @@ class Ledger:
         )
         return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, *params, k])]
 
+    # Vocabulary -----------------------------------------------------------------------------------
+    def backfill_terms(self) -> int:
+        """Rebuild the terms table from the documents and chunks it holds (a library built before the table
+        existed, or by an older corpus/terms.py); deterministic, one transaction. Returns the rows written."""
+        rows = list(self._computed_terms())
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM terms")
+            conn.executemany("INSERT INTO terms(doc_id, term, display, kind) VALUES (?,?,?,?)", rows)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('terms_version', ?)", (TERMS_VERSION,))
+        return len(rows)
+
+    def _computed_terms(self) -> Iterator[tuple[str, str, str, str]]:
+        texts: dict[str, list[str]] = {}
+        for doc_id, text in self.conn.execute("SELECT doc_id, text FROM chunks ORDER BY doc_id, ordinal"):
+            texts.setdefault(doc_id, []).append(text)
+        for row in self.conn.execute("SELECT id, kind, title, metadata FROM documents ORDER BY id"):
+            for term in document_terms(row["kind"], row["title"], json.loads(row["metadata"]),
+                                       texts.get(row["id"], ())):
+                yield (row["id"], *term)
+
+    def terms(self) -> list[tuple[str, str, str, str]]:
+        """Every (doc_id, key, display, kind) row of the vocabulary. A read-only library built before the table
+        existed gets the same rows computed in memory (a writer stores them on its next open)."""
+        if self.get_meta("terms_version") == TERMS_VERSION:
+            return [tuple(r) for r in self.conn.execute("SELECT doc_id, term, display, kind FROM terms")]
+        log.info("%s has no stored vocabulary: computing it (any `medcite ingest` stores it)", self.path)
+        return list(self._computed_terms())
+
+    def has_word(self, word: str) -> bool:
+        """Whether any chunk holds ``word`` (the lexical index's own stemming applies)."""
+        if not word.isalnum():
+            return False
+        row = self.conn.execute("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (f'"{word}"',))
+        return row.fetchone() is not None
+
+    def term_counts(self) -> dict[str, int]:
+        """Distinct names per term kind, for `corpus stats`."""
+        rows = self.conn.execute("SELECT kind, count(DISTINCT term) FROM terms GROUP BY kind").fetchall()
+        return dict(sorted((str(k), int(n)) for k, n in rows))
+
     # Stats ----------------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Documents, chunks and unfinished documents: cheap enough for every health check."""
@@ -435,4 +511,5 @@ class Ledger:
             "years": {"min": years[0], "max": years[1]},
             "incomplete_documents": self.dirty_count(),
             "last_ingest": self.get_meta("last_ingest"),
+            "vocabulary": self.term_counts() if self.get_meta("terms_version") == TERMS_VERSION else {},
         }

@@ -266,6 +266,14 @@ class VectorStore:
             for cid, dist, meta, text in zip(ids, distances, metadatas, documents, strict=True)
         ]
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those Chroma holds), for scoring a known set of chunks exactly."""
+        if not ids:
+            return {}
+        got = self._call("read vectors", lambda: self.collection.get(ids=list(ids), include=["embeddings"]),
+                         retry=True)
+        return dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+
     def payloads(self, ids: Sequence[str]) -> dict[str, tuple[dict, str]]:
         """Metadata and text of the given chunk ids, for chunks the ledger does not hold (yet)."""
         if not ids:

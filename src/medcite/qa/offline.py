@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from medcite.analysis import QuestionAnalysis
 from medcite.qa.compose import Limits, compose_answer, escape_markdown
 from medcite.qa.evidence import select_evidence
 from medcite.qa.safety import (
@@ -25,6 +26,8 @@ from medcite.types import Answer, Passage
 
 ENGINE_NAME = "offline"
 SUGGESTION_LEAD = "The closest topics the library does cover:"
+NAMED_GAP = "The library has no source on {names}."
+BROADER_LEAD = "On the broader topic, not on {names}, the library does hold:"
 NO_PASSAGES_HINT = "You could rephrase the question, or add sources on this topic to the library."
 
 __all__ = [
@@ -115,12 +118,40 @@ def _suggestions(passages: Sequence[Passage], n: int) -> str:
     return f"{SUGGESTION_LEAD} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles) + "."
 
 
+def _names(names: Sequence[str]) -> str:
+    shown = [f"**{escape_markdown(n)}**" for n in names[:3]]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _gap_lines(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> list[str]:
+    """A refusal that names what the library lacks and, clearly labelled, what it holds on the rest."""
+    names = _names(list(analysis.missing))
+    lines = [f"{REFUSAL} {NAMED_GAP.format(names=names)}"]
+    held = [f.display for f in analysis.focus if not f.inherited]
+    titles = list(dict.fromkeys(held + [" ".join(p.chunk.title.split()) for p in passages
+                                        if p.chunk.doc_id in analysis.focus_documents]))
+    titles = [t for t in titles if t and not instruction_like(t)][:n]
+    if titles:
+        lines.append(f"{BROADER_LEAD.format(names=names)} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles)
+                     + ".")
+    return lines
+
+
+def _covered(analysis: QuestionAnalysis | None, passages: Sequence[Passage], top: int = 5) -> bool:
+    """The question names a focus the library holds, and retrieval ranked a page about it near the top."""
+    if analysis is None or not analysis.focus or analysis.missing_is_subject:
+        return False
+    focus = analysis.focus_documents
+    return any(p.chunk.doc_id in focus for p in passages[:top])
+
+
 def compose_offline(
     question: str,
     passages: list[Passage],
     *,
     history: list[tuple[str, str]] | None = None,
     settings: OfflineSettings | None = None,
+    analysis: QuestionAnalysis | None = None,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
 
@@ -128,6 +159,10 @@ def compose_offline(
     user question's key terms for scoring.  Abstains (``abstained=True``, markdown starting with
     :data:`REFUSAL`) when no sentence is real evidence for the question.  A request for personal advice gets
     :data:`PERSONAL_ADVICE_NOTICE`; triage notices are the service's (``medcite.qa.service``).
+
+    With the question's ``analysis``: a question about something the library never names ("tirzepatide") is
+    refused by name, with what the library holds on the rest of the question labelled as such; a question whose
+    focus the library holds, with a page about it ranked in the top five, is not refused on similarity alone.
     """
     started = time.perf_counter()
     settings = settings or OfflineSettings()
@@ -149,7 +184,12 @@ def compose_offline(
     )
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
-    if similarities and settings.min_similarity is not None:
+    gap = analysis is not None and analysis.missing_is_subject
+    if gap:
+        abstain = True
+    elif _covered(analysis, passages):
+        abstain = not evidence.ranked
+    elif similarities and settings.min_similarity is not None:
         # Calibrated on the dev splits (docs/answering.md): the best question-passage cosine separates what
         # the library covers from what it does not far better than term coverage, which long, chatty
         # patient questions fail.
@@ -159,9 +199,13 @@ def compose_offline(
             not passages or not evidence.ranked or evidence.best_score < settings.abstain_below
             or not evidence.topic_known
         )
+    if analysis is not None and analysis.missing and not gap and not abstain:
+        notices.append(NAMED_GAP.format(names=_names(list(analysis.missing))) + " The answer below covers the rest.")
     head = [*notices]
     if abstain:
-        markdown = "\n\n".join([*head, REFUSAL, _suggestions(passages, settings.suggest_topics), f"*{DISCLAIMER}*"])
+        refusal = (_gap_lines(analysis, passages, settings.suggest_topics) if gap and analysis is not None
+                   else [REFUSAL, _suggestions(passages, settings.suggest_topics)])
+        markdown = "\n\n".join([*head, *refusal, f"*{DISCLAIMER}*"])
         answer = Answer(
             question=question,
             markdown=markdown,

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (SQLite FTS5 BM25) fused by reciprocal rank, with filters."""
+"""Hybrid retrieval: dense (Chroma) and lexical (SQLite FTS5 BM25), fused with the question's focus and type."""
 
 from __future__ import annotations
 
@@ -8,13 +8,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
+from medcite.analysis import QuestionAnalysis, QuestionAnalyzer, section_types
 from medcite.corpus.library import Library
 from medcite.corpus.vectors import where_clause
+from medcite.qa.fusion import FusionWeights, rrf, weighted
 from medcite.types import Chunk, Passage
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Fusion = Literal["weighted", "rrf"]
 
-RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
+# A focus that names more documents than this is a broad topic ("cancer"): its pages are not all "about" the
+# question, so it gives no focus signal. The chunks scored beyond the two retrievers' lists are capped too.
+MAX_FOCUS_DOCUMENTS = 40
+MAX_FOCUS_CHUNKS = 400
 # Passages asked of each retriever before fusion. 100 rather than 50: the deeper pool usually holds the
 # passages of the kind a question's top 20 lack, which spares a second, kind-filtered search (docs/benchmarks.md).
 CANDIDATES = 100
@@ -78,25 +86,42 @@ def _chunk_from_chroma(chunk_id: str, meta: dict, text: str) -> Chunk:
 
 
 class Retriever:
-    """Finds the passages that bear on a question; ``mode`` picks dense, lexical or both."""
+    """Finds the passages that bear on a question; ``mode`` picks dense, lexical or both.
+
+    With a :class:`~medcite.analysis.QuestionAnalyzer` (the service's, built from the library's vocabulary), each
+    question is analysed first: retrieval searches its canonical query (misspellings corrected, case and
+    punctuation folded, boilerplate dropped), scores the chunks of its focus documents even when neither retriever
+    returned them, and fuses with the focus and type signals (``medcite.qa.fusion``).
+    """
 
     def __init__(self, library: Library, embedder, *, candidates: int = CANDIDATES,
-                 max_per_document: int = MAX_PER_DOCUMENT) -> None:
+                 max_per_document: int = MAX_PER_DOCUMENT, analyzer: QuestionAnalyzer | None = None,
+                 fusion: Fusion = "weighted", weights: FusionWeights | None = None) -> None:
         self.library = library
         self.embedder = embedder
         self.candidates = candidates
         self.max_per_document = max_per_document
+        self.analyzer = analyzer
+        self.fusion = fusion
+        self.weights = weights or FusionWeights()
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[Passage]:
+    def analyze(self, question: str, history: list[str] | None = None) -> QuestionAnalysis | None:
+        """The question's analysis (None without an analyzer)."""
+        return self.analyzer.run(question, history or []) if self.analyzer is not None else None
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid", *,
+               analysis: QuestionAnalysis | None = None) -> list[Passage]:
         """The k best passages for ``query``, fused from both retrievers (or one, per ``mode``)."""
-        query = normalise_query(query)
-        if not query:
+        analysis = analysis or self.analyze(query)
+        text = analysis.query if analysis is not None else normalise_query(query)
+        if not text:
             return []
-        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
-        return self._pool(query, vector, filters or Filters(), mode, limit=k)
+        vector = self.embedder.embed_query(text) if mode in ("hybrid", "dense") else None
+        return self._pool(text, vector, filters or Filters(), mode, analysis, limit=k)
 
     def search_both_kinds(
-        self, query: str, k: int = 20, filters: Filters | None = None, mode: Mode = "hybrid", per_kind: int = 6
+        self, query: str, k: int = 20, filters: Filters | None = None, mode: Mode = "hybrid", per_kind: int = 6, *,
+        analysis: QuestionAnalysis | None = None,
     ) -> tuple[list[Passage], list[Passage]]:
         """The k best passages, plus up to ``per_kind`` more of each kind that the k best lack.
 
@@ -104,12 +129,13 @@ class Retriever:
         ranking (5,490 NIH pages against 1,000 abstracts), each part still gets its own candidates. The first
         list is the ranking (what evals score); the second only widens the evidence the composer reads.
         """
-        query = normalise_query(query)
-        if not query:
+        analysis = analysis or self.analyze(query)
+        text = analysis.query if analysis is not None else normalise_query(query)
+        if not text:
             return [], []
         filters = filters or Filters()
-        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
-        pool = self._pool(query, vector, filters, mode)
+        vector = self.embedder.embed_query(text) if mode in ("hybrid", "dense") else None
+        pool = self._pool(text, vector, filters, mode, analysis)
         ranked = pool[:k]
         seen = {p.chunk.id for p in ranked}
         extra: list[Passage] = []
@@ -126,14 +152,15 @@ class Retriever:
                 kind_filters = Filters(kind=kind, year_min=filters.year_min, year_max=filters.year_max,
                                        source=filters.source)
                 taken = seen | {p.chunk.id for p in more}
-                more += [p for p in self._pool(query, vector, kind_filters, mode, limit=per_kind)
+                more += [p for p in self._pool(text, vector, kind_filters, mode, analysis, limit=per_kind)
                          if p.chunk.id not in taken][: need - len(more)]
             extra.extend(more)
         return ranked, extra
 
-    def _pool(self, query: str, vector, filters: Filters, mode: Mode, limit: int | None = None) -> list[Passage]:
+    def _pool(self, query: str, vector, filters: Filters, mode: Mode, analysis: QuestionAnalysis | None,
+              limit: int | None = None) -> list[Passage]:
         """Every fused candidate, best first, at most ``max_per_document`` per document (``limit``: stop there)."""
-        dense: list[tuple[str, float, dict, str]] = []
+        dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         pending = None
         if mode in ("hybrid", "dense"):
@@ -141,28 +168,34 @@ class Retriever:
             search = lambda: self.library.vectors.query(vector, self.candidates, where, with_payload=False)  # noqa: E731
             # Chroma and SQLite both release the GIL: in hybrid mode the two searches overlap.
             pending = _search_threads().submit(search) if mode == "hybrid" else None
-            dense = search() if pending is None else []
+            dense = [(cid, sim) for cid, sim, _, _ in search()] if pending is None else []
         if mode in ("hybrid", "lexical"):
             lexical = self.library.ledger.search(query, self.candidates, **filters.as_kwargs())
         if pending is not None:
-            dense = pending.result()
+            dense = [(cid, sim) for cid, sim, _, _ in pending.result()]
+        focus_docs = self._focus_documents(analysis)
+        if focus_docs and self.fusion == "weighted":
+            dense, lexical = self._add_focus_chunks(vector, focus_docs, filters, dense, lexical)
 
-        dense_rank = {cid: r for r, (cid, *_rest) in enumerate(dense, 1)}
-        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
-        similarity = {cid: sim for cid, sim, _, _ in dense}
-        retrievers = (mode in ("hybrid", "dense")) + (mode in ("hybrid", "lexical"))
-        best = retrievers / (RRF_K + 1)
-        fused: dict[str, float] = {}
-        for ranks in (dense_rank, lexical_rank):
-            for cid, rank in ranks.items():
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-        order = sorted(fused, key=lambda c: (-fused[c], c))
-
-        chunks = self.library.ledger.get_chunks(order)
-        missing = [cid for cid, *_rest in dense if cid not in chunks]
+        ids = list(dict.fromkeys([c for c, _ in dense] + [c for c, _ in lexical]))
+        chunks = self.library.ledger.get_chunks(ids)
+        missing = [cid for cid, _ in dense if cid not in chunks]
         if missing:  # written to Chroma by an ingest that has not committed its ledger rows yet
             for cid, (meta, text) in self.library.vectors.payloads(missing).items():
                 chunks[cid] = _chunk_from_chroma(cid, meta, text)
+        if self.fusion == "rrf":
+            fused = rrf(dense, lexical)
+            scale = 1.0
+        else:
+            wanted = set(analysis.types) if analysis is not None else set()
+            types = {cid: 1.0 for cid, c in chunks.items() if wanted & section_types(c.label, c.section, c.title)}
+            focus = {cid: 1.0 for cid, c in chunks.items() if c.doc_id in focus_docs}
+            fused = weighted(dense, lexical, self.weights, focus=focus, types=types)
+            scale = self.weights.best
+        order = sorted(fused, key=lambda c: (-fused[c], c))
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
+        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
+        similarity = dict(dense)
 
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
@@ -173,11 +206,32 @@ class Retriever:
             if per_doc.get(chunk.doc_id, 0) >= self.max_per_document:
                 continue
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
-            passages.append(Passage(chunk=chunk, score=fused[cid] / best, dense_rank=dense_rank.get(cid),
+            passages.append(Passage(chunk=chunk, score=min(1.0, fused[cid] / scale), dense_rank=dense_rank.get(cid),
                                     lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid)))
             if limit is not None and len(passages) >= limit:
                 break
         return passages
+
+    @staticmethod
+    def _focus_documents(analysis: QuestionAnalysis | None) -> frozenset[str]:
+        docs = analysis.focus_documents if analysis is not None else frozenset()
+        return docs if len(docs) <= MAX_FOCUS_DOCUMENTS else frozenset()
+
+    def _add_focus_chunks(self, vector, focus_docs: frozenset[str], filters: Filters,
+                          dense: list[tuple[str, float]], lexical: list[tuple[str, float]]):
+        """Score the focus documents' chunks that dense retrieval did not return by their exact cosine (stored
+        vectors), so a page about the focus is ranked on its merits, not dropped for being 101st. (BM25 against
+        them alone cost 15-30 ms at 34k chunks, more than the whole search: they get no lexical score.) Lexical
+        mode has no vector: the focus chunks join with the focus signal alone."""
+        ids = self.library.ledger.chunk_ids_of(focus_docs, **filters.as_kwargs())[:MAX_FOCUS_CHUNKS]
+        have = {c for c, _ in dense} | {c for c, _ in lexical}
+        new = [c for c in ids if c not in have]
+        if vector is None:
+            return dense, lexical + [(c, 0.0) for c in new]
+        stored = self.library.vectors.vectors(new)
+        q = np.asarray(vector, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+        return dense + [(cid, float(vec @ q / (np.linalg.norm(vec) or 1.0))) for cid, vec in stored.items()], lexical
 
 
 def documents_of(passages: list[Passage]) -> list[str]:

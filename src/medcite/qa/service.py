@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 
+from medcite.analysis import QuestionAnalyzer, Vocabulary
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
@@ -32,7 +33,9 @@ class AnswerService:
         self.settings = settings
         self.library = library or Library(settings, readonly=True)
         self.embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
-        self.retriever = Retriever(self.library, self.embedder)
+        self.analyzer = make_analyzer(self.library, self.embedder)
+        self.retriever = Retriever(self.library, self.embedder, analyzer=self.analyzer,
+                                   fusion=settings.retrieval_fusion)
         from medcite.qa.offline import OfflineSettings
 
         self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
@@ -87,14 +90,17 @@ class AnswerService:
             return
         if triage.flagged:  # the chat shows the actions at once, before retrieval and any model text
             yield triage
-        query = followup_query(question, history)
+        t_analyse = time.perf_counter()
+        analysis = self.analyzer.run(question, [user for user, _ in history])
+        if not analysis.focus and history:  # a follow-up without a name of its own: the earlier key words help
+            analysis = self.analyzer.run(followup_query(question, history))
         t_retrieve = time.perf_counter()
-        ranked, extra = self.retriever.search_both_kinds(query, self.settings.retrieve_k, filters,
-                                                         mode=mode or self.settings.retrieval_mode)
+        ranked, extra = self.retriever.search_both_kinds(question, self.settings.retrieve_k, filters,
+                                                         mode=mode or self.settings.retrieval_mode, analysis=analysis)
         passages = ranked + extra
         t_compose = time.perf_counter()
         engine = engine or self.settings.engine
-        if engine == "llm":
+        if engine == "llm" and not analysis.missing_is_subject:
             from medcite.qa.llm import stream_with_llm
 
             result = None
@@ -105,9 +111,11 @@ class AnswerService:
                 else:
                     yield item
         else:
-            result = compose_offline(question, passages, history=history, settings=self.offline_settings)
+            result = compose_offline(question, passages, history=history, settings=self.offline_settings,
+                                     analysis=analysis)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
+        result.analysis = analysis
         if notices:
             result.notices = notices + list(result.notices)
             block = "\n\n".join(f"*{n}*" for n in notices)
@@ -116,6 +124,7 @@ class AnswerService:
         result.timings_ms = {
             **result.timings_ms,
             "triage": triage.elapsed_ms,
+            "analyse": round((t_retrieve - t_analyse) * 1000, 1),
             "retrieve": round((t_compose - t_retrieve) * 1000, 1),
             "compose": round((finished - t_compose) * 1000, 1),
             "total": round((finished - started) * 1000, 1),
@@ -124,6 +133,14 @@ class AnswerService:
 
     def close(self) -> None:
         self.library.close()
+
+
+def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
+    """Question analysis over the library's own vocabulary, with the embedder's English words as "known"."""
+    words = getattr(embedder, "word_list", None)
+    vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset())
+    vocabulary.warm()
+    return QuestionAnalyzer(vocabulary)
 
 
 def make_triage(settings: Settings, embedder) -> Triage:

@@ -1,0 +1,215 @@
+"""What a question asks: its focus in the library's own names, its type(s), population and sub-questions.
+
+``QuestionAnalyzer.run(message, history)`` returns a :class:`QuestionAnalysis`, used by retrieval (the canonical
+query, the focus documents, the section types wanted), by abstention (a named focus the library lacks) and shown
+in ``ask --json``. The measured reason: on real consumer messages the raw text ranked worse than dense retrieval
+alone, and long messages were refused although the library held the answer (issue 13, docs/evals.md).
+
+    >>> analysis = analyzer.run("hi! been on a statin 3 months and my legs ache, could it be the pills?? thanks")
+    >>> [f.display for f in analysis.focus], analysis.types
+    (['Statins'], ('side_effects',))
+
+Types come from cue phrases that hold across phrasings ("side effect", "could it be the pills", "what should I
+not eat"), checked on the dev sets; the focus comes from the library (``analysis.vocabulary``), not from a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from medcite.analysis.types import QUESTION_TYPES, population_of, question_types, yes_no
+from medcite.analysis.vocabulary import Match, Token, Vocabulary, tokens
+
+MAX_SUB_QUESTIONS = 4
+# Names that say what kind of question it is, not what it is about ("side effects" is a MedlinePlus synonym).
+_TYPE_WORDS_TEXT = (    "side effect symptom sign cause treatment therapy test diagnosis prevention risk outlook "
+    "prognosis dose dosage medicine medication drug information question problem help pain disease "
+    "disorder condition")
+_TYPE_WORDS = frozenset(_TYPE_WORDS_TEXT.split())
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|sir|madam|"
+    r"all|team|everyone))?[\s,!.:-]+)+", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"[\s,.!]*(?:(?:many |thanks? ?(?:you)?|thank you|thx|cheers|regards|best(?: wishes)?|sincerely|kind regards|"
+    r"waiting for (?:your|a) (?:reply|answer|response)|(?:i )?look(?:ing)? forward)\b[^?]{0,80})$", re.IGNORECASE)
+_CONTACT = re.compile(
+    r"https?://\S+|\S+@\S+\.\w+|\+?\(?\d[\d\s().-]{8,}\d|\b(?:my name is|i am called|name:)\s+[A-Z][\w.-]*(?:\s+[A-Z]"
+    r"[\w.-]*)?|\b(?:subject|re|fw|fwd)\s*:\s*", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:please (?:help|advise|answer)|i need (?:some )?help|help me|urgent|question)[\s.!:,-]*$",
+                     re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|$)")
+_QUESTION_START = re.compile(
+    r"^\s*(?:and |also |so |but |plus )?(?:what|how|why|when|where|who|which|whom|whose|is|are|am|can|could|do|does|"
+    r"did|should|would|will|was|were|has|have|may|might|any|tell me|explain|i (?:want|need|would like) to know|"
+    r"i(?:'m| am) (?:wondering|asking)|please (?:tell|explain|let))\b", re.IGNORECASE)
+_JOINED = re.compile(r",?\s+(?:and|also|plus|or)\s+(?=(?:what|how|why|when|where|is|are|can|could|do|does|should|"
+                     r"will|would)\b)", re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|but|so|ok|okay)\b|\b(?:it|its|this|that|they|them|"
+                        r"these|those)\b", re.IGNORECASE)
+_PUNCT_RUN = re.compile(r"[?!]+|\.{2,}|\s+")
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a question is about, in the library's own name for it."""
+
+    text: str  # as the user wrote it
+    display: str  # the library's name
+    doc_ids: tuple[str, ...]
+    kinds: tuple[str, ...]
+    corrected: tuple[tuple[str, str], ...] = ()  # (word as typed, library word it was read as)
+    inherited: bool = False  # taken from an earlier turn ("and its side effects?")
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "name": self.display, "documents": len(self.doc_ids), "kinds": list(self.kinds),
+                "corrected": [list(c) for c in self.corrected], "inherited": self.inherited}
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    """One question of a message that may ask several."""
+
+    text: str
+    types: tuple[str, ...]
+    yes_no: bool
+    focus: tuple[Focus, ...]
+    missing: tuple[str, ...] = ()  # named things this part asks about that the library never mentions
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "types": list(self.types), "yes_no": self.yes_no,
+                "focus": [f.display for f in self.focus], "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """The typed reading of one message: what retrieval, abstention and the answer plan act on."""
+
+    message: str
+    cleaned: str  # boilerplate (greetings, contact details, thanks) dropped
+    query: str  # canonical retrieval text: corrected, case and punctuation folded, focus names added
+    focus: tuple[Focus, ...] = ()
+    types: tuple[str, ...] = ("information",)
+    yes_no: bool = False
+    population: tuple[str, ...] = ()
+    sub_questions: tuple[SubQuestion, ...] = ()
+    missing: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def focus_documents(self) -> frozenset[str]:
+        return frozenset(d for f in self.focus for d in f.doc_ids)
+
+    @property
+    def missing_is_subject(self) -> bool:
+        """A named thing the library lacks is what the question is about: nothing the library names is asked
+        about, or the missing name comes before every focus ("is tirzepatide better than metformin?")."""
+        if not self.missing:
+            return False
+        if not self.focus:
+            return True
+        first_missing = min(self.cleaned.lower().find(m.lower()) for m in self.missing)
+        first_focus = min((self.cleaned.lower().find(f.text.lower()) for f in self.focus if not f.inherited),
+                          default=len(self.cleaned))
+        return 0 <= first_missing < first_focus
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "focus": [f.to_dict() for f in self.focus], "types": list(self.types),
+                "yes_no": self.yes_no, "population": list(self.population),
+                "sub_questions": [s.to_dict() for s in self.sub_questions], "missing": list(self.missing),
+                "corrections": [list(c) for c in self.corrections]}
+
+
+def drop_boilerplate(message: str) -> str:
+    """The message without greetings, sign-offs, contact details, subject lines and "please help" filler."""
+    text = _CONTACT.sub(" ", message)
+    text = " ".join(text.split())
+    text = _SIGN_OFF.sub("", _GREETING.sub("", text)).strip()
+    kept = [s.strip() for s in _SENTENCE.findall(text) if s.strip() and not _FILLER.match(s.strip())]
+    text = " ".join(kept)
+    return text if len(text) >= 3 else " ".join(message.split())
+
+
+def canonical(text: str) -> str:
+    """Case and punctuation folded, so "Side effects of statins?" and "side effects of statins" are one query."""
+    return " ".join(_PUNCT_RUN.sub(" ", text).lower().split()).strip(" .,;:-")
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message; its statements ("I have gout.") are context, not questions."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    questions: list[str] = []
+    for sentence in sentences:
+        if sentence.endswith("?") or _QUESTION_START.match(sentence):
+            questions.extend(p.strip(" ,") for p in _JOINED.split(sentence) if len(p.split()) >= 2)
+    return questions[:MAX_SUB_QUESTIONS] or [text]
+
+
+class QuestionAnalyzer:
+    """Reads questions against one library's vocabulary. One job, one ``run()``."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def run(self, message: str, history: Sequence[str] = ()) -> QuestionAnalysis:
+        """Analyse ``message``; ``history`` holds the user's earlier turns, latest last (for follow-ups)."""
+        cleaned = drop_boilerplate(message)
+        words = tokens(cleaned)
+        matches = [m for m in self.vocabulary.link(words) if self._is_focus(m)]
+        missing = tuple(dict.fromkeys(w.text for w in words if self._missing(w, matches)))
+        focus = tuple(self._focus(m) for m in _best(matches))
+        if not focus and history and _FOLLOW_UP.search(cleaned) and len(words) <= 12:
+            earlier = self.run(history[-1], history[:-1])
+            focus = tuple(Focus(f.text, f.display, f.doc_ids, f.kinds, f.corrected, inherited=True)
+                          for f in earlier.focus)
+        corrections = tuple((m.text, m.term.display) for m in matches if m.corrected)
+        subs = tuple(self._sub_question(q, focus, missing) for q in split_questions(cleaned))
+        types = tuple(dict.fromkeys(t for s in subs for t in s.types)) or ("information",)
+        return QuestionAnalysis(
+            message=message, cleaned=cleaned, query=self._query(cleaned, subs, focus, corrections), focus=focus,
+            types=types, yes_no=any(s.yes_no for s in subs), population=population_of(cleaned),
+            sub_questions=subs, missing=missing, corrections=corrections,
+        )
+
+    # -------------------------------------------------------------------------------------------- steps
+    def _is_focus(self, match: Match) -> bool:
+        words = set(match.term.key.split())
+        return not match.term.generic and not words <= _TYPE_WORDS
+
+    def _missing(self, word: Token, matches: list[Match]) -> bool:
+        inside = any(m.start <= word.start < m.end for m in matches)
+        return not inside and self.vocabulary.unlisted(word.key)
+
+    @staticmethod
+    def _focus(match: Match) -> Focus:
+        term = match.term
+        return Focus(match.text, term.display, tuple(sorted(term.doc_ids)), tuple(sorted(term.kinds)), match.corrected)
+
+    def _sub_question(self, text: str, focus: tuple[Focus, ...], missing: tuple[str, ...]) -> SubQuestion:
+        own = [f for f in focus if f.text.lower() in text.lower() or f.inherited]
+        gone = tuple(m for m in missing if m.lower() in text.lower())
+        return SubQuestion(text=text, types=question_types(text), yes_no=yes_no(text), focus=tuple(own or focus),
+                           missing=gone)
+
+    @staticmethod
+    def _query(cleaned: str, subs: tuple[SubQuestion, ...], focus: tuple[Focus, ...],
+               corrections: tuple[tuple[str, str], ...]) -> str:
+        """The retrieval text: the questions (the whole message when it asks none), misspellings corrected, and
+        any focus name the questions leave to the context ("I have gout. What should I not eat?")."""
+        text = " ".join(s.text for s in subs) if len(" ".join(s.text for s in subs).split()) >= 3 else cleaned
+        for typed, fixed in corrections:
+            text = re.sub(rf"\b{re.escape(typed)}\b", fixed, text)
+        lowered = canonical(text)
+        extra = [f.display for f in focus if canonical(f.display) not in lowered and canonical(f.text) not in lowered]
+        return canonical(" ".join([text, *extra]))
+
+
+def _best(matches: list[Match]) -> list[Match]:
+    """The focus names: strong names (titles, synonyms, acronyms) when there are any, else the MeSH ones."""
+    strong = [m for m in matches if m.term.strong]
+    return strong or matches
+
+
+__all__ = ["QUESTION_TYPES", "Focus", "QuestionAnalysis", "QuestionAnalyzer", "SubQuestion", "canonical",
+           "drop_boilerplate", "split_questions"]

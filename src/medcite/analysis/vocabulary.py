@@ -1,0 +1,190 @@
+"""Links a question's words to the library's own names (``medcite.corpus.terms``), misspellings included.
+
+A question word is *known* when the embedding model's English vocabulary, the library's names or the lexical index
+holds it; a known word is never corrected. An unknown word is corrected to the nearest word of the library's names
+(one edit up to 7 letters, two from 8; ties to the word more documents use). An unknown word that is no name and no
+English word within reach ("tirzepatide", "mounjaro") is *unlisted*: a thing the library has no source on.
+
+Names are matched longest first over whole words, so "MS" never matches inside "MSA", and an acronym is only
+linked when the user wrote it in capitals or it is no English word ("ALL" the leukaemia, not "all").
+Names that tag many documents ("Humans", "Female", the HPO boilerplate of GARD pages) are ``generic`` and never
+decide a question's focus: more than ``GENERIC_SHARE`` of the documents, or ``GENERIC_MIN`` documents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from medcite.corpus.terms import singular
+from medcite.spelling import DeletionIndex
+
+GENERIC_SHARE = 0.01
+GENERIC_MIN = 40
+STRONG_KINDS = frozenset({"title", "focus", "synonym", "acronym", "expansion"})
+MAX_NAME_WORDS = 8
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the question: as typed, its matching key, and where it stands."""
+
+    text: str
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Term:
+    """One name of the library and the documents that carry it."""
+
+    key: str
+    display: str
+    kinds: frozenset[str]
+    doc_ids: frozenset[str]
+    generic: bool = False
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.kinds & STRONG_KINDS) and not self.generic
+
+
+@dataclass(frozen=True)
+class Match:
+    """A name found in the question: the words as typed, the term, and any correction made to reach it."""
+
+    text: str
+    term: Term
+    start: int
+    end: int
+    corrected: tuple[tuple[str, str], ...] = ()
+
+
+def tokens(text: str) -> list[Token]:
+    """The question's words with their matching keys (accents and case folded, plural "s" dropped)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii").lower()
+        folded = folded.split("'")[0] if folded.endswith("'s") else folded.replace("'", "")
+        if folded:
+            out.append(Token(word, singular(folded), m.start(), m.end()))
+    return out
+
+
+@dataclass
+class Vocabulary:
+    """The library's names, indexed for linking and spelling. Build with :meth:`from_rows`."""
+
+    terms: dict[str, Term]
+    english: frozenset[str]
+    has_word: Callable[[str], bool] = lambda _w: False
+    word_df: Counter = field(default_factory=Counter)
+    _names_index: DeletionIndex | None = None
+    _english_index: DeletionIndex | None = None
+    _seen: dict[str, bool] = field(default_factory=dict)  # lexical-index lookups of words, cached
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str]], *, english: frozenset[str] = frozenset(),
+                  has_word: Callable[[str], bool] | None = None, documents: int = 0) -> Vocabulary:
+        """From ``(doc_id, key, display, kind)`` rows (``Ledger.terms()``)."""
+        docs: dict[str, set[str]] = {}
+        kinds: dict[str, set[str]] = {}
+        display: dict[str, Counter] = {}
+        for doc_id, key, shown, kind in rows:
+            docs.setdefault(key, set()).add(doc_id)
+            kinds.setdefault(key, set()).add(kind)
+            display.setdefault(key, Counter())[shown] += 1
+        limit = max(GENERIC_MIN, GENERIC_SHARE * (documents or len({d for ds in docs.values() for d in ds})))
+        terms = {key: Term(key, display[key].most_common(1)[0][0], frozenset(kinds[key]), frozenset(ids),
+                           generic=len(ids) > limit) for key, ids in docs.items()}
+        word_df: Counter = Counter()
+        for term in terms.values():
+            for word in set(term.key.split()):
+                word_df[word] += len(term.doc_ids)
+        return cls(terms=terms, english=english, has_word=has_word or (lambda _w: False), word_df=word_df)
+
+    @classmethod
+    def from_ledger(cls, ledger, english: frozenset[str] = frozenset()) -> Vocabulary:
+        return cls.from_rows(ledger.terms(), english=english, has_word=ledger.has_word,
+                             documents=ledger.counts()["documents"])
+
+    # ----------------------------------------------------------------------------------------- words
+    def known(self, key: str) -> bool:
+        return key in self.word_df or key in self.english or not key.isalpha() or self._in_index(key)
+
+    def _in_index(self, key: str) -> bool:
+        if key not in self._seen:
+            if len(self._seen) > 20_000:
+                self._seen.clear()
+            self._seen[key] = bool(self.has_word(key))
+        return self._seen[key]
+
+    def correct(self, key: str) -> str | None:
+        """The library name word nearest an unknown word, or None (known words are never corrected).
+
+        The lexical index stems ("syndrom" finds "syndrome"), so a word it knows is still corrected when the
+        correction only adds an ending to it: the hit was the correction's own stem.
+        """
+        if len(key) < 4 or key in self.word_df or key in self.english or not key.isalpha():
+            return None
+        if self._names_index is None:
+            self._names_index = DeletionIndex(self.word_df, weight=self.word_df.get)
+        fixed = self._names_index.nearest(key)
+        if self._in_index(key) and not (fixed and fixed.startswith(key)):
+            return None
+        return fixed
+
+    def warm(self) -> None:
+        """Build both spelling indexes now (about half a second at 34k chunks) rather than on a first typo."""
+        self.correct("zzzzq")
+        self.unlisted("zzzzq")
+
+    def unlisted(self, key: str) -> bool:
+        """A word the library never uses, no library name is within reach of, and that is no English word or a
+        near misspelling of one: most often the name of something the library holds nothing on."""
+        if len(key) < 4 or not key.isalpha() or self.known(key) or self.correct(key):
+            return False
+        if self._english_index is None:
+            self._english_index = DeletionIndex(self.english)
+        return self._english_index.nearest(key) is None
+
+    # ----------------------------------------------------------------------------------------- names
+    def link(self, words: list[Token]) -> list[Match]:
+        """Names of the library in ``words``, longest first, never overlapping; misspellings corrected."""
+        keys = [w.key for w in words]
+        fixes: dict[int, str] = {}
+        for i, key in enumerate(keys):
+            fixed = self.correct(key)
+            if fixed:
+                fixes[i] = fixed
+        keys = [fixes.get(i, k) for i, k in enumerate(keys)]
+        matches: list[Match] = []
+        taken = [False] * len(words)
+        for size in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
+            for i in range(len(words) - size + 1):
+                if any(taken[i:i + size]):
+                    continue
+                term = self.terms.get(" ".join(keys[i:i + size]))
+                if term is None or not self._linkable(term, words[i:i + size]):
+                    continue
+                for j in range(i, i + size):
+                    taken[j] = True
+                corrected = tuple((words[j].text, fixes[j]) for j in range(i, i + size) if j in fixes)
+                matches.append(Match(" ".join(w.text for w in words[i:i + size]), term, words[i].start,
+                                     words[i + size - 1].end, corrected))
+        return sorted(matches, key=lambda m: m.start)
+
+    def _linkable(self, term: Term, words: list[Token]) -> bool:
+        if len(words) > 1:
+            return True
+        word = words[0]
+        if term.kinds <= {"acronym", "mesh"} or len(word.key) <= 3:
+            # a short form: only as the user wrote it in capitals, or when it is no English word at all
+            return word.text.isupper() and len(word.text) >= 2 or (word.key not in self.english and len(word.key) > 3)
+        return len(word.key) >= 3
