@@ -30,9 +30,9 @@ class AnswerService:
 
     def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
         self.settings = settings
-        self.library = library or Library(settings, readonly=True)
-        self.embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
-        self.retriever = Retriever(self.library, self.embedder)
+        self.retriever = open_retriever(settings, library=library, embedder=embedder)
+        self.library = self.retriever.library
+        self.embedder = self.retriever.embedder
         from medcite.qa.offline import OfflineSettings
 
         self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
@@ -124,6 +124,14 @@ class AnswerService:
 
     def close(self) -> None:
         self.library.close()
+
+
+def open_retriever(settings: Settings, *, library: Library | None = None, embedder=None) -> Retriever:
+    """The retriever answering uses: over the library opened read-only, with the query-time embedding model
+    (also what ``medcite.langchain.MedCiteRetriever.from_settings`` opens)."""
+    library = library or Library(settings, readonly=True)
+    embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
+    return Retriever(library, embedder)
 
 
 def make_triage(settings: Settings, embedder) -> Triage:
