@@ -31,11 +31,10 @@ class AnswerService:
 
     def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
         self.settings = settings
-        self.library = library or Library(settings, readonly=True)
-        self.embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
-        self.analyzer = make_analyzer(self.library, self.embedder)
-        self.retriever = Retriever(self.library, self.embedder, analyzer=self.analyzer,
-                                   fusion=settings.retrieval_fusion)
+        self.retriever = open_retriever(settings, library=library, embedder=embedder)
+        self.library = self.retriever.library
+        self.embedder = self.retriever.embedder
+        self.analyzer = self.retriever.analyzer
         from medcite.qa.offline import OfflineSettings
 
         self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
@@ -141,6 +140,14 @@ def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset())
     vocabulary.warm()
     return QuestionAnalyzer(vocabulary)
+
+
+def open_retriever(settings: Settings, *, library: Library | None = None, embedder=None) -> Retriever:
+    """The retriever answering uses: over the library opened read-only, with the query-time embedding model and
+    the question analysis built from the library's vocabulary (also what ``MedCiteRetriever.from_settings`` opens)."""
+    library = library or Library(settings, readonly=True)
+    embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
+    return Retriever(library, embedder, analyzer=make_analyzer(library, embedder), fusion=settings.retrieval_fusion)
 
 
 def make_triage(settings: Settings, embedder) -> Triage:
