@@ -68,9 +68,12 @@ class TestRetriever:
         passages = Retriever(library, fake_embedder).search("statin therapy after myocardial infarction", k=5)
         assert passages[0].chunk.doc_id == "pubmed:2"
         assert passages[0].dense_rank == 1 and passages[0].lexical_rank == 1
-        assert passages[0].score == pytest.approx(1.0)
-        assert all(0 < p.score <= 1.0 for p in passages)
+        assert all(0 <= p.score <= 1.0 for p in passages)
+        assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
         assert passages[0].similarity is not None
+        # reciprocal-rank fusion scores 1.0 for "ranked first by both"
+        rrf = Retriever(library, fake_embedder, fusion="rrf").search("statin therapy after myocardial infarction", 5)
+        assert rrf[0].chunk.doc_id == "pubmed:2" and rrf[0].score == pytest.approx(1.0)
 
     @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
     def test_each_mode_answers(self, library, fake_embedder, mode):

@@ -23,6 +23,7 @@ from medcite.analysis.types import QUESTION_TYPES, population_of, question_types
 from medcite.analysis.vocabulary import Match, Token, Vocabulary, tokens
 
 MAX_SUB_QUESTIONS = 4
+LONG_MESSAGE = 60  # words: a longer message is cut to its questions for retrieval
 # Names that say what kind of question it is, not what it is about ("side effects" is a MedlinePlus synonym).
 _TYPE_WORDS_TEXT = (    "side effect symptom sign cause treatment therapy test diagnosis prevention risk outlook "
     "prognosis dose dosage medicine medication drug information question problem help pain disease "
@@ -32,7 +33,7 @@ _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|sir|madam|"
     r"all|team|everyone))?[\s,!.:-]+)+", re.IGNORECASE)
 _SIGN_OFF = re.compile(
-    r"[\s,.!]*(?:(?:many |thanks? ?(?:you)?|thank you|thx|cheers|regards|best(?: wishes)?|sincerely|kind regards|"
+    r"[\s,.!]*(?:(?:many thanks|thanks?(?: you)?|thank you|thx|cheers|regards|best(?: wishes)?|sincerely|kind regards|"
     r"waiting for (?:your|a) (?:reply|answer|response)|(?:i )?look(?:ing)? forward)\b[^?]{0,80})$", re.IGNORECASE)
 _CONTACT = re.compile(
     r"https?://\S+|\S+@\S+\.\w+|\+?\(?\d[\d\s().-]{8,}\d|\b(?:my name is|i am called|name:)\s+[A-Z][\w.-]*(?:\s+[A-Z]"
@@ -96,6 +97,16 @@ class QuestionAnalysis:
     sub_questions: tuple[SubQuestion, ...] = ()
     missing: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def reading(self) -> str:
+        """The message as it is read: boilerplate dropped, misspelt names corrected, an inherited focus named
+        ("and what about side effects?" after an IVIG question reads "... side effects? (IVIG)")."""
+        text = self.cleaned
+        for typed, fixed in self.corrections:
+            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+        inherited = [f.display for f in self.focus if f.inherited]
+        return f"{text} ({', '.join(inherited)})" if inherited else text
 
     @property
     def focus_documents(self) -> frozenset[str]:
@@ -195,11 +206,18 @@ class QuestionAnalyzer:
     @staticmethod
     def _query(cleaned: str, subs: tuple[SubQuestion, ...], focus: tuple[Focus, ...],
                corrections: tuple[tuple[str, str], ...]) -> str:
-        """The retrieval text: the questions (the whole message when it asks none), misspellings corrected, and
-        any focus name the questions leave to the context ("I have gout. What should I not eat?")."""
-        text = " ".join(s.text for s in subs) if len(" ".join(s.text for s in subs).split()) >= 3 else cleaned
+        """The retrieval text: the message without boilerplate, misspelt names corrected, any inherited focus name
+        added. A long message (over ``LONG_MESSAGE`` words) keeps only its questions and the sentences that name
+        its focus: its history and asides drown the question (dev: the context of a short message helps dense
+        retrieval, medquad_patient nDCG 0.887 with it, 0.852 with the questions alone)."""
+        text = cleaned
+        if len(cleaned.split()) > LONG_MESSAGE:
+            names = [f.text.lower() for f in focus]
+            kept = [s.strip() for s in _SENTENCE.findall(cleaned)
+                    if any(n in s.lower() for n in names) or any(s.strip() == q.text for q in subs)]
+            text = " ".join(dict.fromkeys([*kept, *(q.text for q in subs)])) or cleaned
         for typed, fixed in corrections:
-            text = re.sub(rf"\b{re.escape(typed)}\b", fixed, text)
+            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
         lowered = canonical(text)
         extra = [f.display for f in focus if canonical(f.display) not in lowered and canonical(f.text) not in lowered]
         return canonical(" ".join([text, *extra]))

@@ -36,7 +36,7 @@ _CUES: dict[str, str] = {
                     r"tablets?|statins?)|caused by (?:the|my) (?:pills?|medicines?|meds?|drugs?)|from (?:the|my) "
                     r"(?:pills?|meds?|medication)|\bsafe\b|safety|harm(?:ful)?|toxic|damage",
     "interactions": r"interact|together with|at the same time|mix(?:ing)? .{0,20}with|combin(?:e|ing)|with alcohol|"
-                    r"and alcohol|while (?:taking|on)",
+                    r"and alcohol|while (?:taking|on)|(?:take|taking|use|using) \w+(?:-\w+)? (?:with|and|while) \w+",
     "contraindications": r"contraindicat|should(?:n't| not) (?:take|use|have)|who should(?:n't| not)|avoid (?:taking|"
                          r"using)|safe (?:in|during|while) (?:pregnan|breast)|can i take .{1,40} (?:if|with) (?:i|my)",
     "prevention": r"prevent|avoid|reduc(?:e|ing) (?:the |my |your )?(?:risk|chance)|protect|vaccin|immuni[sz]|"
@@ -61,6 +61,7 @@ _CUES: dict[str, str] = {
 _COMPILED = {t: re.compile(p, re.IGNORECASE) for t, p in _CUES.items()}
 _YES_NO = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay)[,\s]+)?(?:is|are|am|can|could|do|does|did|should|would|will|was|"
                      r"were|has|have|had|may|might|must|shall)\b", re.IGNORECASE)
+_ASKS = re.compile(r"^\s*(?:what|how|why|who|which|when|where|is|are|can|does|do|should)\b", re.IGNORECASE)
 _POPULATIONS = {
     "infant": r"\b(?:baby|babies|infant|newborn|neonat\w*|\d{1,2}[- ](?:week|wk|month|mo)s?[- ]old)\b",
     "child": r"\b(?:child|children|kids?|toddlers?|my (?:son|daughter)|teens?|teenagers?|adolescen\w*|p(?:a)?ediatric|"
@@ -109,7 +110,9 @@ def section_types(label: str, heading: str, title: str) -> frozenset[str]:
     if label.strip().upper() in ("BACKGROUND", "OBJECTIVE", "OBJECTIVES", "METHODS", "DESIGN", "SETTING"):
         return frozenset()
     bracket = re.search(r"\(([^()]{2,60})\)\s*$", title)
-    text = " ".join(p for p in (heading if heading != title else "", bracket.group(1) if bracket else "") if p)
+    asks = title.rstrip().endswith("?") or bool(_ASKS.match(title))  # a page titled "What causes Stroke?"
+    text = " ".join(p for p in (heading if heading != title else "", bracket.group(1) if bracket else "",
+                                title if asks and not bracket else "") if p)
     if not text.strip():
         return frozenset()
     found = question_types(text)

@@ -26,6 +26,7 @@ GENERIC_SHARE = 0.01
 GENERIC_MIN = 40
 STRONG_KINDS = frozenset({"title", "focus", "synonym", "acronym", "expansion"})
 MAX_NAME_WORDS = 8
+MAX_HEAD_TERMS = 3  # a name's first word alone links to it when at most this many names start with it
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 
 
@@ -85,6 +86,7 @@ class Vocabulary:
     english: frozenset[str]
     has_word: Callable[[str], bool] = lambda _w: False
     word_df: Counter = field(default_factory=Counter)
+    heads: dict[str, list[Term]] = field(default_factory=dict)
     _names_index: DeletionIndex | None = None
     _english_index: DeletionIndex | None = None
     _seen: dict[str, bool] = field(default_factory=dict)  # lexical-index lookups of words, cached
@@ -104,10 +106,17 @@ class Vocabulary:
         terms = {key: Term(key, display[key].most_common(1)[0][0], frozenset(kinds[key]), frozenset(ids),
                            generic=len(ids) > limit) for key, ids in docs.items()}
         word_df: Counter = Counter()
+        heads: dict[str, list[Term]] = {}
         for term in terms.values():
             for word in set(term.key.split()):
                 word_df[word] += len(term.doc_ids)
-        return cls(terms=terms, english=english, has_word=has_word or (lambda _w: False), word_df=word_df)
+            words = term.key.split()
+            if len(words) > 1 and term.strong and len(words[0]) >= 5 and words[0] not in english:
+                heads.setdefault(words[0], []).append(term)
+        # "menieres" or "marfan" alone: the distinctive first word of a name, when few names start with it
+        heads = {w: ts for w, ts in heads.items() if len(ts) <= MAX_HEAD_TERMS}
+        return cls(terms=terms, english=english, has_word=has_word or (lambda _w: False), word_df=word_df,
+                   heads=heads)
 
     @classmethod
     def from_ledger(cls, ledger, english: frozenset[str] = frozenset()) -> Vocabulary:
@@ -178,6 +187,13 @@ class Vocabulary:
                 corrected = tuple((words[j].text, fixes[j]) for j in range(i, i + size) if j in fixes)
                 matches.append(Match(" ".join(w.text for w in words[i:i + size]), term, words[i].start,
                                      words[i + size - 1].end, corrected))
+        for i, word in enumerate(words):  # a name's distinctive first word alone: "marfan" for "Marfan syndrome"
+            if not taken[i] and keys[i] in self.heads:
+                ts = self.heads[keys[i]]
+                merged = Term(ts[0].key, ts[0].display, frozenset().union(*(t.kinds for t in ts)),
+                              frozenset().union(*(t.doc_ids for t in ts)))
+                corrected = ((word.text, fixes[i]),) if i in fixes else ()
+                matches.append(Match(word.text, merged, word.start, word.end, corrected))
         return sorted(matches, key=lambda m: m.start)
 
     def _linkable(self, term: Term, words: list[Token]) -> bool:

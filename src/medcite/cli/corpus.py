@@ -46,6 +46,9 @@ def stats(as_json: bool) -> None:
     click.echo(f"Documents: {data['documents']:,}   chunks: {data['chunks']:,}   vectors: {data['vectors']:,}")
     click.echo("By kind:   " + ", ".join(f"{k} {v:,}" for k, v in data["by_kind"].items()))
     echo("By source: " + ", ".join(f"{printable(str(k))} {v:,}" for k, v in data["by_source"].items()))
+    if data.get("vocabulary"):
+        click.echo("Vocabulary: " + ", ".join(f"{k} {v:,}" for k, v in data["vocabulary"].items())
+                   + "  (names question analysis links to)")
     if data["years"]["min"]:
         click.echo(f"Years:     {data['years']['min']}-{data['years']['max']}")
     for problem in data["problems"]:

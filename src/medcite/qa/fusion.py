@@ -29,9 +29,9 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
 class FusionWeights:
     """Weights of the ``weighted`` fusion (the cosine's weight is 1). Chosen on dev (docs/evals.md)."""
 
-    lexical: float = 0.1
-    focus: float = 0.08
-    type: float = 0.03
+    lexical: float = 0.15
+    focus: float = 0.02
+    type: float = 0.04
 
     @property
     def best(self) -> float:

@@ -206,7 +206,8 @@ class Retriever:
             if per_doc.get(chunk.doc_id, 0) >= self.max_per_document:
                 continue
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
-            passages.append(Passage(chunk=chunk, score=min(1.0, fused[cid] / scale), dense_rank=dense_rank.get(cid),
+            score = min(1.0, max(0.0, fused[cid] / scale))
+            passages.append(Passage(chunk=chunk, score=score, dense_rank=dense_rank.get(cid),
                                     lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid)))
             if limit is not None and len(passages) >= limit:
                 break

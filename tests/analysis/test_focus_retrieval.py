@@ -1,0 +1,107 @@
+"""The failure classes of issue 13, each shown fixed against a real library (real embedding model, real Chroma).
+
+The library is tests/fixtures/library/analysis_library.jsonl: 12 short guideline pages written for these tests,
+with look-alikes on purpose (statins beside leg-pain pages, gout beside diverticulitis diet, MS beside MSA, a gene
+whose symbol is an everyday word).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.corpus.library import Library
+from medcite.embedding.model import Embedder
+from medcite.ingest.pipeline import IngestPipeline
+from medcite.qa.service import AnswerService
+from medcite.settings import Settings
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.integration
+
+LIBRARY = FIXTURES / "library" / "analysis_library.jsonl"
+ENV = ("MEDCITE_CHROMA_URL", "MEDCITE_EMBEDDING_MODEL", "MEDCITE_EMBEDDING_BACKEND", "MEDCITE_CHUNK_TOKENS",
+       "MEDCITE_CHUNK_OVERLAP_TOKENS", "MEDCITE_EMBED_TITLES", "MEDCITE_RETRIEVAL_MODE", "MEDCITE_RETRIEVE_K",
+       "MEDCITE_ENGINE", "MEDCITE_RETRIEVAL_FUSION")
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ENV:
+            mp.delenv(name, raising=False)
+        settings = Settings(home=tmp_path_factory.mktemp("analysis-home"))
+    embedder = Embedder(settings)
+    with Library(settings) as library:
+        report = IngestPipeline(settings, library, embedder).ingest_paths([LIBRARY])
+    assert not report.failed and report.added == 12
+    service = AnswerService(settings, embedder=embedder)
+    yield service
+    service.close()
+
+
+def top_documents(service, question: str, history=None, n: int = 3) -> list[str]:
+    return service.answer(question, history).retrieved[:n]
+
+
+def test_the_vocabulary_is_stored_with_the_library(service):
+    counts = service.library.ledger.term_counts()
+    assert counts["title"] == 12 and counts["acronym"] >= 4  # PAD, RLS, MS, MSA, ACHE, IVIG
+
+
+def test_a_trailing_question_mark_changes_nothing(service):
+    with_mark = service.answer("What are the side effects of statins?")
+    without = service.answer("what are the side effects of statins")
+    assert with_mark.retrieved == without.retrieved
+    assert with_mark.markdown == without.markdown
+    assert not with_mark.abstained and with_mark.retrieved[0] == "AN_statins"
+
+
+def test_gout_foods_reach_the_gout_page_not_a_look_alike_diet(service):
+    assert top_documents(service, "What foods should people with gout avoid?", n=1) == ["AN_gout"]
+
+
+def test_a_chatty_drug_question_reaches_the_drug(service):
+    answer = service.answer("been on a statin 3 months and my legs ache, could it be the pills??")
+    assert answer.retrieved[0] == "AN_statins"
+    assert [f.display for f in answer.analysis.focus] == ["Statins"]
+
+
+@pytest.mark.parametrize("question, doc", [
+    ("what is marfans syndrom", "AN_marfan"),  # a doubled/missing letter in a syndrome's name
+    ("side effects of metfromin", "AN_metformin"),  # a drug name two letters off
+])
+def test_misspelt_names_are_answered(service, question, doc):
+    answer = service.answer(question)
+    assert not answer.abstained and answer.retrieved[0] == doc
+
+
+def test_a_short_form_matches_its_own_disease(service):
+    assert top_documents(service, "MS symptoms", n=1) == ["AN_ms"]
+    assert top_documents(service, "what is MSA", n=1) == ["AN_msa"]
+
+
+def test_an_everyday_word_does_not_match_a_gene_symbol(service):
+    analysis = service.analyzer.run("my legs ache at night")
+    assert all(f.display != "ACHE" for f in analysis.focus)
+
+
+def test_a_follow_up_keeps_the_topic(service):
+    history = [("Does IVIG help all autoimmune conditions?", "...")]
+    answer = service.answer("and what about side effects?", history)
+    assert not answer.abstained and answer.retrieved[0] == "AN_ivig"
+    assert answer.analysis.focus[0].inherited
+
+
+def test_a_missing_focus_is_refused_by_name(service):
+    answer = service.answer("Is tirzepatide better than metformin for weight loss?")
+    assert answer.abstained
+    assert "no source on **tirzepatide**" in answer.markdown
+    assert "not on **tirzepatide**, the library does hold: *Metformin*" in answer.markdown
+
+
+def test_ask_json_carries_the_analysis(service):
+    from medcite.cli.ask import answer_json
+
+    data = answer_json(service.answer("side effects of metfromin?"))
+    assert data["analysis"]["focus"][0]["name"] == "Metformin"
+    assert data["analysis"]["corrections"] == [["metfromin", "Metformin"]]

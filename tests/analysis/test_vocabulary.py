@@ -1,0 +1,76 @@
+"""The vocabulary links question words to the library's names: longest first, misspellings corrected, known words
+kept, short forms only where they are meant, unlisted names reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.analysis.vocabulary import Vocabulary, tokens
+
+ENGLISH_TEXT = ("my legs ache what is the of side effects all people can get flu shots and syndrome disease "
+                "multiple muscle pain been on a for weeks jason")
+ENGLISH = frozenset(ENGLISH_TEXT.split())
+ROWS = [
+    ("d-marfan", "marfan syndrome", "Marfan syndrome", "title"),
+    ("d-ms", "multiple sclerosis", "Multiple Sclerosis", "title"),
+    ("d-ms", "ms", "MS", "acronym"),
+    ("d-msa", "multiple system atrophy", "Multiple System Atrophy", "title"),
+    ("d-msa", "msa", "MSA", "acronym"),
+    ("d-ache", "ache", "ACHE", "acronym"),
+    ("d-ache", "acetylcholinesterase deficiency", "Acetylcholinesterase deficiency", "title"),
+    ("d-metformin", "metformin", "Metformin", "title"),
+    ("d-statin", "statin", "Statins", "title"),
+    *[(f"p{i}", "human", "Humans", "mesh") for i in range(60)],  # a tag on most abstracts: generic
+]
+
+
+@pytest.fixture
+def vocabulary() -> Vocabulary:
+    return Vocabulary.from_rows(ROWS, english=ENGLISH, documents=100)
+
+
+def link(vocabulary: Vocabulary, text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.term.display) for m in vocabulary.link(tokens(text))]
+
+
+def test_longest_name_wins_and_plurals_fold(vocabulary):
+    assert link(vocabulary, "Multiple Sclerosis and statins") == [("Multiple Sclerosis", "Multiple Sclerosis"),
+                                                                 ("statins", "Statins")]
+
+
+def test_a_short_form_matches_whole_words_only(vocabulary):
+    assert link(vocabulary, "MS symptoms") == [("MS", "MS")]
+    assert link(vocabulary, "what is MSA") == [("MSA", "MSA")]
+
+
+def test_an_everyday_word_never_links_to_a_short_form(vocabulary):
+    assert link(vocabulary, "my legs ache") == []
+    assert link(vocabulary, "is the ACHE gene") == [("ACHE", "ACHE")]
+
+
+def test_misspelt_names_are_corrected(vocabulary):
+    found = vocabulary.link(tokens("side effects of metfromin"))
+    assert [(m.term.display, m.corrected) for m in found] == [("Metformin", (("metfromin", "metformin"),))]
+    assert link(vocabulary, "marfans syndrom") == [("marfans syndrom", "Marfan syndrome")]
+
+
+def test_known_words_are_never_corrected(vocabulary):
+    assert vocabulary.correct("syndrome") is None  # English
+    assert vocabulary.correct("metformin") is None  # a library word
+    assert vocabulary.correct("jason") is None
+
+
+def test_a_names_first_word_alone_links(vocabulary):
+    assert link(vocabulary, "is marfan inherited") == [("marfan", "Marfan syndrome")]
+
+
+def test_generic_tags_are_marked(vocabulary):
+    assert vocabulary.terms["human"].generic
+    assert not vocabulary.terms["metformin"].generic
+
+
+def test_unlisted_names_are_reported(vocabulary):
+    assert vocabulary.unlisted("tirzepatide")
+    assert not vocabulary.unlisted("metfromin")  # a misspelling of a library name
+    assert not vocabulary.unlisted("jasen")  # a misspelling of an English word
+    assert not vocabulary.unlisted("muscle")
