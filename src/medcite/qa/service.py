@@ -23,6 +23,7 @@ from medcite.types import Answer
 History = Sequence[tuple[str, str]]
 
 TRIMMED_NOTICE = "Your message was long, so only its first {limit:,} characters were used."
+READ_AS_NOTICE = "Read {pairs}."
 EMPTY_QUESTION_REPLY = "Please type a medical question, for example: “Does IVIG help all autoimmune conditions?”"
 
 
@@ -93,6 +94,9 @@ class AnswerService:
         analysis = self.analyzer.run(question, [user for user, _ in history])
         if not analysis.focus and history:  # a follow-up without a name of its own: the earlier key words help
             analysis = self.analyzer.run(followup_query(question, history))
+        if analysis.corrections:  # say how a misspelt name was read, as a search engine does
+            notices.append(READ_AS_NOTICE.format(pairs="; ".join(f"“{typed}” as {fixed}"
+                                                                for typed, fixed in analysis.corrections)))
         t_retrieve = time.perf_counter()
         ranked, extra = self.retriever.search_both_kinds(question, self.settings.retrieve_k, filters,
                                                          mode=mode or self.settings.retrieval_mode, analysis=analysis)
