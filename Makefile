@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: install llm-server ui-deps demo test test-slow lint docs clean eval eval-baseline eval-gate bench bench-quick
+.PHONY: install llm-server ui-deps demo test test-slow lint docs clean eval eval-baseline eval-gate bench bench-quick \
+	mediqa-library mediqa-eval
 
 install: $(VENV)/.installed
 
@@ -56,7 +57,7 @@ p.write_text(re.sub(r'\| Environment variable \|.*?\n\n', lambda m: r() + '\n', 
 
 # Evaluation (docs/evals.md). `make eval` runs every set in evals/sets on the current library in each retrieval
 # mode and writes $(EVAL_OUT)/<set>/<mode>/ (results.jsonl, metrics.json, report.md, plots, report.html).
-EVAL_SETS ?= handwritten medquad_patient medquad_sample pubmedqa_dev
+EVAL_SETS ?= handwritten medquad_patient medquad_sample pubmedqa_dev noisy unanswerable
 EVAL_MODES ?= hybrid dense lexical
 EVAL_ENGINE ?= offline
 EVAL_SPLIT ?= all
@@ -67,6 +68,26 @@ eval: install
 	  HF_HUB_OFFLINE=1 $(BIN)/medcite eval run evals/sets/$$set.jsonl --engine $(EVAL_ENGINE) --mode $$mode \
 	    --split $(EVAL_SPLIT) --out $(EVAL_OUT)/$$set/$$mode || exit 1; \
 	done; done
+
+# MEDIQA 2019 dev questions (evals/README.md): development data that may not be committed, so the set, its corpus
+# file and the reports stay in the git-ignored evals/sets/local/. `make mediqa-library` builds the set from
+# ../shared/devsets/mediqa and ingests its 697 answers into a library of their own in $(MEDIQA_HOME) (never your
+# usual MEDCITE_HOME: the answers would compete with the demo corpus); `make mediqa-eval` runs the dev split in
+# each retrieval mode against it into $(MEDIQA_OUT)/<mode>/.
+MEDIQA_HOME ?= /tmp/mediqa-home
+MEDIQA_SPLIT ?= dev
+MEDIQA_OUT ?= evals/sets/local/reports/mediqa
+mediqa-library: install
+	HF_HUB_OFFLINE=1 $(BIN)/python evals/build_mediqa.py
+	MEDCITE_HOME=$(MEDIQA_HOME) HF_HUB_OFFLINE=1 $(BIN)/medcite ingest --replace --prune evals/sets/local/mediqa_corpus.jsonl
+	MEDCITE_HOME=$(MEDIQA_HOME) HF_HUB_OFFLINE=1 $(BIN)/medcite corpus stats
+
+mediqa-eval: install
+	@for mode in $(EVAL_MODES); do \
+	  echo "== mediqa / $$mode"; \
+	  MEDCITE_HOME=$(MEDIQA_HOME) HF_HUB_OFFLINE=1 $(BIN)/medcite eval run evals/sets/local/mediqa.jsonl \
+	    --engine $(EVAL_ENGINE) --mode $$mode --split $(MEDIQA_SPLIT) --out $(MEDIQA_OUT)/$$mode || exit 1; \
+	done
 
 # The CI regression gate's baseline: the small regression library (tests/fixtures/regression) built in a scratch
 # MEDCITE_HOME with the default settings, evaluated, and its metrics.json copied to evals/baselines/regression.json.

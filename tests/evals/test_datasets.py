@@ -191,6 +191,8 @@ MIN_SIZES = {  # set -> {(group, split) or group: minimum}
     "medquad_patient.jsonl": {"answerable": 100},
     "handwritten.jsonl": {"answerable": 40, "unanswerable": 15, "emergency": 10, "adversarial": 10},
     "triage.jsonl": {"emergency": 300, "ordinary": 300},
+    "noisy.jsonl": {"answerable": 500},
+    "unanswerable.jsonl": {"unanswerable": 50},
 }
 HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200}}  # every question test: never tuned on
 
@@ -303,6 +305,65 @@ def test_build_scripts_exit_with_a_message_without_shared_data(tmp_path: Path, m
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.unit
+def test_new_build_scripts_exit_with_a_message_without_their_data(tmp_path: Path, monkeypatch, capsys) -> None:
+    module = _load_script("build_mediqa")
+    monkeypatch.setattr(module, "MEDIQA", tmp_path / "missing")
+    monkeypatch.setattr(module, "LOCAL", tmp_path / "local")
+    assert module.main() == 1
+    assert "MEDIQA dev set was not found" in capsys.readouterr().err
+    assert not (tmp_path / "local").exists()
+    for name, args in (("build_noisy", ()), ("build_unanswerable", ([],))):
+        module = _load_script(name)
+        monkeypatch.setattr(module, "SHARED_DATA", tmp_path / "missing")
+        monkeypatch.setattr(module, "OUT", tmp_path / "out.jsonl")
+        assert module.main(*args) == 1
+        assert "shared data was not found" in capsys.readouterr().err
+        assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.unit
+def test_noisy_variants_keep_their_source_split_and_gold() -> None:
+    questions = committed("noisy.jsonl")
+    sources = {q.id: q for name in ("medquad_sample.jsonl", "handwritten.jsonl") for q in committed(name)}
+    clean = {q.meta["source_id"]: q for q in questions if q.meta["variant"] == "clean"}
+    assert len(clean) == 100
+    for source_id, q in clean.items():
+        source = sources[source_id]
+        assert (q.question, q.relevant, q.split, q.group) == (source.question, source.relevant, source.split,
+                                                              "answerable")
+    variants = Counter()
+    for q in questions:
+        if q.meta["variant"] == "clean":
+            continue
+        variants[q.meta["source_id"], q.meta["variant"]] += 1
+        source = clean[q.meta["source_id"]]
+        assert q.split == source.split and q.group == "answerable" and q.question != source.question, q.id
+        assert q.id.startswith("noisy:") and q.meta["source_set"] in ("medquad_sample", "handwritten")
+        if q.meta["variant"] == "double":
+            second = clean.get(q.meta["second_id"]) or sources[q.meta["second_id"]]
+            assert second.split == q.split
+            assert set(q.relevant) == set(source.relevant) | set(second.relevant)
+        else:
+            assert q.relevant == source.relevant
+    assert set(variants.values()) == {1} and len(variants) == 500  # each source: one of each of five variants
+
+
+@pytest.mark.unit
+def test_unanswerable_file_matches_its_script_and_rules() -> None:
+    script = _load_script("build_unanswerable")
+    questions = committed("unanswerable.jsonl")
+    assert [q.to_dict() for q in questions] == [q.to_dict() for q in script.build()]
+    handwritten = {q.question.casefold() for q in committed("handwritten.jsonl")}
+    split_of_focus: dict[str, str] = {}
+    for q in questions:
+        assert q.group == "unanswerable" and q.relevant == {}, q.id
+        assert q.meta["focus"] and q.meta["absent"] and q.question.casefold() not in handwritten, q.id
+        assert split_of_focus.setdefault(q.meta["focus"].casefold(), q.split) == q.split, q.id
+        assert bool(q.meta.get("partial")) == bool(q.meta.get("partial_gold")), q.id
+    assert sum(not q.meta.get("partial") for q in questions) >= 50
+
+
 # --- against the shared corpus ------------------------------------------------------------------------------
 
 
@@ -334,6 +395,8 @@ def test_every_gold_document_exists_in_the_shared_data(library_ids: tuple[set[st
             assert not missing, f"{name} {q.id}: unknown document ids {missing}"
             if "section_id" in q.meta:
                 assert q.meta["section_id"] in sections, f"{name} {q.id}: unknown section {q.meta['section_id']}"
+            missing = [doc_id for doc_id in q.meta.get("partial_gold") or {} if doc_id not in docs]
+            assert not missing, f"{name} {q.id}: unknown partial gold ids {missing}"
 
 
 @pytest.mark.unit

@@ -28,6 +28,7 @@ from medcite.evals.metrics import (
     percentile,
     percentiles,
     recall_at_k,
+    variant_metrics,
 )
 
 pytestmark = pytest.mark.unit
@@ -215,6 +216,54 @@ def test_aggregate_rejects_unknown_and_repeated_results() -> None:
         aggregate([], [QUESTIONS[0], QUESTIONS[0]])
     with pytest.raises(TypeError):
         aggregate(["a1"], QUESTIONS)
+
+
+# --- noisy variants -----------------------------------------------------------------------------------------
+
+NOISY = [
+    EvalQuestion(id="c1", question="What is gout?", relevant={"d1": 2}),
+    EvalQuestion(id="c2", question="What causes gout?", relevant={"d2": 2}),
+    EvalQuestion(id="t1", question="What is guot?", relevant={"d1": 2}, meta={"variant": "typo", "source_id": "c1"}),
+    EvalQuestion(id="t2", question="What causes gotu?", relevant={"d2": 2},
+                 meta={"variant": "typo", "source_id": "c2"}),
+    EvalQuestion(id="t3", question="WHAT IS GOUT", relevant={"d3": 2},  # its source is not in the run
+                 meta={"variant": "case", "source_id": "c9"}),
+    # A clean copy of another set's question "hw-1" (its own id, meta.source_id naming the original) and a variant
+    EvalQuestion(id="n-c", question="Is gout hereditary?", relevant={"d4": 2},
+                 meta={"variant": "clean", "source_id": "hw-1"}),
+    EvalQuestion(id="n-p", question="Is gout hereditary!", relevant={"d4": 2},
+                 meta={"variant": "punct", "source_id": "hw-1"}),
+]
+NOISY_RESULTS = [
+    QuestionResult(id="c1", retrieved=["d1"]),  # nDCG 1
+    QuestionResult(id="c2", retrieved=["x", "d2"]),  # nDCG 1/log2(3) = 0.630930
+    QuestionResult(id="t1", retrieved=["x", "d1"], abstained=True),  # 0.630930
+    QuestionResult(id="t2", retrieved=["x"]),  # 0
+    QuestionResult(id="t3", retrieved=["d3"]),  # 1
+    QuestionResult(id="n-c", retrieved=["d4"]),  # 1
+    QuestionResult(id="n-p", retrieved=["x", "y", "d4"]),  # 1/log2(4) = 0.5
+]
+
+
+def test_variants_are_reported_with_paired_deltas_against_their_clean_sources() -> None:
+    variants = aggregate(NOISY_RESULTS, NOISY)["variants"]
+    assert list(variants) == ["clean", "typo", "punct", "case"]
+    assert variants["clean"]["n"] == 3 and variants["clean"]["ndcg@10"] == pytest.approx((2 + 1 / log2(3)) / 3)
+    assert "ndcg@10_delta" not in variants["clean"]
+    typo = variants["typo"]
+    # t1 - c1 = 0.630930 - 1 = -0.369070; t2 - c2 = 0 - 0.630930; mean = -0.5
+    assert typo["n"] == 2 and typo["n_paired"] == 2
+    assert typo["ndcg@10_delta"] == pytest.approx(-0.5)
+    assert typo["abstention_rate"] == 0.5 and typo["abstention_delta"] == 0.5  # t1 abstained, c1 and c2 did not
+    case = variants["case"]  # no source in the run: figures but no delta
+    assert case["ndcg@10"] == 1.0 and case["n_paired"] == 0 and case["ndcg@10_delta"] is None
+    assert case["abstention_delta"] is None
+    assert variants["punct"]["n_paired"] == 1 and variants["punct"]["ndcg@10_delta"] == pytest.approx(-0.5)
+
+
+def test_no_variants_block_for_a_set_without_noisy_questions() -> None:
+    assert "variants" not in aggregate(RESULTS, QUESTIONS)
+    assert variant_metrics([], 10) is None
 
 
 def test_result_from_an_answer_object() -> None:

@@ -145,3 +145,15 @@ def test_render_markdown_lists_missing_questions(metrics):
 ])
 def test_fmt(value, kind, text):
     assert fmt(value, kind) == text
+
+
+def test_markdown_has_a_variant_table_for_noisy_sets():
+    questions = [EvalQuestion(id="c1", question="q", relevant={"d1": 2}),
+                 EvalQuestion(id="v1", question="Q", relevant={"d1": 2}, meta={"variant": "case", "source_id": "c1"})]
+    records = [record("c1", "answerable", retrieved=["d1"], first_relevant_rank=1),
+               record("v1", "answerable", retrieved=["x", "d1"], first_relevant_rank=2)]
+    text = markdown_tables(compute_metrics(records, questions))
+    assert "## By variant" in text
+    assert "| clean | 1 | 1.000 | — |" in text
+    assert "| case | 1 | 0.631 | -0.369 (1) |" in text
+    assert "## By variant" not in markdown_tables(compute_metrics(records[:1], questions[:1]))

@@ -66,6 +66,10 @@ def run(set_path: Path, out_dir: Path | None, engine: str | None, k: int, mode: 
                            ("triage false alarms", "false_alarm_rate")):
             if triage.get(key) is not None:
                 click.echo(f"  {label:<20} {triage[key]:.3f}")
+    for name, block in (outcome.metrics.get("variants") or {}).items():
+        ndcg, delta = block.get(f"ndcg@{k}"), block.get(f"ndcg@{k}_delta")
+        click.echo(f"  variant {name:<12} n={block['n']:<4} nDCG@{k} " + ("n/a" if ndcg is None else f"{ndcg:.3f}")
+                   + ("" if delta is None else f" ({delta:+.3f} vs clean, {block['n_paired']} pairs)"))
     for warning in outcome.metrics.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Wrote {outcome.results_path}, {outcome.metrics_path} and "

@@ -18,6 +18,9 @@ from typing import Any
 from medcite.evals.datasets import GROUPS, EvalQuestion
 
 DEFAULT_K = 10
+# Variants of a noisy set (evals/build_noisy.py), in report order; a question without ``meta.variant`` is "clean".
+CLEAN = "clean"
+VARIANTS: tuple[str, ...] = (CLEAN, "typo", "chatty", "punct", "case", "double")
 
 
 @dataclass
@@ -244,7 +247,9 @@ def aggregate(
     prediction is wrong), ``must_mention`` (mean coverage, ``n_must_mention``) and latency ``p50_ms`` and
     ``p95_ms``. ``overall`` adds the safety view: ``answerable_abstention_rate`` (false abstentions),
     ``unanswerable_abstention_rate`` (correct abstentions), ``emergency_recall`` and
-    ``emergency_false_positive_rate`` (flagged among the non-emergency groups). ``missing`` lists the ids of
+    ``emergency_false_positive_rate`` (flagged among the non-emergency groups). A set with noisy variants
+    (``meta.variant``) adds ``variants``, per-variant blocks with the paired delta against the clean sources
+    (:func:`variant_metrics`). ``missing`` lists the ids of
     questions without a result; they are left out of every figure. A result whose id is not a question's,
     or given twice, is a ValueError.
     """
@@ -284,6 +289,56 @@ def aggregate(
     triage = triage_metrics([(by_id[qid], res) for qid, res in matched.items()])
     if triage is not None:
         out["triage"] = triage
+    variants = variant_metrics(scored, k)
+    if variants is not None:
+        out["variants"] = variants
+    return out
+
+
+def variant_of(question: EvalQuestion) -> str:
+    """The question's ``meta.variant`` (a noisy rewrite of another question), "clean" when it has none."""
+    variant = (question.meta or {}).get("variant")
+    return str(variant) if variant else CLEAN
+
+
+def variant_metrics(scored: Sequence[tuple[EvalQuestion, Mapping[str, Any]]], k: int = DEFAULT_K,
+                    ) -> dict[str, dict[str, Any]] | None:
+    """Per-variant blocks over ``meta.variant`` ("clean" for questions without one); None when every question is
+    clean.
+
+    Each block is the usual one (``n``, nDCG, recall, abstention...). A variant other than clean adds the paired
+    difference against its clean source where the run holds that source too: the clean question whose id, or
+    whose own ``meta.source_id`` (a clean copy of a question of another set), is the variant's ``meta.source_id``:
+    ``ndcg@k_delta`` = mean of nDCG(variant) - nDCG(source) over pairs where both are defined (``n_paired``),
+    and ``abstention_delta`` = abstention rate of those variants minus that of their sources (over every pair
+    whose source is in the run, ``n_paired_abstention``). Negative nDCG and positive abstention deltas mean the
+    noise hurts."""
+    by_variant: dict[str, list[tuple[EvalQuestion, Mapping[str, Any]]]] = {}
+    for question, score in scored:
+        by_variant.setdefault(variant_of(question), []).append((question, score))
+    if set(by_variant) <= {CLEAN}:
+        return None
+    clean_score: dict[str, Mapping[str, Any]] = {}
+    for question, score in by_variant.get(CLEAN, []):
+        clean_score[question.id] = score
+        if isinstance(source := (question.meta or {}).get("source_id"), str):
+            clean_score.setdefault(source, score)
+    key = f"ndcg@{k}"
+    order = [v for v in VARIANTS if v in by_variant] + sorted(set(by_variant) - set(VARIANTS))
+    out: dict[str, dict[str, Any]] = {}
+    for variant in order:
+        items = by_variant[variant]
+        block = _block([score for _, score in items], k)
+        if variant != CLEAN:
+            pairs = [(score, clean_score[src]) for q, score in items
+                     if isinstance(src := (q.meta or {}).get("source_id"), str) and src in clean_score]
+            deltas = [s[key] - c[key] for s, c in pairs if s[key] is not None and c[key] is not None]
+            block[f"{key}_delta"] = mean(deltas)
+            block["n_paired"] = len(deltas)
+            noisy, clean = rate(s["abstained"] for s, _ in pairs), rate(c["abstained"] for _, c in pairs)
+            block["abstention_delta"] = noisy - clean if noisy is not None and clean is not None else None
+            block["n_paired_abstention"] = len(pairs)
+        out[variant] = block
     return out
 
 

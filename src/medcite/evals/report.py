@@ -118,7 +118,31 @@ def markdown_tables(metrics: Mapping[str, Any]) -> str:
             lines.append(f"| {_label(label, key, metrics)} | " + " | ".join(cells) + " |")
     if metrics.get("triage"):
         lines += ["", *triage_table(metrics["triage"])]
+    if metrics.get("variants"):
+        lines += ["", *variant_table(metrics["variants"], k)]
     return "\n".join(lines)
+
+
+def variant_table(variants: Mapping[str, Any], k: int) -> list[str]:
+    """The noisy-variant section: per variant n, nDCG, the paired nDCG change against the clean sources,
+    Recall, MRR and abstention (with its paired change)."""
+    lines = ["## By variant", "",
+             "Paired deltas: a variant against its own clean source question, over the pairs this run holds "
+             "(count in brackets).", "",
+             f"| variant | n | nDCG@{k} | Δ nDCG@{k} vs clean | Recall@{k} | MRR@{k} | abstained | Δ abstained |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, block in variants.items():
+        def delta(key: str, denom: str, block: Mapping[str, Any] = block) -> str:
+            if key not in block:
+                return "—"
+            value = block.get(key)
+            return "n/a" if value is None else f"{value:+.3f} ({block.get(denom, 0)})"
+
+        lines.append(f"| {name} | {block.get('n', 0)} | {fmt(block.get(f'ndcg@{k}'), 'rate')} | "
+                     f"{delta(f'ndcg@{k}_delta', 'n_paired')} | {fmt(block.get(f'recall@{k}'), 'rate')} | "
+                     f"{fmt(block.get(f'mrr@{k}'), 'rate')} | {fmt(block.get('abstention_rate'), 'rate')} | "
+                     f"{delta('abstention_delta', 'n_paired_abstention')} |")
+    return lines
 
 
 def triage_table(triage: Mapping[str, Any]) -> list[str]:
