@@ -114,16 +114,10 @@ class QuestionAnalysis:
 
     @property
     def missing_is_subject(self) -> bool:
-        """A named thing the library lacks is what the question is about: nothing the library names is asked
-        about, or the missing name comes before every focus ("is tirzepatide better than metformin?")."""
-        if not self.missing:
-            return False
-        if not self.focus:
-            return True
-        first_missing = min(self.cleaned.lower().find(m.lower()) for m in self.missing)
-        first_focus = min((self.cleaned.lower().find(f.text.lower()) for f in self.focus if not f.inherited),
-                          default=len(self.cleaned))
-        return 0 <= first_missing < first_focus
+        """Every question of the message is about a name the library lacks: the first name a question holds is
+        missing ("Is tirzepatide better than metformin?"), or, holding none ("Is it approved for kids?"), the
+        last name before it is. A message with an answerable question as well gets that part answered."""
+        return bool(self.missing) and bool(self.sub_questions) and all(s.missing for s in self.sub_questions)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "focus": [f.to_dict() for f in self.focus], "types": list(self.types),
@@ -175,7 +169,9 @@ class QuestionAnalyzer:
             focus = tuple(Focus(f.text, f.display, f.doc_ids, f.kinds, f.corrected, inherited=True)
                           for f in earlier.focus)
         corrections = tuple((m.text, m.term.display) for m in matches if m.corrected)
-        subs = tuple(self._sub_question(q, focus, missing) for q in split_questions(cleaned))
+        names = sorted([(m.start, m.text, False) for m in matches if m.term.strong or not focus]
+                       + [(w.start, w.text, True) for w in words if w.text in missing])
+        subs = self._sub_questions(cleaned, focus, names)
         types = tuple(dict.fromkeys(t for s in subs for t in s.types)) or ("information",)
         return QuestionAnalysis(
             message=message, cleaned=cleaned, query=self._query(cleaned, subs, focus, corrections), focus=focus,
@@ -197,11 +193,24 @@ class QuestionAnalyzer:
         term = match.term
         return Focus(match.text, term.display, tuple(sorted(term.doc_ids)), tuple(sorted(term.kinds)), match.corrected)
 
-    def _sub_question(self, text: str, focus: tuple[Focus, ...], missing: tuple[str, ...]) -> SubQuestion:
-        own = [f for f in focus if f.text.lower() in text.lower() or f.inherited]
-        gone = tuple(m for m in missing if m.lower() in text.lower())
-        return SubQuestion(text=text, types=question_types(text), yes_no=yes_no(text), focus=tuple(own or focus),
-                           missing=gone)
+    @staticmethod
+    def _sub_questions(cleaned: str, focus: tuple[Focus, ...],
+                       names: list[tuple[int, str, bool]]) -> tuple[SubQuestion, ...]:
+        """Each question with its focus and, when what it asks about is a name the library lacks, that name.
+        ``names`` are (offset, text, missing) of every name in the message, in order."""
+        out = []
+        cursor = 0
+        for text in split_questions(cleaned):
+            start = max(0, cleaned.find(text, cursor))
+            cursor = start + len(text)
+            inside = [n for n in names if start <= n[0] < start + len(text)]
+            before = [n for n in names if n[0] < start]
+            subject = inside[0] if inside else (before[-1] if before else None)
+            own = [f for f in focus if f.text.lower() in text.lower() or f.inherited]
+            gone = (subject[1],) if subject is not None and subject[2] else ()
+            out.append(SubQuestion(text=text, types=question_types(text), yes_no=yes_no(text),
+                                   focus=tuple(own or focus), missing=gone))
+        return tuple(out)
 
     @staticmethod
     def _query(cleaned: str, subs: tuple[SubQuestion, ...], focus: tuple[Focus, ...],

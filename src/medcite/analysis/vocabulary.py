@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from medcite.corpus.terms import singular
-from medcite.spelling import DeletionIndex
+from medcite.spelling import DeletionIndex, distance
 
 GENERIC_SHARE = 0.01
 GENERIC_MIN = 40
@@ -145,6 +145,8 @@ class Vocabulary:
         if self._names_index is None:
             self._names_index = DeletionIndex(self.word_df, weight=self.word_df.get)
         fixed = self._names_index.nearest(key)
+        if fixed and fixed in self.english and distance(key, fixed) > 1:
+            return None  # two edits to an everyday word ("jardiance" - "variance") is another word, not a typo
         if self._in_index(key) and not (fixed and fixed.startswith(key)):
             return None
         return fixed
@@ -161,7 +163,9 @@ class Vocabulary:
             return False
         if self._english_index is None:
             self._english_index = DeletionIndex(self.english)
-        return self._english_index.nearest(key) is None
+        near = self._english_index.nearest(key)
+        # a typo of an English word is one edit away; two ("jardiance" - "radiance") is another word, a name
+        return near is None or distance(key, near) > 1
 
     # ----------------------------------------------------------------------------------------- names
     def link(self, words: list[Token]) -> list[Match]:
