@@ -10,7 +10,7 @@ interleaved per message in one run, with the encoder answering uses (the configu
   The embedder keeps its last few query-time vectors, so a one-sentence message is encoded once: **added
   latency** = ``triage_then_query`` - ``query_encoding``, per message (its median is reported).
 
-Also the exemplar vectors' start-up cost: embedding all 1,041 exemplars (a first run) vs reading the cache.
+Also the exemplar vectors' start-up cost: embedding the whole exemplar bank (a first run) vs reading the cache.
 
 Usage::
 

@@ -1,17 +1,20 @@
 """The similarity layer of triage: nearest written exemplars of each sentence of the message.
 
-``exemplars.jsonl`` (beside this file) holds 1,944 short messages written for this layer alone by two writers,
-in many voices (981 urgent over every category, 203 of them self-harm or harm to others; 963 near misses and
-everyday questions; about 8% Spanish); neither writer saw the triage code or the evaluation messages. Each
-sentence of the message (long ones in overlapping windows of words) is embedded with the library's own sentence
-embedder and compared with every exemplar; it is flagged when, among its ``k`` nearest exemplars, the
+``exemplars.jsonl`` (beside this file) holds 2,516 short messages written for this layer alone: 1,944 by two
+writers who saw neither the triage code nor the evaluation messages, and 572 added in round 3 (lines 1,945 on)
+by a third writer who had read the misses of the earlier rounds *by class* (method questions about doses and
+heights, intent behind an overdose, preparations, threats to others, pertinent negatives, hyperbole): 356 urgent
+(192 self-harm or harm to others) and 216 near misses, in many voices, about 13% Spanish. No round-3 exemplar is
+within 0.85 cosine of any evaluation message (those that were are dropped; ``tests/triage`` checks word overlap).
+Each sentence of the message (long ones in overlapping windows of words) is embedded with the library's own
+sentence embedder and compared with every exemplar: it is flagged when, among its ``k`` nearest exemplars, the
 similarity-weighted share of urgent ones reaches ``share`` and the nearest urgent one is at least
-``min_similarity`` close. The thresholds were tuned on the dev split of ``evals/sets/triage.jsonl`` only
-(docs/evals.md). Sentences the clinical layer reads as history, as an information question or with a denied
-symptom are not flagged here.
+``min_similarity`` close, or when the share of self-harm ones alone reaches the lower self-harm bar
+(``SimilaritySettings``). Sentences the clinical layer reads as history or as an information question may raise
+only the self-harm flag; denied clauses ("no fever") are cut from what the urgent vote reads (``Triage.readings``).
 
 The exemplar vectors are cached under ``MEDCITE_HOME/models`` keyed on the model and the exemplar file, so
-only the first run pays for embedding them (about 4 s on 2 cores); a read-only home keeps them in memory.
+only the first run pays for embedding them (about 5 s on 2 cores); a read-only home keeps them in memory.
 """
 
 from __future__ import annotations
@@ -48,14 +51,33 @@ class Exemplar:
 
 @dataclass(frozen=True)
 class SimilaritySettings:
-    """The layer's thresholds, chosen on the dev split of ``evals/sets/triage.jsonl`` by a grid over k in (5, 7, 10),
-    share in (0.6, 0.7, 0.8) and min_similarity in (0.5 .. 0.65), with the 1,944-line bank: recall first, false
-    alarms near 5% (dev: recall 190/199 with both layers vs 173/199 for the clinical layer alone; false alarms
-    10/198 vs 4/198). The stricter 0.65 gave 182/199 at 6/198."""
+    """The layer's thresholds, chosen in round 3 with ``evals/triage_cv.py`` over all 1,257 triage messages (every
+    set, all reported once and now development data) and the 2,516-line bank: a grid over k, share,
+    min_similarity and the two self-harm settings, objective recall + self-harm level - 2 x false alarms, 5 folds
+    by hash. The surface is flat near its top and the folds disagree (share 0.8 or 0.9, self-harm share 0.6 or
+    0.7), so the point below is a policy choice among the near-best: the one with the fewest false alarms, as round
+    3 was asked for no more of them (in sample: recall 0.859, self-harm level 0.901, false alarms 0.122, against
+    0.856, 0.733 and 0.116 before). The grid's own best on all 1,257 (share 0.8, self-harm share 0.7) reaches
+    recall 0.899 and self-harm 0.911 for false alarms 0.139. Out of fold the threshold choice scores recall 0.866,
+    self-harm level 0.832, false alarms 0.137 (0.877 / 0.881 / 0.155 with self-harm weighted twice): the honest
+    estimate for the thresholds, not for the bank, whose writer had read the misses (docs/evals.md).
+
+    ``k``, ``share`` and ``min_similarity``: a piece is flagged at its nearest urgent exemplar's level when the
+    similarity-weighted share of urgent exemplars among its ``k`` nearest reaches ``share`` and that nearest urgent
+    one is at least ``min_similarity`` close (share 0.9, up from 0.8: share 0.8 with self-harm share 0.7 catches 26 more
+    urgent messages for 10 more false alarms). ``self_harm_share`` and ``self_harm_min_similarity``: the
+    same vote over self-harm exemplars alone, with its own, lower bar (a false alarm there costs a crisis-line
+    message; a miss can cost a life), read on every piece whether or not it is framed as a question ("how many
+    pills so I don't wake up" is a method question, not an information one). It is what moved the self-harm level: both
+    layers give it to 91 of the 101 self-harm messages with it and 74 without it (recall 553 vs 534 of 644),
+    for 75 false alarms of 613 instead of 59.
+    """
 
     k: int = 10
-    share: float = 0.8
+    share: float = 0.9
     min_similarity: float = 0.5
+    self_harm_share: float = 0.6
+    self_harm_min_similarity: float = 0.4
 
 
 def load_exemplars(path: Path = EXEMPLARS) -> list[Exemplar]:
@@ -88,6 +110,7 @@ class SimilarityLayer:
         self.settings = settings or SimilaritySettings()
         self.exemplars = list(exemplars) if exemplars is not None else load_exemplars()
         self.urgent = np.array([e.level != "none" for e in self.exemplars])
+        self.self_harm = np.array([e.level == "self_harm" for e in self.exemplars])
         self._vectors: np.ndarray | None = None
         self._cache_dir = cache_dir
         self._model_key = model_key
@@ -127,27 +150,58 @@ class SimilarityLayer:
                 log.info("cannot cache triage exemplar vectors under %s", path.parent)
         return vectors
 
-    def run(self, texts: Sequence[str]) -> list[RedFlag]:
-        """Flags for the given message pieces (see :func:`pieces`), at most one per category."""
+    def run(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
+            self_harm_texts: Sequence[str] | None = None) -> list[RedFlag]:
+        """Flags for the given message pieces (see :func:`pieces`), at most one per category.
+
+        ``plain[i]`` False (a piece read as history or as an information question) lets piece ``i`` raise a
+        self-harm flag only; ``self_harm_texts[i]`` is the text the self-harm vote reads for piece ``i`` (the
+        whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``."""
         if not texts:
             return []
+        sh_texts = list(self_harm_texts) if self_harm_texts is not None else list(texts)
+        extra = [t for t in dict.fromkeys(sh_texts) if t not in set(texts)]
+        vectors = np.asarray(self.encode(list(texts) + extra), dtype=np.float32)
+        sims = vectors @ self.vectors.T
+        row_of = {t: i for i, t in enumerate(list(texts) + extra)}
+        sh_rows = sims[[row_of[t] for t in sh_texts]]
+        return self.decide(sims[: len(texts)], sh_rows, list(texts),
+                           list(plain) if plain is not None else [True] * len(texts))
+
+    def decide(self, sims: np.ndarray, sh_sims: np.ndarray, texts: Sequence[str],
+               plain: Sequence[bool]) -> list[RedFlag]:
+        """The flags for pieces whose exemplar similarities are ``sims`` (urgent vote) and ``sh_sims`` (self-harm
+        vote), one row per piece; separate from :meth:`run` so that thresholds can be chosen on cached rows."""
         s = self.settings
-        queries = np.asarray(self.encode(list(texts)), dtype=np.float32)
-        sims = queries @ self.vectors.T
-        k = min(s.k, sims.shape[1])
         flags: dict[str, RedFlag] = {}
-        for row, text in zip(sims, texts, strict=True):
-            top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.argsort(-row[top])]
-            weights = np.clip(row[top], 1e-6, None)
-            share = float(weights[self.urgent[top]].sum() / weights.sum())
-            urgent_top = [i for i in top if self.urgent[i]]
-            if not urgent_top or share < s.share or row[urgent_top[0]] < s.min_similarity:
-                continue
-            nearest = self.exemplars[urgent_top[0]]
+
+        def add(index: int, share: float, text: str) -> None:
+            nearest = self.exemplars[index]
             if nearest.category not in flags:
                 flags[nearest.category] = RedFlag(
                     concept=f"{nearest.category}.similar", category=nearest.category, level=nearest.level,
                     label=f"close to written {nearest.category.replace('_', ' ')} red flags", evidence=text,
                     layer="similarity", score=share)
+
+        for row, sh_row, text, is_plain in zip(sims, sh_sims, texts, plain, strict=True):
+            if is_plain:
+                share, nearest = vote(row, self.urgent, s.k)
+                if nearest >= 0 and share >= s.share and row[nearest] >= s.min_similarity:
+                    add(nearest, share, text)
+            share, nearest = vote(sh_row, self.self_harm, s.k)
+            if nearest >= 0 and share >= s.self_harm_share and sh_row[nearest] >= s.self_harm_min_similarity:
+                add(nearest, share, text)
         return list(flags.values())
+
+
+def vote(row: np.ndarray, mask: np.ndarray, k: int) -> tuple[float, int]:
+    """The similarity-weighted share of ``mask`` exemplars among the ``k`` nearest of ``row``, and the index of the
+    nearest ``mask`` exemplar among them (-1 when there is none)."""
+    k = min(k, row.shape[0])
+    top = np.argpartition(-row, k - 1)[:k]
+    top = top[np.argsort(-row[top])]
+    weights = np.clip(row[top], 1e-6, None)
+    chosen = mask[top]
+    if not chosen.any():
+        return 0.0, -1
+    return float(weights[chosen].sum() / weights.sum()), int(top[int(np.argmax(chosen))])

@@ -16,7 +16,10 @@ from medcite.triage.similarity import Encode, SimilarityLayer, SimilaritySetting
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_DENIAL = re.compile(r"\b(?:no|without|denies|denied|sin|nor)\b")
+# A denied symptom ("no fever", "sin fiebre"); "no one", "no point", "no way out" deny nothing.
+_DENIAL = re.compile(r"\b(?:no|without|denies|denied|sin|nor)\b(?! (?:one|body|point|reason|way|longer|more|future|"
+                     r"hope|sense|matter|end|me|te|se|quiero|puedo|aguanto|vale|sirvo|tengo ganas))")
+_CLAUSE = re.compile(r",|;|\s(?:but|however|although|though|pero|aunque)\s|\s-+\s", re.IGNORECASE)
 # Earlier user turns read for context (a follow-up "and now he's throwing up" after "he hit his head").
 HISTORY_TURNS = 3
 
@@ -48,9 +51,7 @@ class Triage:
         if self.similarity is not None:
             similar = self._similar(message)
             layers["similarity"] = bool(similar)
-            # The nearest exemplar's category is a weaker reading than a named red flag: beside clinical flags, a
-            # similarity flag only adds a self-harm risk (which changes the reply), never another category's steps.
-            flags.extend(f for f in similar if not flags or f.level == "self_harm")
+            flags = combine(flags, similar)
         level = most_serious([f.level for f in flags])
         if level == "none":
             return TriageResult(elapsed_ms=_ms(started), layers=layers)
@@ -60,21 +61,48 @@ class Triage:
                             elapsed_ms=_ms(started), layers=layers)
 
     def _similar(self, message: str) -> list[RedFlag]:
-        texts = [p for p in pieces(message) if self._plain(p)]
+        texts, plain, whole = self.readings(message)
         try:
-            return self.similarity.run(texts) if texts else []
+            return self.similarity.run(texts, plain, whole) if texts else []
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None
             return []
 
-    def _plain(self, piece: str) -> bool:
-        """Whether a piece may be flagged by similarity: not history, not an information or prevention question,
-        and no symptom explicitly denied ("no chest pain, just heartburn"): the embedder does not read negation."""
-        if len(_WORD.findall(piece)) < 2:  # digits, symbols, one word: nothing an embedding can read
-            return False
-        sentences = self.clinical.normalise(piece)
-        return any(not (s.history or s.framed or _DENIAL.search(s.text)) for s in sentences)
+    def readings(self, message: str) -> tuple[list[str], list[bool], list[str]]:
+        """What the similarity layer reads of each piece of ``message``: the piece with its denied clauses removed
+        (the embedder does not read negation: "no chest pain, just heartburn" is close to chest pain), whether the
+        piece is *plain* (not history, not an information or prevention question: only plain pieces may raise a
+        flag other than self-harm), and the whole piece (what the self-harm vote reads). Before round 3 a piece with
+        any denied symptom was dropped, and with it every urgent message with a pertinent negative ("hives
+        spreading, no lip swelling") and every "no point going on"."""
+        texts: list[str] = []
+        plain: list[bool] = []
+        whole: list[str] = []
+        for piece in pieces(message):
+            if len(_WORD.findall(piece)) < 2:  # digits, symbols, one word: nothing an embedding can read
+                continue
+            kept = [c.strip() for c in _CLAUSE.split(piece) if c.strip() and not _DENIAL.search(_fold(c))]
+            text = ", ".join(kept) if len(kept) < len(_CLAUSE.split(piece)) else piece
+            sentences = self.clinical.normalise(piece)
+            is_plain = len(_WORD.findall(text)) >= 2 and any(not (s.history or s.framed) for s in sentences)
+            texts.append(text if len(_WORD.findall(text)) >= 2 else piece)
+            plain.append(is_plain)
+            whole.append(piece)
+        return texts, plain, whole
+
+
+def combine(clinical: list[RedFlag], similar: list[RedFlag]) -> list[RedFlag]:
+    """The flags of both layers. The nearest exemplar's category is a weaker reading than a named red flag: beside
+    clinical flags, a similarity flag only adds a self-harm risk (which changes the reply), never another
+    category's steps."""
+    return [*clinical, *(f for f in similar if not clinical or f.level == "self_harm")]
+
+
+def _fold(text: str) -> str:
+    from medcite.qa.text import fold
+
+    return fold(text)
 
 
 def _ms(started: float) -> float:
