@@ -36,6 +36,8 @@ SOURCES = sorted((HERE / "triage").glob("messages_*.jsonl"))
 HELDOUT = HERE / "triage" / "heldout_c.jsonl"
 OUT = HERE / "sets" / "triage.jsonl"
 OUT_HELDOUT = HERE / "sets" / "triage_heldout.jsonl"
+HELDOUT_D = HERE / "triage" / "heldout_d.jsonl"
+OUT_HELDOUT_D = HERE / "sets" / "triage_heldout_d.jsonl"
 SEED = "medcite-triage-v1"
 LEVELS = ("emergency", "urgent", "self_harm", "poisoning", "none")
 
@@ -84,7 +86,8 @@ def main() -> int:
     if not SOURCES:
         print(f"no messages_*.jsonl under {HERE / 'triage'}", file=sys.stderr)
         return 1
-    for out, questions in ((OUT, build()), (OUT_HELDOUT, build([HELDOUT], all_test=True))):
+    for out, questions in ((OUT, build()), (OUT_HELDOUT, build([HELDOUT], all_test=True)),
+                           (OUT_HELDOUT_D, build([HELDOUT_D], all_test=True))):
         write_eval_set(out, questions)
         urgent = sum(q.group == "emergency" for q in questions)
         dev = sum(q.split == "dev" for q in questions)

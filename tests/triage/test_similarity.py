@@ -260,3 +260,11 @@ def test_pieces_without_words_never_reach_the_embedder() -> None:
     for text in ("0" * 2001, "!!!???", "12 34 56", "ok"):
         assert triage.run(text).level == "none"
     assert seen == []
+
+
+def test_courtesy_sentences_are_not_scored():
+    # "Good morning." alone sat 0.61 from a self-harm exemplar and withheld an answer (MEDIQA-style dev messages)
+    from medcite.triage.similarity import pieces
+
+    assert pieces("Good morning. I want to end it all. I would be grateful for any information. Regards") == [
+        "I want to end it all."]

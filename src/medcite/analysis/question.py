@@ -5,9 +5,8 @@ query, the focus documents, the section types wanted), by abstention (a named fo
 in ``ask --json``. The measured reason: on real consumer messages the raw text ranked worse than dense retrieval
 alone, and long messages were refused although the library held the answer (issue 13, docs/evals.md).
 
-    >>> analysis = analyzer.run("hi! been on a statin 3 months and my legs ache, could it be the pills?? thanks")
-    >>> [f.display for f in analysis.focus], analysis.types
-    (['Statins'], ('side_effects',))
+    analysis = analyzer.run("hi! been on a statin 3 months and my legs ache, could it be the pills?? thanks")
+    [f.display for f in analysis.focus], analysis.types   # (['Statins'], ('side_effects',)) on the shared library
 
 Types come from cue phrases that hold across phrasings ("side effect", "could it be the pills", "what should I
 not eat"), checked on the dev sets; the focus comes from the library (``analysis.vocabulary``), not from a list.
@@ -38,8 +37,10 @@ _SIGN_OFF = re.compile(
 _CONTACT = re.compile(
     r"https?://\S+|\S+@\S+\.\w+|\+?\(?\d[\d\s().-]{8,}\d|\b(?:my name is|i am called|name:)\s+[A-Z][\w.-]*(?:\s+[A-Z]"
     r"[\w.-]*)?|\b(?:subject|re|fw|fwd)\s*:\s*", re.IGNORECASE)
-_FILLER = re.compile(r"^(?:please (?:help|advise|answer)|i need (?:some )?help|help me|urgent|question)[\s.!:,-]*$",
-                     re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:please (?:help|advise|answer|reply)(?: me)?|i need (?:some |your )?help|help me|urgent|question|"
+    r"i(?: would|'d) (?:be (?:very |so )?grateful|appreciate) (?:for |if |any )?[^.?!]{0,60}|any (?:help|information|"
+    r"advice|reply) (?:would be|is|will be) (?:much |greatly )?(?:appreciated|welcome))[\s.!:,-]*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|$)")
 _QUESTION_START = re.compile(
     r"^\s*(?:and |also |so |but |plus )?(?:what|how|why|when|where|who|which|whom|whose|is|are|am|can|could|do|does|"
@@ -134,6 +135,19 @@ def drop_boilerplate(message: str) -> str:
     kept = [s.strip() for s in _SENTENCE.findall(text) if s.strip() and not _FILLER.match(s.strip())]
     text = " ".join(kept)
     return text if len(text) >= 3 else " ".join(message.split())
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether a sentence is only courtesy: a greeting, a sign-off, thanks, "please help" (no medical content).
+
+    >>> [is_boilerplate(s) for s in ("Good morning.", "I would be grateful for any information.", "I want to die.")]
+    [True, True, False]
+    """
+    text = " ".join(sentence.split())
+    if _FILLER.match(text):
+        return True
+    rest = _SIGN_OFF.sub("", _GREETING.sub("", text)).strip(" .,!:;-")
+    return not rest or bool(_FILLER.match(rest))
 
 
 def canonical(text: str) -> str:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from medcite.analysis.question import is_boilerplate
 from medcite.triage.model import Level, RedFlag
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,13 @@ def load_exemplars(path: Path = EXEMPLARS) -> list[Exemplar]:
 
 
 def pieces(message: str) -> list[str]:
-    """The message's sentences, long ones cut into overlapping windows of ``WINDOW_WORDS`` words."""
+    """The message's sentences, long ones cut into overlapping windows of ``WINDOW_WORDS`` words; courtesy
+    sentences (greetings, sign-offs, thanks, "I would be grateful for any information") carry no clinical content
+    and are left out."""
     out: list[str] = []
     for sentence in _SPLIT.split(message):
         words = sentence.split()
-        if not words:
+        if not words or is_boilerplate(sentence):  # "Good morning." sat 0.61 from a self-harm exemplar (dev)
             continue
         if len(words) <= WINDOW_WORDS:
             out.append(" ".join(words))
