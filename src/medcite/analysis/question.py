@@ -110,6 +110,21 @@ class QuestionAnalysis:
         return f"{text} ({', '.join(inherited)})" if inherited else text
 
     @property
+    def sub_queries(self) -> tuple[str, ...]:
+        """One retrieval text per question when the message asks about two or more different things (each with its
+        focus names), else none: the whole query serves questions on one topic (dev: interleaving one-topic
+        MEDIQA messages cost 0.03 nDCG; two-topic messages gained 0.06)."""
+        topics = {frozenset(f.display for f in s.focus) for s in self.sub_questions if s.focus}
+        if len(self.sub_questions) < 2 or len(topics) < 2:
+            return ()
+        out = []
+        for sub in self.sub_questions:
+            text = canonical(sub.text)
+            names = [f.display for f in sub.focus if canonical(f.display) not in text and canonical(f.text) not in text]
+            out.append(canonical(" ".join([sub.text, *names])))
+        return tuple(dict.fromkeys(q for q in out if len(q.split()) >= 3)) if len(out) > 1 else ()
+
+    @property
     def focus_documents(self) -> frozenset[str]:
         return frozenset(d for f in self.focus for d in f.doc_ids)
 

@@ -136,6 +136,11 @@ class Retriever:
         filters = filters or Filters()
         vector = self.embedder.embed_query(text) if mode in ("hybrid", "dense") else None
         pool = self._pool(text, vector, filters, mode, analysis)
+        parts = analysis.sub_queries if analysis is not None else ()
+        if len(parts) > 1:  # one ranking per question of the message, taken in turns
+            pools = [self._pool(part, self.embedder.embed_query(part) if vector is not None else None, filters, mode,
+                                analysis) for part in parts]
+            pool = interleave([pool, *pools], self.max_per_document)
         ranked = pool[:k]
         seen = {p.chunk.id for p in ranked}
         extra: list[Passage] = []
@@ -233,6 +238,24 @@ class Retriever:
         q = np.asarray(vector, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
         return dense + [(cid, float(vec @ q / (np.linalg.norm(vec) or 1.0))) for cid, vec in stored.items()], lexical
+
+
+def interleave(pools: list[list[Passage]], max_per_document: int) -> list[Passage]:
+    """Several rankings merged by taking each one's next passage in turn (each chunk once, at most
+    ``max_per_document`` per document): every question of a two-question message gets its best passages early."""
+    out: list[Passage] = []
+    seen: set[str] = set()
+    per_doc: dict[str, int] = {}
+    for rank in range(max((len(p) for p in pools), default=0)):
+        for pool in pools:
+            if rank < len(pool):
+                p = pool[rank]
+                if p.chunk.id in seen or per_doc.get(p.chunk.doc_id, 0) >= max_per_document:
+                    continue
+                seen.add(p.chunk.id)
+                per_doc[p.chunk.doc_id] = per_doc.get(p.chunk.doc_id, 0) + 1
+                out.append(p)
+    return out
 
 
 def documents_of(passages: list[Passage]) -> list[str]:
