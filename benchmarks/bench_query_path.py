@@ -40,18 +40,18 @@ def switched_retriever(base, library, embedder, *, candidates: int, overlap: boo
     class Switched(base):
         filtered_searches = 0
 
-        def search_both_kinds(self, query, k=20, filters=None, mode="hybrid", per_kind=6):
+        def search_both_kinds(self, query, k=20, filters=None, mode="hybrid", per_kind=6, **kwargs):
             self._k = k
-            return super().search_both_kinds(query, k, filters, mode, per_kind)
+            return super().search_both_kinds(query, k, filters, mode, per_kind, **kwargs)
 
-        def _pool(self, query, vector, filters, mode, limit=None):
+        def _pool(self, query, vector, filters, mode, analysis=None, limit=None):
             if limit is not None and filters.kind:
                 self.filtered_searches += 1
             if not overlap:
                 with mock.patch("medcite.qa.retrieve._search_threads", lambda: Inline()):
-                    pool = super()._pool(query, vector, filters, mode, limit)
+                    pool = super()._pool(query, vector, filters, mode, analysis, limit)
             else:
-                pool = super()._pool(query, vector, filters, mode, limit)
+                pool = super()._pool(query, vector, filters, mode, analysis, limit)
             return pool if top_up_from_pool or limit is not None else pool[: self._k]
 
     return Switched(library, embedder, candidates=candidates)

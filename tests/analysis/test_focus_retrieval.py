@@ -105,3 +105,29 @@ def test_ask_json_carries_the_analysis(service):
     data = answer_json(service.answer("side effects of metfromin?"))
     assert data["analysis"]["focus"][0]["name"] == "Metformin"
     assert data["analysis"]["corrections"] == [["metfromin", "Metformin"]]
+
+
+def test_names_of_newly_ingested_documents_link_without_a_restart(tmp_path):
+    import json
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ENV:
+            mp.delenv(name, raising=False)
+        settings = Settings(home=tmp_path / "home")
+    embedder = Embedder(settings)
+    with Library(settings) as library:
+        IngestPipeline(settings, library, embedder).ingest_paths([LIBRARY])
+    service = AnswerService(settings, embedder=embedder)
+    try:
+        assert service.analyzer.run("what is xylotrexia").missing == ("xylotrexia",)
+        extra = tmp_path / "extra.jsonl"
+        extra.write_text(json.dumps({"id": "AN_xylo", "title": "Xylotrexia", "kind": "guideline", "source": "GARD",
+                                     "text": "## What is xylotrexia?\nXylotrexia is a rare skin condition that "
+                                             "causes dry, scaly patches on the hands."}) + "\n")
+        with Library(settings) as library:
+            IngestPipeline(settings, library, embedder).ingest_paths([extra])
+        answer = service.answer("what is xylotrexia")
+        assert not answer.abstained and answer.retrieved[0] == "AN_xylo"
+        assert [f.display for f in answer.analysis.focus] == ["Xylotrexia"]
+    finally:
+        service.close()

@@ -74,3 +74,8 @@ def test_unlisted_names_are_reported(vocabulary):
     assert not vocabulary.unlisted("metfromin")  # a misspelling of a library name
     assert not vocabulary.unlisted("jasen")  # a misspelling of an English word
     assert not vocabulary.unlisted("muscle")
+
+
+def test_nothing_is_unlisted_without_an_english_word_list():
+    # an embedding model without a vocabulary file: "prevent" must not read as a name the library lacks
+    assert not Vocabulary.from_rows(ROWS, documents=100).unlisted("prevent")

@@ -194,7 +194,8 @@ MIN_SIZES = {  # set -> {(group, split) or group: minimum}
     "noisy.jsonl": {"answerable": 500},
     "unanswerable.jsonl": {"unanswerable": 50},
 }
-HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200}}  # every question test: never tuned on
+HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200},
+            "triage_heldout_d.jsonl": {"emergency": 150, "ordinary": 150}}  # every question test: never tuned on
 
 
 def committed(name: str) -> list[EvalQuestion]:

@@ -111,7 +111,8 @@ class TestCache:
         triage.similarity = Always(RedFlag("cardiac.similar", "cardiac", "emergency", "x", "e", "similarity"))
         assert triage.run("my dad's face is drooping").categories == ("stroke",)
         triage.similarity = Always(RedFlag("self_harm.similar", "self_harm", "self_harm", "x", "e", "similarity"))
-        assert triage.run("my dad's face is drooping").level == "self_harm"
+        assert triage.run("my dad's face is drooping").level == "emergency"  # a stroke keeps "call 911"
+        assert triage.run("i took all my pills").level == "self_harm"  # beside an overdose the risk counts
         assert triage.run("i feel rough today").level == "self_harm"  # alone, any similarity flag counts
 
     def test_an_encoder_that_fails_leaves_the_clinical_layer(self) -> None:
@@ -268,3 +269,18 @@ def test_courtesy_sentences_are_not_scored():
 
     assert pieces("Good morning. I want to end it all. I would be grateful for any information. Regards") == [
         "I want to end it all."]
+
+
+def test_a_similarity_self_harm_risk_never_replaces_a_medical_emergency():
+    from medcite.triage.model import RedFlag
+    from medcite.triage.step import combine
+
+    stroke = RedFlag(concept="stroke.face", category="stroke", level="emergency", label="face drooping",
+                     evidence="my face is drooping", layer="clinical")
+    overdose = RedFlag(concept="poisoning.overdose", category="poisoning", level="poisoning", label="overdose",
+                       evidence="took all my pills", layer="clinical")
+    risk = RedFlag(concept="self_harm.similar", category="self_harm", level="self_harm", label="close",
+                   evidence="I can't lift my arm", layer="similarity", score=0.7)
+    assert combine([stroke], [risk]) == [stroke]  # call 911, not the crisis reply
+    assert combine([overdose], [risk]) == [overdose, risk]  # an overdose may be intentional
+    assert combine([], [risk]) == [risk]

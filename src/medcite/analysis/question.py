@@ -65,7 +65,7 @@ class Focus:
     inherited: bool = False  # taken from an earlier turn ("and its side effects?")
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "name": self.display, "documents": len(self.doc_ids), "kinds": list(self.kinds),
+        return {"name": self.display, "documents": len(self.doc_ids), "kinds": list(self.kinds),
                 "corrected": [list(c) for c in self.corrected], "inherited": self.inherited}
 
 
@@ -80,7 +80,7 @@ class SubQuestion:
     missing: tuple[str, ...] = ()  # named things this part asks about that the library never mentions
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "types": list(self.types), "yes_no": self.yes_no,
+        return {"types": list(self.types), "yes_no": self.yes_no,
                 "focus": [f.display for f in self.focus], "missing": list(self.missing)}
 
 
@@ -98,6 +98,18 @@ class QuestionAnalysis:
     sub_questions: tuple[SubQuestion, ...] = ()
     missing: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def asked(self) -> str:
+        """What the message asks, for scoring evidence sentences: its questions (misspelt names corrected) and the
+        focus names they leave to the context ("what actually causes it (Chronic Fatigue Syndrome)"); the story
+        around them ("I've been exhausted for a year", "I'm embarrassed to ask") is no evidence criterion."""
+        text = " ".join(s.text for s in self.sub_questions) or self.cleaned
+        for typed, fixed in self.corrections:
+            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+        lowered = text.lower()
+        names = [f.display for f in self.focus if f.display.lower() not in lowered and f.text.lower() not in lowered]
+        return f"{text} ({', '.join(names)})" if names else text
 
     @property
     def reading(self) -> str:
@@ -136,7 +148,9 @@ class QuestionAnalysis:
         return bool(self.missing) and bool(self.sub_questions) and all(s.missing for s in self.sub_questions)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "focus": [f.to_dict() for f in self.focus], "types": list(self.types),
+        """JSON-ready; no text of the message itself (``ask --json`` shows the question in its "question" field
+        only): names as the library writes them, and the words typed only where they were corrected or missing."""
+        return {"focus": [f.to_dict() for f in self.focus], "types": list(self.types),
                 "yes_no": self.yes_no, "population": list(self.population),
                 "sub_questions": [s.to_dict() for s in self.sub_questions], "missing": list(self.missing),
                 "corrections": [list(c) for c in self.corrections]}

@@ -159,13 +159,26 @@ class Vocabulary:
     def unlisted(self, key: str) -> bool:
         """A word the library never uses, no library name is within reach of, and that is no English word or a
         near misspelling of one: most often the name of something the library holds nothing on."""
-        if len(key) < 4 or not key.isalpha() or self.known(key) or self.correct(key):
+        if not self.english:  # without an English word list every everyday word would look like a name
+            return False
+        if len(key) < 4 or not key.isalpha() or self.known(key) or self.correct(key) or self._compound(key):
             return False
         if self._english_index is None:
             self._english_index = DeletionIndex(self.english)
         near = self._english_index.nearest(key)
         # a typo of an English word is one edit away; two ("jardiance" - "radiance") is another word, a name
         return near is None or distance(key, near) > 1
+
+    def _compound(self, key: str) -> bool:
+        """A word built on a known word of six letters or more that is at least half of it ("antirotation",
+        "interfractional", "insulinostatic"): research prose writes these joined where the index has them apart."""
+        for cut in range(3, len(key) - 2):
+            head, tail = key[:cut], key[cut:]
+            for part in (head, tail):
+                if len(part) >= 6 and 2 * len(part) >= len(key) and (part in self.english or part in self.word_df
+                                                                       or self._in_index(part)):
+                    return True
+        return False
 
     # ----------------------------------------------------------------------------------------- names
     def link(self, words: list[Token]) -> list[Match]:

@@ -172,7 +172,7 @@ def compose_offline(
         notices.append(PERSONAL_ADVICE_NOTICE)
 
     evidence = select_evidence(
-        analysis.reading if analysis is not None else question,
+        analysis.asked if analysis is not None else question,
         passages,
         history=history,
         min_relevance=settings.min_relevance,

@@ -36,6 +36,7 @@ class AnswerService:
         self.library = self.retriever.library
         self.embedder = self.retriever.embedder
         self.analyzer = self.retriever.analyzer
+        self._vocabulary_version = self.library.ledger.get_meta("last_ingest")
         from medcite.qa.offline import OfflineSettings
 
         self.offline_settings = OfflineSettings(min_similarity=getattr(self.embedder, "min_similarity", None))
@@ -91,6 +92,7 @@ class AnswerService:
         if triage.flagged:  # the chat shows the actions at once, before retrieval and any model text
             yield triage
         t_analyse = time.perf_counter()
+        self._refresh_vocabulary()
         analysis = self.analyzer.run(question, [user for user, _ in history])
         if not analysis.focus and history:  # a follow-up without a name of its own: the earlier key words help
             analysis = self.analyzer.run(followup_query(question, history))
@@ -133,6 +135,14 @@ class AnswerService:
             "total": round((finished - started) * 1000, 1),
         }
         yield result
+
+    def _refresh_vocabulary(self) -> None:
+        """Rebuild the question analysis after an ingest finished (the ledger's last-ingest record changed), so new
+        documents' names link and are never reported missing; one indexed lookup a question otherwise."""
+        version = self.library.ledger.get_meta("last_ingest")
+        if version != self._vocabulary_version:
+            self._vocabulary_version = version
+            self.analyzer = self.retriever.analyzer = make_analyzer(self.library, self.embedder)
 
     def close(self) -> None:
         self.library.close()

@@ -92,11 +92,20 @@ class Triage:
         return texts, plain, whole
 
 
+# Clinical categories beside which a similarity-only self-harm risk is believed: an overdose or poisoning may be
+# intentional. Beside a stroke or a heart attack it is not: "my face is drooping and I can't lift my arm" sat near
+# a self-harm exemplar and got the crisis reply instead of "call 911" (the regression set, a dev set).
+INTENT_CATEGORIES = frozenset({"poisoning", "self_harm", "harm_to_others"})
+
+
 def combine(clinical: list[RedFlag], similar: list[RedFlag]) -> list[RedFlag]:
     """The flags of both layers. The nearest exemplar's category is a weaker reading than a named red flag: beside
     clinical flags, a similarity flag only adds a self-harm risk (which changes the reply), never another
-    category's steps."""
-    return [*clinical, *(f for f in similar if not clinical or f.level == "self_harm")]
+    category's steps, and only beside flags where intent matters (``INTENT_CATEGORIES``)."""
+    if not clinical:
+        return list(similar)
+    believed = all(f.category in INTENT_CATEGORIES for f in clinical)
+    return [*clinical, *(f for f in similar if f.level == "self_harm" and believed)]
 
 
 def _fold(text: str) -> str:
