@@ -131,3 +131,9 @@ def test_names_of_newly_ingested_documents_link_without_a_restart(tmp_path):
         assert [f.display for f in answer.analysis.focus] == ["Xylotrexia"]
     finally:
         service.close()
+
+
+def test_two_questions_in_one_message_are_both_answered(service):
+    answer = service.answer("What foods should people with gout avoid, and what are the side effects of statins?")
+    assert not answer.abstained
+    assert {"AN_gout", "AN_statins"} <= {c.doc_id for c in answer.citations}

@@ -112,6 +112,19 @@ class QuestionAnalysis:
         return f"{text} ({', '.join(names)})" if names else text
 
     @property
+    def sub_asked(self) -> tuple[str, ...]:
+        """Each question of the message as :attr:`asked` reads the whole: corrected, with its focus names."""
+        out = []
+        for sub in self.sub_questions:
+            text = sub.text
+            for typed, fixed in self.corrections:
+                text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+            names = [f.display for f in sub.focus if f.display.lower() not in text.lower()
+                     and f.text.lower() not in text.lower()]
+            out.append(f"{text} ({', '.join(names)})" if names else text)
+        return tuple(out)
+
+    @property
     def reading(self) -> str:
         """The message as it is read: boilerplate dropped, misspelt names corrected, an inherited focus named
         ("and what about side effects?" after an IVIG question reads "... side effects? (IVIG)")."""

@@ -8,13 +8,14 @@ sentence of its own beyond fixed notices, headings and the reference list.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
 from medcite.qa.compose import Limits, compose_answer, escape_markdown
-from medcite.qa.evidence import select_evidence
+from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.safety import (
     DISCLAIMER,
     PERSONAL_ADVICE_NOTICE,
@@ -145,6 +146,22 @@ def _covered(analysis: QuestionAnalysis | None, passages: Sequence[Passage], top
     return any(p.chunk.doc_id in focus for p in passages[:top])
 
 
+def _merged(sets: list[EvidenceSet]) -> EvidenceSet:
+    """Evidence sets of a message's questions as one: the first non-empty set's profile, sentences taken in turns."""
+    found = [e for e in sets if e.ranked]
+    if not found:
+        return sets[0]
+    ranked, seen = [], set()
+    for rank in range(max(len(e.ranked) for e in found)):
+        for e in found:
+            if rank < len(e.ranked) and e.ranked[rank].text not in seen:
+                seen.add(e.ranked[rank].text)
+                ranked.append(e.ranked[rank])
+    first = found[0]
+    return dataclasses.replace(first, ranked=ranked, best_score=max(e.best_score for e in found),
+                               topic_known=any(e.topic_known for e in found))
+
+
 def compose_offline(
     question: str,
     passages: list[Passage],
@@ -171,17 +188,20 @@ def compose_offline(
     if asks_personal_advice(question):
         notices.append(PERSONAL_ADVICE_NOTICE)
 
-    evidence = select_evidence(
-        analysis.asked if analysis is not None else question,
-        passages,
-        history=history,
-        min_relevance=settings.min_relevance,
-        near_duplicate=settings.near_duplicate,
-        min_words=settings.min_words,
-        max_words=settings.max_words,
-        history_weight=settings.history_weight,
-        topic_share=settings.min_key_coverage,
-    )
+    def select(text: str) -> EvidenceSet:
+        return select_evidence(text, passages, history=history, min_relevance=settings.min_relevance,
+                               near_duplicate=settings.near_duplicate, min_words=settings.min_words,
+                               max_words=settings.max_words, history_weight=settings.history_weight,
+                               topic_share=settings.min_key_coverage)
+
+    if analysis is not None and analysis.sub_queries:  # questions about different things: each its own evidence
+        evidence = _merged([select(text) for text in analysis.sub_asked])
+    else:
+        evidence = select(analysis.asked if analysis is not None else question)
+    if not evidence.ranked and analysis is not None and len(analysis.sub_questions) > 1:
+        # "Can I get shingles again, and is the vaccine still worth getting?": no sentence holds enough of both
+        # questions' terms; each question's own evidence, taken in turns, answers what the library holds.
+        evidence = _merged([select(text) for text in analysis.sub_asked])
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
     gap = analysis is not None and analysis.missing_is_subject
