@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from medcite.corpus.ledger_terms import TERMS_VERSION, VocabularyRows
 from medcite.corpus.terms import document_terms
 from medcite.errors import MedciteError
 from medcite.types import Chunk, Document
@@ -19,7 +20,6 @@ from medcite.types import Chunk, Document
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-TERMS_VERSION = "1"  # meta "terms_version": the terms table was filled by this version of corpus/terms.py
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -138,7 +138,7 @@ def fts_query(text: str, max_terms: int = 32) -> str:
     return " OR ".join(f'"{t}"' for t in list(seen)[:max_terms])
 
 
-class Ledger:
+class Ledger(VocabularyRows):
     """One SQLite file per collection; WAL mode so readers keep answering while ingest writes."""
 
     def __init__(self, path: Path, collection: str, *, readonly: bool = False) -> None:
@@ -437,46 +437,6 @@ class Ledger:
             "ORDER BY bm25(chunks_fts, " + weights + ") LIMIT ?"
         )
         return [(r[0], float(r[1])) for r in self.conn.execute(sql, [query, *params, k])]
-
-    # Vocabulary -----------------------------------------------------------------------------------
-    def backfill_terms(self) -> int:
-        """Rebuild the terms table from the documents and chunks it holds (a library built before the table
-        existed, or by an older corpus/terms.py); deterministic, one transaction. Returns the rows written."""
-        rows = list(self._computed_terms())
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM terms")
-            conn.executemany("INSERT INTO terms(doc_id, term, display, kind) VALUES (?,?,?,?)", rows)
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('terms_version', ?)", (TERMS_VERSION,))
-        return len(rows)
-
-    def _computed_terms(self) -> Iterator[tuple[str, str, str, str]]:
-        texts: dict[str, list[str]] = {}
-        for doc_id, text in self.conn.execute("SELECT doc_id, text FROM chunks ORDER BY doc_id, ordinal"):
-            texts.setdefault(doc_id, []).append(text)
-        for row in self.conn.execute("SELECT id, kind, title, metadata FROM documents ORDER BY id"):
-            for term in document_terms(row["kind"], row["title"], json.loads(row["metadata"]),
-                                       texts.get(row["id"], ())):
-                yield (row["id"], *term)
-
-    def terms(self) -> list[tuple[str, str, str, str]]:
-        """Every (doc_id, key, display, kind) row of the vocabulary. A read-only library built before the table
-        existed gets the same rows computed in memory (a writer stores them on its next open)."""
-        if self.get_meta("terms_version") == TERMS_VERSION:
-            return [tuple(r) for r in self.conn.execute("SELECT doc_id, term, display, kind FROM terms")]
-        log.info("%s has no stored vocabulary: computing it (any `medcite ingest` stores it)", self.path)
-        return list(self._computed_terms())
-
-    def has_word(self, word: str) -> bool:
-        """Whether any chunk holds ``word`` (the lexical index's own stemming applies)."""
-        if not word.isalnum():
-            return False
-        row = self.conn.execute("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (f'"{word}"',))
-        return row.fetchone() is not None
-
-    def term_counts(self) -> dict[str, int]:
-        """Distinct names per term kind, for `corpus stats`."""
-        rows = self.conn.execute("SELECT kind, count(DISTINCT term) FROM terms GROUP BY kind").fetchall()
-        return dict(sorted((str(k), int(n)) for k, n in rows))
 
     # Stats ----------------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -129,8 +129,9 @@ def _gap_lines(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) 
     names = _names(list(analysis.missing))
     lines = [f"{REFUSAL} {NAMED_GAP.format(names=names)}"]
     held = [f.display for f in analysis.focus if not f.inherited]
+    # guideline titles only: a research title may be a cut first sentence ("To evaluate the effects of ...")
     titles = list(dict.fromkeys(held + [" ".join(p.chunk.title.split()) for p in passages
-                                        if p.chunk.doc_id in analysis.focus_documents]))
+                                        if p.chunk.doc_id in analysis.focus_documents and p.chunk.kind == "guideline"]))
     titles = [t for t in titles if t and not instruction_like(t)][:n]
     if titles:
         lines.append(f"{BROADER_LEAD.format(names=names)} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles)

@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from medcite.spelling import deletes as _deletes
+from medcite.spelling import distance as _distance
 from medcite.triage.lexicon import ALL, CONCEPTS, CONTEXTS, Concept
 from medcite.triage.model import RedFlag
 
@@ -190,28 +192,6 @@ def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
         stems.update(re.findall(r"([a-z]{4,})\\w\*", plain))
         words.update(re.findall(r"[a-z]{4,}", plain.replace("\\w", " ")))
     return frozenset(words), frozenset(stems)
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
-def _distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment)."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 class Speller:

@@ -1,0 +1,61 @@
+"""The ledger's vocabulary rows (the ``terms`` table, ``medcite.corpus.terms``): read, count, backfill.
+
+A mixin of :class:`~medcite.corpus.ledger.Ledger`, kept apart so the ledger stays one screenful of concerns; the
+rows are written and deleted by the ledger itself, in the transactions that write and delete chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+from medcite.corpus.terms import document_terms
+
+log = logging.getLogger(__name__)
+
+TERMS_VERSION = "1"  # meta "terms_version": the terms table was filled by this version of corpus/terms.py
+
+
+class VocabularyRows:
+    """Needs ``conn``, ``path``, ``transaction()`` and ``get_meta()`` (the Ledger's)."""
+
+    def backfill_terms(self) -> int:
+        """Rebuild the terms table from the documents and chunks it holds (a library built before the table
+        existed, or by an older corpus/terms.py); deterministic, one transaction. Returns the rows written."""
+        rows = list(self._computed_terms())
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM terms")
+            conn.executemany("INSERT INTO terms(doc_id, term, display, kind) VALUES (?,?,?,?)", rows)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('terms_version', ?)", (TERMS_VERSION,))
+        return len(rows)
+
+    def _computed_terms(self) -> Iterator[tuple[str, str, str, str]]:
+        texts: dict[str, list[str]] = {}
+        for doc_id, text in self.conn.execute("SELECT doc_id, text FROM chunks ORDER BY doc_id, ordinal"):
+            texts.setdefault(doc_id, []).append(text)
+        for row in self.conn.execute("SELECT id, kind, title, metadata FROM documents ORDER BY id"):
+            for term in document_terms(row["kind"], row["title"], json.loads(row["metadata"]),
+                                       texts.get(row["id"], ())):
+                yield (row["id"], *term)
+
+    def terms(self) -> list[tuple[str, str, str, str]]:
+        """Every (doc_id, key, display, kind) row of the vocabulary. A read-only library built before the table
+        existed gets the same rows computed in memory (a writer stores them on its next open)."""
+        if self.get_meta("terms_version") == TERMS_VERSION:
+            return [tuple(r) for r in self.conn.execute("SELECT doc_id, term, display, kind FROM terms")]
+        log.info("%s has no stored vocabulary: computing it (any `medcite ingest` stores it)", self.path)
+        return list(self._computed_terms())
+
+    def has_word(self, word: str) -> bool:
+        """Whether any chunk holds ``word`` (the lexical index's own stemming applies)."""
+        if not word.isalnum():
+            return False
+        row = self.conn.execute("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (f'"{word}"',))
+        return row.fetchone() is not None
+
+    def term_counts(self) -> dict[str, int]:
+        """Distinct names per term kind, for `corpus stats`."""
+        rows = self.conn.execute("SELECT kind, count(DISTINCT term) FROM terms GROUP BY kind").fetchall()
+        return dict(sorted((str(k), int(n)) for k, n in rows))
+
