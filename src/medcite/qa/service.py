@@ -152,7 +152,9 @@ def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     """Question analysis over the library's own vocabulary, with the embedder's English words as "known"."""
     words = getattr(embedder, "word_list", None)
     vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset())
-    vocabulary.warm()
+    # the spelling indexes (about half a second at 34k chunks) build in the background: a one-off `ask` does not
+    # wait for them unless its question holds an unknown word
+    threading.Thread(target=vocabulary.warm, name="medcite-vocabulary", daemon=True).start()
     return QuestionAnalyzer(vocabulary)
 
 
