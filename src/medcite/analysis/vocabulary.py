@@ -66,6 +66,10 @@ class Match:
     corrected: tuple[tuple[str, str], ...] = ()
 
 
+def _commonest(counts: dict[str, int]) -> str:
+    return next(iter(counts)) if len(counts) == 1 else max(counts, key=counts.__getitem__)
+
+
 def tokens(text: str) -> list[Token]:
     """The question's words with their matching keys (accents and case folded, plural "s" dropped)."""
     out = []
@@ -97,14 +101,15 @@ class Vocabulary:
         """From ``(doc_id, key, display, kind)`` rows (``Ledger.terms()``)."""
         docs: dict[str, set[str]] = {}
         kinds: dict[str, set[str]] = {}
-        display: dict[str, Counter] = {}
+        display: dict[str, dict[str, int]] = {}
         for doc_id, key, shown, kind in rows:
             docs.setdefault(key, set()).add(doc_id)
             kinds.setdefault(key, set()).add(kind)
-            display.setdefault(key, Counter())[shown] += 1
+            counts = display.setdefault(key, {})
+            counts[shown] = counts.get(shown, 0) + 1
         limit = max(GENERIC_MIN, GENERIC_SHARE * (documents or len({d for ds in docs.values() for d in ds})))
-        terms = {key: Term(key, display[key].most_common(1)[0][0], frozenset(kinds[key]), frozenset(ids),
-                           generic=len(ids) > limit) for key, ids in docs.items()}
+        terms = {key: Term(key, _commonest(display[key]), frozenset(kinds[key]),
+                           frozenset(ids), generic=len(ids) > limit) for key, ids in docs.items()}
         word_df: Counter = Counter()
         heads: dict[str, list[Term]] = {}
         for term in terms.values():
