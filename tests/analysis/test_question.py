@@ -101,3 +101,10 @@ def test_to_dict_is_json_ready(analyzer):
     data = analyzer.run("side effects of metfromin?").to_dict()
     assert json.loads(json.dumps(data))["focus"][0]["name"] == "Metformin"
     assert data["types"] == ["side_effects"]
+
+
+def test_a_shouted_message_is_not_read_as_acronyms(analyzer):
+    shouted = analyzer.run("WHAT ARE THE SYMPTOMS OF MS IN WOMEN")
+    quiet = analyzer.run("what are the symptoms of ms in women")
+    assert shouted.query == quiet.query and shouted.focus == quiet.focus
+    assert [f.display for f in analyzer.run("what are the symptoms of MS in women").focus] == ["MS"]

@@ -216,7 +216,10 @@ class QuestionAnalyzer:
     def run(self, message: str, history: Sequence[str] = ()) -> QuestionAnalysis:
         """Analyse ``message``; ``history`` holds the user's earlier turns, latest last (for follow-ups)."""
         cleaned = drop_boilerplate(message)
-        words = tokens(cleaned)
+        # A message in capitals is shouted, not full of acronyms: read it as lower case ("IS THE FLU SHOT SAFE")
+        letters = [c for c in cleaned if c.isalpha()]
+        shouted = len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+        words = tokens(cleaned.lower() if shouted else cleaned)
         matches = [m for m in self.vocabulary.link(words) if self._is_focus(m)]
         missing = tuple(dict.fromkeys(w.text for w in words if self._missing(w, matches)))
         focus = tuple(self._focus(m) for m in _best(matches))
