@@ -158,8 +158,11 @@ class Vocabulary:
 
     def warm(self) -> None:
         """Build both spelling indexes now (about half a second at 34k chunks) rather than on a first typo."""
-        self.correct("zzzzq")
-        self.unlisted("zzzzq")
+        # no ledger access here: this may run in a background thread while the ledger is used (or closed)
+        if self._names_index is None:
+            self._names_index = DeletionIndex(self.word_df, weight=self.word_df.get)
+        if self._english_index is None:
+            self._english_index = DeletionIndex(self.english)
 
     def unlisted(self, key: str) -> bool:
         """A word the library never uses, no library name is within reach of, and that is no English word or a
