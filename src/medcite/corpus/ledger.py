@@ -375,21 +375,25 @@ class Ledger(VocabularyRows):
         with self.transaction() as conn:
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
 
+    @classmethod
+    def _and_filters(cls, kind: str | None, source: str | None, year_min: int | None, year_max: int | None,
+                     prefix: str = "") -> tuple[str, list]:
+        """" AND ..." clauses (and their parameters) for the kind, source and year filters."""
+        clauses, params = cls._filters(kind=kind, source=source, prefix=prefix)
+        extra = [clauses[len("WHERE "):]] if clauses else []
+        for bound, op in ((year_min, ">="), (year_max, "<=")):
+            if bound is not None:
+                extra.append(f"{prefix}year {op} ?")
+                params.append(bound)
+        return "".join(f" AND {c}" for c in extra), params
+
     def chunk_ids_of(self, doc_ids: Iterable[str], *, kind: str | None = None, source: str | None = None,
                      year_min: int | None = None, year_max: int | None = None) -> list[str]:
         """Chunk ids of the given documents that pass the filters, in document and reading order."""
         doc_ids = sorted(set(doc_ids))
         if not doc_ids:
             return []
-        clauses, params = self._filters(kind=kind, source=source)
-        extra = [clauses[len("WHERE "):]] if clauses else []
-        if year_min is not None:
-            extra.append("year >= ?")
-            params.append(year_min)
-        if year_max is not None:
-            extra.append("year <= ?")
-            params.append(year_max)
-        where = "".join(f" AND {c}" for c in extra)
+        where, params = self._and_filters(kind, source, year_min, year_max)
         marks = ",".join("?" * len(doc_ids))
         sql = f"SELECT id FROM chunks WHERE doc_id IN ({marks}){where} ORDER BY doc_id, ordinal"
         return [r[0] for r in self.conn.execute(sql, [*doc_ids, *params])]
@@ -412,15 +416,7 @@ class Ledger(VocabularyRows):
         query = fts_query(text)
         if not query:
             return []
-        clauses, params = self._filters(kind=kind, source=source, prefix="c.")
-        extra = [clauses[len("WHERE "):]] if clauses else []
-        if year_min is not None:
-            extra.append("c.year >= ?")
-            params.append(year_min)
-        if year_max is not None:
-            extra.append("c.year <= ?")
-            params.append(year_max)
-        where = "".join(f" AND {c}" for c in extra)
+        where, params = self._and_filters(kind, source, year_min, year_max, prefix="c.")
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         if not where:
             # Unfiltered (the usual case): rank inside the FTS index first and join only the k winners; joining
