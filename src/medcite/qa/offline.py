@@ -195,13 +195,12 @@ def compose_offline(
                                max_words=settings.max_words, history_weight=settings.history_weight,
                                topic_share=settings.min_key_coverage)
 
-    if analysis is not None and analysis.sub_queries:  # questions about different things: each its own evidence
-        evidence = _merged([select(text) for text in analysis.sub_asked])
-    else:
-        evidence = select(analysis.asked if analysis is not None else question)
-    if not evidence.ranked and analysis is not None and len(analysis.sub_questions) > 1:
-        # "Can I get shingles again, and is the vaccine still worth getting?": no sentence holds enough of both
-        # questions' terms; each question's own evidence, taken in turns, answers what the library holds.
+    several = analysis is not None and len(analysis.sub_questions) > 1
+    # Questions about different things get their own evidence; so does a message whose questions no sentence
+    # answers together ("Can I get shingles again, and is the vaccine still worth getting?").
+    evidence = (select(analysis.asked if analysis is not None else question)
+                if not (several and analysis.sub_queries) else None)
+    if several and (evidence is None or not evidence.ranked):
         evidence = _merged([select(text) for text in analysis.sub_asked])
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
