@@ -1,16 +1,12 @@
-"""MedCite's own domain types, used at every seam: Document, Section, Chunk, Passage, Citation, Answer."""
+"""MedCite's own domain types, used at every seam: Document, Section, Chunk, Passage, Statement, Citation (the answer
+itself: :mod:`medcite.answer`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-from medcite.triage.model import NO_TRIAGE, TriageResult
-
-if TYPE_CHECKING:
-    from medcite.analysis import QuestionAnalysis
+from typing import Any, Literal
 
 Kind = Literal["guideline", "research"]
 KINDS: tuple[Kind, ...] = ("guideline", "research")
@@ -123,6 +119,7 @@ class Statement:
     chunk_ids: tuple[str, ...] = ()
     facet: str = ""
     support: float | None = None  # support score against the cited passage (LLM engine)
+    span: tuple[int, int] | None = None  # character span of the quoted text in its first chunk, when quoted verbatim
 
 
 @dataclass(frozen=True)
@@ -138,22 +135,4 @@ class Citation:
     evidence_label: str = ""
     kind: Kind = "research"
     passages: tuple[str, ...] = ()  # chunk ids this citation quotes
-
-
-@dataclass
-class Answer:
-    """A composed answer: two sections of cited statements, references and flags."""
-
-    question: str
-    markdown: str
-    sections: dict[str, Any]
-    citations: list[Citation]
-    retrieved: list[str]
-    abstained: bool = False
-    emergency: bool = False  # triage flagged the message (any level but "none"): ``triage`` says which
-    engine: str = "offline"
-    notices: list[str] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    triage: TriageResult = NO_TRIAGE
-    body_markdown: str = ""  # ``markdown`` without the triage block (what the UI renders below its own notice)
-    analysis: QuestionAnalysis | None = None  # how the question was read (focus, types, ...), when it was analysed
+    snapshot: str = ""  # a research study in one line: design, participants, population, year

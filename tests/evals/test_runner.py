@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
+
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +25,7 @@ from medcite.evals.runner import (
 from medcite.ingest.pipeline import IngestPipeline
 from medcite.qa.offline import compose_offline
 from medcite.qa.service import reset_service
-from medcite.types import Citation
+from medcite.answer import Answer, BottomLine, Citation, ResearchFacet, Statement
 from tests.conftest import FIXTURES, FakeEmbedder
 from tests.qa.conftest import GBS_TREATMENT, IVIG_DOSING, IVIG_OVERVIEW, REVIEW_CONCLUSIONS, guideline, research
 
@@ -144,49 +144,44 @@ def test_command_without_a_library_is_a_clean_error(tmp_path):
 # --- per-answer checks ----------------------------------------------------------------------------------------
 
 
-def fake_answer(markdown: str, *, numbers=(1,), sections=None, engine="offline", abstained=False, notices=()):
+def make_answer(statements=(), *, numbers=(1,), research=(), engine="offline", abstained=False, verification=None):
     citations = [Citation(n=n, doc_id=f"d{n}", title="t", source="s", year=None, url="") for n in numbers]
-    return SimpleNamespace(markdown=markdown, citations=citations, sections=sections or {}, engine=engine,
-                           abstained=abstained, notices=list(notices), retrieved=[], emergency=False, timings_ms={})
+    return Answer(question="q", bottom_line=[BottomLine(tuple(statements))] if statements else [],
+                  research=[ResearchFacet("Efficacy", tuple(research))] if research else [], citations=citations,
+                  engine=engine, abstained=abstained, verification=verification)
 
 
 @pytest.mark.unit
 class TestChecks:
     def test_citation_check(self):
-        ok = fake_answer("**From the Guidelines**\n\nA claim [1].\n\n**References**\n\n- [1] T. <http://x>")
-        assert citation_check(ok) == (True, [])
-        bad = fake_answer("A claim [1]. Another [3][1].\n\n**References**\n\n- [1] T.", numbers=(1,))
+        assert citation_check(make_answer([Statement("A claim.", (1,))])) == (True, [])
+        bad = make_answer([Statement("A claim.", (1,)), Statement("Another.", (3, 1))], numbers=(1,))
         assert citation_check(bad) == (False, [3])
-        assert citation_check(fake_answer("I could not find evidence.", numbers=(), abstained=True)) == (None, [])
+        assert citation_check(make_answer(numbers=(), abstained=True)) == (None, [])
 
-    def test_answer_sentences_skip_headings_notes_and_notices(self):
-        md = ("*A notice for the reader.*\n\n**From the Guidelines**\n\nFirst claim here [1]. Second claim without "
-              "citation here.\n\nKey considerations:\n- **Dosage** \u2014 Dose is two grams per kilogram [1].\n\n"
-              "**From the Research**\n\nThe library has no research passage on this question.\n\n**References**\n\n"
-              "- [1] Title of the source. Journal, 2020.\n\n*MedCite quotes published sources for general information; "
-              "it is not medical advice and does not replace a clinician.*")
-        answer = fake_answer(md, notices=["A notice for the reader."])
-        sentences = answer_sentences(answer)
-        assert sentences == ["First claim here [1].", "Second claim without citation here.",
-                             "Dose is two grams per kilogram [1]."]
+    def test_answer_sentences_are_the_statements(self):
+        answer = make_answer([Statement("First claim here.", (1,)), Statement("Second claim.", ())],
+                             research=[Statement("Dose is two grams per kilogram.", (1,))])
+        answer.notices = ["A notice for the reader."]
+        answer.part_notes = {"research": "The library has no research passage on this question."}
+        assert [s.text for s in answer_sentences(answer)] == ["First claim here.", "Second claim.",
+                                                                "Dose is two grams per kilogram."]
 
     def test_support_check_verbatim(self):
-        sections = {"guidelines": {"bottom_line": [
-            {"text": "IVIG is given as a slow infusion.", "chunk_ids": ["c1"]},
-            {"text": "IVIG cures every disease.", "chunk_ids": ["c1"]},
-        ], "considerations": [{"facet": "Dose", "statements": [
-            {"text": "The dose is 2 g/kg, divided over days.", "chunk_ids": ["c2"]}]}]},
-            "research": [{"heading": "Efficacy", "bullets": [{"text": "No chunk here.", "chunk_ids": []}]}]}
+        answer = make_answer([Statement("IVIG is given as a slow infusion.", (1,), ("c1",)),
+                              Statement("IVIG cures every disease.", (1,), ("c1",)),
+                              Statement("The dose is 2 g/kg, divided over days.", (1,), ("c2",))],
+                             research=[Statement("No chunk here.", (1,))])
         texts = {"c1": "IVIG is given as a slow   infusion into a vein.",
                  "c2": "The dose is 2 g/kg, divided over days;"}
-        result = support_check(fake_answer("", sections=sections), lambda ids: {i: texts[i] for i in ids})
+        result = support_check(answer, lambda ids: {i: texts[i] for i in ids})
         assert result["support_method"] == "verbatim"
         assert result["statements_checked"] == 4 and result["statements_supported"] == 2
         assert result["unsupported"] == ["IVIG cures every disease.", "No chunk here."]
 
     def test_support_check_llm_uses_the_verifier(self):
-        sections = {"verification": {"generated": 5, "kept": 4, "dropped": [{"text": "Made up.", "support": 0.1}]}}
-        result = support_check(fake_answer("", sections=sections, engine="llm"), lambda ids: {})
+        verification = {"generated": 5, "kept": 4, "dropped": [{"text": "Made up.", "support": 0.1}]}
+        result = support_check(make_answer(engine="llm", verification=verification), lambda ids: {})
         assert result == {"support_method": "lexical-proxy", "statements_checked": 5, "statements_supported": 4,
                           "unsupported": ["Made up."]}
 
@@ -205,7 +200,7 @@ class TestChecks:
         assert result["statements_checked"] > 0
         assert result["statements_supported"] == result["statements_checked"]
         sentences = answer_sentences(answer)
-        assert sentences and all("[" in s for s in sentences)
+        assert sentences and all(s.citations for s in sentences)
 
     def test_first_relevant_rank(self):
         assert first_relevant_rank(["a", "b", "a", "c"], {"c"}) == 3
@@ -227,16 +222,16 @@ class TestDecision:
         assert decide_text(texts) == label
 
     def test_extract_decision(self):
-        sections = {"guidelines": {"bottom_line": [{"text": "A low-purine diet alone did not reduce flares."}],
-                                   "considerations": []}, "research": []}
-        assert extract_decision(SimpleNamespace(abstained=False, sections=sections)) == "no"
-        assert extract_decision(SimpleNamespace(abstained=False, sections=sections), "none") is None
-        assert extract_decision(SimpleNamespace(abstained=True, sections=sections)) is None
-        assert extract_decision(SimpleNamespace(abstained=False, sections={})) is None
-        explicit = {**sections, "decision": "Maybe"}
-        assert extract_decision(SimpleNamespace(abstained=False, sections=explicit)) == "maybe"
+        answer = make_answer([Statement("A low-purine diet alone did not reduce flares.", (1,))])
+        assert extract_decision(answer) == "no"
+        assert extract_decision(answer, "none") is None
+        assert extract_decision(make_answer([Statement("x did not help.", (1,))], abstained=True)) is None
+        assert extract_decision(make_answer()) is None
+        answer.decision = "Maybe"
+        assert extract_decision(answer) == "maybe"
+
         with pytest.raises(ValueError):
-            extract_decision(SimpleNamespace(abstained=False, sections=sections), "guess")
+            extract_decision(answer, "guess")
 
     def test_majority_baseline(self):
         assert majority_baseline(["yes", "no", "yes", None]) == ("yes", pytest.approx(2 / 3))

@@ -27,6 +27,7 @@ from medcite.qa.compose import (
     strip_invalid_citations,
 )
 from medcite.qa.evidence import select_evidence
+from medcite.answer import Answer
 from medcite.types import Citation
 from tests.qa.conftest import guideline, research
 
@@ -35,8 +36,21 @@ pytestmark = pytest.mark.unit
 QUESTION = "Does IVIG help all autoimmune conditions?"
 
 
+class Composed:
+    """The composition as an answer: its Markdown view (``body``), statements, sections and notes."""
+
+    def __init__(self, comp) -> None:
+        self.answer = Answer(question=QUESTION, bottom_line=comp.bottom_line, considerations=comp.considerations,
+                             research=comp.research, citations=comp.citations, part_notes=comp.notes)
+        self.body = self.answer.markdown
+        self.citations = comp.citations
+        self.statements = list(self.answer.statements())
+        self.sections = self.answer.sections
+        self.notes = comp.notes
+
+
 def compose(question, passages, **limits):
-    return compose_answer(select_evidence(question, passages), passages, Limits(**limits))
+    return Composed(compose_answer(select_evidence(question, passages), passages, Limits(**limits)))
 
 
 class TestCitationMarkers:

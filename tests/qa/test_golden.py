@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from medcite.qa.offline import compose_offline
-from medcite.qa.service import apply_triage, crisis_answer
+from medcite.qa.service import crisis_answer
 from medcite.triage import Triage
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -42,7 +42,7 @@ def _sections(answer) -> str:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_offline_answer_is_unchanged(name, ivig_passages) -> None:
     answer = compose_offline(CASES[name], ivig_passages)
-    apply_triage(answer, Triage().run(CASES[name]), [])
+    answer.triage = Triage().run(CASES[name])
     _check(f"{name}.md", answer.markdown + "\n")
     _check(f"{name}.sections.json", _sections(answer))
 
@@ -62,7 +62,7 @@ def test_emergency_answer_is_unchanged(ivig_passages) -> None:
     triage = Triage().run(message)
     assert triage.flagged
     answer = compose_offline(message, ivig_passages)
-    apply_triage(answer, triage, [])
+    answer.triage = triage
     _check("emergency.md", answer.markdown + "\n")
 
 

@@ -20,7 +20,7 @@ from medcite.qa.llm import (
 )
 from medcite.qa.safety import REFUSAL
 from medcite.settings import Settings
-from medcite.types import Answer
+from medcite.answer import Answer
 
 QUESTION = "Does IVIG help all autoimmune conditions?"
 

@@ -25,7 +25,8 @@ from medcite.qa.offline import (
     OfflineSettings,
     compose_offline,
 )
-from medcite.types import Answer, Passage
+from medcite.answer import Answer
+from medcite.types import Passage
 from tests.qa.conftest import make_passage, squash
 
 pytestmark = pytest.mark.unit
@@ -163,7 +164,7 @@ class TestOfflineEngine:
     def test_personal_advice_notice(self, ivig_passages) -> None:
         answer = compose_offline("Should I take IVIG for my CIDP?", ivig_passages)
         assert PERSONAL_ADVICE_NOTICE in answer.notices
-        assert answer.markdown.startswith(PERSONAL_ADVICE_NOTICE)
+        assert answer.markdown.startswith(f"*{PERSONAL_ADVICE_NOTICE}*")
         assert_grounded(answer, ivig_passages)
 
     def test_followup_with_history(self, ivig_passages) -> None:

@@ -14,7 +14,7 @@ from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.retrieve import Filters
 from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, REFUSAL
 from medcite.qa.service import TRIMMED_NOTICE, AnswerService
-from medcite.types import Answer
+from medcite.answer import Answer
 from tests.conftest import FIXTURES, FakeEmbedder
 
 LIBRARY = FIXTURES / "library" / "ivig_library.jsonl"
@@ -144,10 +144,12 @@ class TestAskCommand:
         result = runner.invoke(cli, ["ask", IVIG, "--json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.output)
-        assert set(data) >= {"question", "answer_markdown", "sections", "citations", "retrieved", "abstained",
-                             "emergency"}
+        assert data["schema"] == "medcite.answer/2"
+        assert set(data) >= {"question", "answer_markdown", "bottom_line", "considerations", "research", "part_notes",
+                             "refusal", "citations", "retrieved", "abstained", "emergency", "triage", "analysis"}
         assert data["question"] == IVIG and not data["abstained"] and not data["emergency"]
-        assert set(data["sections"]) >= {"guidelines", "research"}
+        statements = [s for b in data["bottom_line"] for s in b["statements"]]
+        assert statements and all(s["citations"] and s["chunk_ids"] for s in statements)
         for c in data["citations"]:
             assert set(c) >= {"n", "doc_id", "title", "source", "year", "url"}
             assert f"[{c['n']}]" in data["answer_markdown"]
@@ -169,9 +171,9 @@ class TestAskCommand:
 class TestAnswerJson:
     def test_unsafe_citation_urls_are_dropped(self):
         from medcite.cli.ask import answer_json
-        from medcite.types import Answer, Citation
+        from medcite.answer import Answer, Citation
 
         cites = [Citation(n=1, doc_id="a", title="A", source="S", year=None, url="javascript:alert(1)"),
                  Citation(n=2, doc_id="b", title="B", source="S", year=2020, url="https://pubmed.ncbi.nlm.nih.gov/1/")]
-        data = answer_json(Answer(question="q", markdown="m", sections={}, citations=cites, retrieved=[]))
+        data = answer_json(Answer(question="q", citations=cites))
         assert [c["url"] for c in data["citations"]] == ["", "https://pubmed.ncbi.nlm.nih.gov/1/"]

@@ -34,8 +34,9 @@ from medcite.qa.llm import (
 from medcite.qa.offline import compose_offline
 from medcite.qa.safety import DISCLAIMER, instruction_like
 from medcite.settings import Settings
-from medcite.types import Answer, Passage
-from medcite.ui import render
+from medcite.answer import Answer
+from medcite.types import Passage
+from medcite.ui import answer_html
 from tests.qa import conftest as qa_fixtures
 
 CLAIM = re.compile(r"\bcur(?:e|es|ed|ing)\b[^.]*\bcancer\b|\bcancer\b[^.]*\bcur(?:e|es|ed|ing)\b", re.I)
@@ -106,7 +107,7 @@ def assert_inert(answer: Answer) -> None:
     assert "<" not in md.replace("<https://", "").replace("<http://", ""), "raw HTML in the Markdown"
     assert not re.search(r"(?<!\\)\]\(", md), "a live Markdown link"
     assert md.rstrip().endswith(f"*{DISCLAIMER}*")
-    html = render.render_answer(md, 0, citations=[c.n for c in answer.citations], abstained=answer.abstained).html
+    html = answer_html.render_answer(answer, 0).html
     assert not re.search(r"<\s*(?:script|img|iframe|object|embed|svg|style)\b", html, re.I), html
     assert not re.search(r"<[^>]*\son\w+\s*=", html, re.I), "an event-handler attribute"
     assert not re.search(r"(?:href|src)\s*=\s*[\"']?\s*javascript:", html, re.I), "a javascript: link"

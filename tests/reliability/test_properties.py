@@ -33,7 +33,8 @@ from medcite.qa.retrieve import normalise_query
 from medcite.qa.service import EMPTY_QUESTION_REPLY, TRIMMED_NOTICE, AnswerService
 from medcite.qa.text import followup_query
 from medcite.settings import Settings
-from medcite.types import Answer, Document
+from medcite.answer import Answer
+from medcite.types import Document
 from tests.conftest import FIXTURES, FakeEmbedder
 
 LIBRARY = FIXTURES / "library" / "ivig_library.jsonl"

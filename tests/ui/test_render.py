@@ -8,36 +8,40 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medcite.qa.compose import escape_markdown, format_reference
+from medcite.answer import Answer, BottomLine, Consideration, Refusal, ResearchFacet, Statement, Suggestion
 from medcite.qa.safety import DISCLAIMER, REFUSAL
 from medcite.triage import Triage
 from medcite.types import Chunk, Citation
-from medcite.ui import render
+from medcite.ui import answer_html, render
 
 pytestmark = pytest.mark.unit
 
 ALLOWED_TAGS = {"div", "h3", "h4", "p", "ul", "ol", "li", "a", "span", "strong", "em", "mark", "blockquote", "br",
                 "section", "table", "thead", "tbody", "tr", "th", "td"}
 ALLOWED_ATTRS = {"class", "href", "title", "target", "rel", "role", "aria-hidden", "id", "data-n"}
-ANSWER = """**From the Guidelines**
+CITATIONS = [
+    Citation(n=1, doc_id="NINDS_ivig", title="Intravenous Immunoglobulin (IVIG)", source="NINDS", year=None,
+             url="https://www.ninds.nih.gov/ivig", evidence_label="NIH consumer guideline (NINDS)", kind="guideline"),
+    Citation(n=2, doc_id="GHR_gbs", title="Guillain-Barre syndrome", source="GHR", year=None,
+             url="https://ghr.nlm.nih.gov/condition/gbs", kind="guideline"),
+    Citation(n=3, doc_id="pubmed:9000002", title="Adverse events of IVIG", source="J Immunol Res", year=2012,
+             url="https://pubmed.ncbi.nlm.nih.gov/9000002/", evidence_label="Review",
+             snapshot="Review, 2012"),
+]
 
-IVIG does not help all autoimmune conditions [1]. It is effective for specific disorders [1, 2].
 
-Key considerations:
-- **Efficacy** \u2014 IVIG is most useful when it is started early [2].
-
-**From the Research**
-
-*Safety and Adverse Effects*
-- Headache and chills were the most frequent adverse events of IVIG [3].
-
-**References**
-
-- [1] Intravenous Immunoglobulin (IVIG). NINDS. NIH consumer guideline (NINDS). <https://www.ninds.nih.gov/ivig>
-- [2] Guillain-Barre syndrome. GHR. <https://ghr.nlm.nih.gov/condition/gbs>
-- [3] Adverse events of IVIG. J Immunol Res, 2012. Review. <https://pubmed.ncbi.nlm.nih.gov/9000002/>
-
-*""" + DISCLAIMER + "*"
+def make_answer(**kw) -> Answer:
+    parts = dict(
+        bottom_line=[BottomLine((Statement("IVIG does not help all autoimmune conditions.", (1,)),
+                                 Statement("It is effective for specific disorders.", (1, 2))), verdict="No.")],
+        considerations=[Consideration("Efficacy", (Statement("IVIG is most useful when it is started early.", (2,)),))],
+        research=[ResearchFacet("Safety and Adverse Effects",
+                                (Statement("Headache and chills were the most frequent adverse events of IVIG.", (3,)),),
+                                agreement="3 found a benefit, 1 found no difference")],
+        citations=CITATIONS,
+    )
+    parts.update(kw)
+    return Answer(question="Does IVIG help all autoimmune conditions?", **parts)
 
 
 class TagCollector(HTMLParser):
@@ -62,105 +66,123 @@ def assert_inert(html: str) -> None:
         assert set(attrs) <= ALLOWED_ATTRS, (tag, attrs)
         href = attrs.get("href")
         if href is not None:
-            assert href.startswith(("#mc-ref-", "#mc-chat", "https://", "http://")), href
+            assert href.startswith(("#mc-ref-", "#mc-ask-", "#mc-chat", "https://", "http://")), href
 
 
 class TestAnswer:
-    def test_sections_headings_bullets(self):
-        out = render.render_answer(ANSWER, 0, citations=[1, 2, 3])
+    def test_parts_headings_bullets(self):
+        out = answer_html.render_answer(make_answer(), 0)
         assert "<h3 class=\"mc-h\">From the Guidelines</h3>" in out.html
         assert "<h3 class=\"mc-h\">From the Research</h3>" in out.html
         assert "<h3 class=\"mc-h mc-h-refs\">References</h3>" in out.html
         assert "<h4 class=\"mc-facet\">Safety and Adverse Effects</h4>" in out.html
+        assert "<p class=\"mc-agreement\">3 found a benefit, 1 found no difference</p>" in out.html
+        assert "<p class=\"mc-bottom\"><strong class=\"mc-verdict\">No.</strong> IVIG does not help" in out.html
         assert "<p class=\"mc-lead\">Key considerations:</p>" in out.html
         assert "<li><strong>Efficacy</strong> \u2014 IVIG is most useful" in out.html
+        assert "Review, 2012." in out.html  # the study snapshot
         assert "<p class=\"mc-disclaimer\">" in out.html
         assert "\n\n" not in out.html  # one HTML block: no markdown processing downstream
         assert_inert(out.html)
 
     def test_each_marker_is_a_link_carrying_turn_number_and_sentence(self):
-        out = render.render_answer(ANSWER, 4, citations=[1, 2, 3])
+        out = answer_html.render_answer(make_answer(), 4)
         assert "<a class=\"mc-cite\" href=\"#mc-ref-4-1-0\" title=\"Show source 1\">[1]</a>" in out.html
         assert out.refs[0] == render.CiteRef(1, "IVIG does not help all autoimmune conditions")
-        # [1, 2] becomes two links, both for the same sentence
+        # [1][2] are two links, both for the same sentence
         assert out.refs[1] == render.CiteRef(1, "It is effective for specific disorders")
         assert out.refs[2] == render.CiteRef(2, "It is effective for specific disorders")
-        # a bold facet label is not part of the cited sentence
+        # a facet label is not part of the cited sentence
         assert out.refs[3] == render.CiteRef(2, "IVIG is most useful when it is started early")
         assert out.refs[4] == render.CiteRef(3, "Headache and chills were the most frequent adverse events of IVIG")
         # reference-list markers name a source, not a sentence
         assert [r.sentence for r in out.refs[5:]] == ["", "", ""]
         assert "href=\"#mc-ref-4-3-7\"" in out.html
+        # the full stop stays with its markers
+        assert "conditions <span class=\"mc-cites\">" in out.html and "[1]</a>.</span>" in out.html
 
     def test_unknown_numbers_are_not_links(self):
-        out = render.render_answer("A claim [1]. Another [9].", 0, citations=[1])
+        answer = make_answer(bottom_line=[BottomLine((Statement("A claim.", (1,)), Statement("Another.", (9,))))],
+                             considerations=[], research=[], citations=CITATIONS[:1])
+        out = answer_html.render_answer(answer, 0)
         assert "href=\"#mc-ref-0-1-0\"" in out.html
         assert "<span class=\"mc-cite mc-cite-unknown\">[9]</span>" in out.html
-        assert [r.n for r in out.refs] == [1]
-
-    def test_ranges_and_escaped_brackets(self):
-        out = render.render_answer("Claim [1-3]. Not a marker \\[2\\].", 0)
-        assert [r.n for r in out.refs] == [1, 2, 3]
-        assert "Not a marker [2]." in out.html
+        assert [r.n for r in out.refs] == [1, 1]  # the statement, then the reference list
 
     def test_reference_links_open_outside_safely(self):
-        out = render.render_answer(ANSWER, 0, citations=[1, 2, 3])
+        out = answer_html.render_answer(make_answer(), 0)
         assert ("<a class=\"mc-out\" href=\"https://pubmed.ncbi.nlm.nih.gov/9000002/\" target=\"_blank\" "
                 "rel=\"noopener noreferrer nofollow\">Open on PubMed \u2197</a>") in out.html
         assert "Open the NIH page" in out.html
 
     def test_markup_from_documents_and_questions_is_text(self):
         evil = "<script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned=1\"> & <b>bold</b>"
-        md = f"**From the Research**\n\n- {escape_markdown(evil)} [1].\n\n**References**\n\n" + format_reference(
-            Citation(n=1, doc_id="d", title=evil, source=evil, year=2018, url="javascript:alert(1)"))
-        out = render.render_answer(md, 0, citations=[1])
+        answer = make_answer(
+            bottom_line=[BottomLine((Statement(evil, (1,)),), verdict=evil, question=evil)],
+            considerations=[Consideration(evil, (Statement(evil, (1,)),))],
+            research=[ResearchFacet(evil, (Statement(evil, (1,)),), agreement=evil)],
+            citations=[Citation(n=1, doc_id="d", title=evil, source=evil, year=2018, url="javascript:alert(1)",
+                                evidence_label=evil, snapshot=evil)],
+            notices=[evil], part_notes={"guidelines": evil})
+        out = answer_html.render_answer(answer, 0)
         assert "<script" not in out.html and "<img" not in out.html and "<b>" not in out.html
         assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in out.html
         assert "javascript:" not in out.html
         assert_inert(out.html)
-        # raw (unescaped) markup from a model is inert too
-        raw = render.render_answer(f"{evil} [1]", 0, citations=[1])
-        assert "<script" not in raw.html and "<img" not in raw.html
-        assert_inert(raw.html)
         question = render.render_question(evil + "\nsecond line")
         assert "<script" not in question and "&lt;img src=x" in question and "<br>" in question
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=100, deadline=None)
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120))
     def test_any_text_renders_inert(self, text):
-        for md in (text, f"**{text}**", f"- {text} [1]", f"*{text}*", f"<{text}>"):
-            assert_inert(render.render_answer(md, 0, citations=[1]).html)
+        stmt = Statement(text, (1,))
+        answer = make_answer(bottom_line=[BottomLine((stmt,), verdict=text)],
+                             research=[ResearchFacet(text, (stmt,))], notices=[text],
+                             citations=[Citation(n=1, doc_id=text, title=text, source=text, year=None, url=text)])
+        assert_inert(answer_html.render_answer(answer, 0).html)
+        refusal = Answer(question=text, abstained=True, refusal=Refusal(missing=(text,), broader=(text,)))
+        assert_inert(answer_html.render_answer(refusal, 0).html)
         assert_inert(render.render_question(text))
         assert_inert(render.render_streaming(text))
 
     def test_emergency_notice_stands_out_and_comes_from_the_triage_result(self):
         triage = Triage().run("my dad's face is drooping and he can't lift his arm")
-        out = render.render_answer(f"*{DISCLAIMER}*", 0, citations=[], abstained=True, triage=triage)
+        out = answer_html.render_answer(Answer(question="q", abstained=True, triage=triage), 0)
         assert out.html.startswith("<div class=\"mc-answer\"><div class=\"mc-emergency\" role=\"alert\" "
                                    "data-level=\"emergency\">")
         assert "<strong>This may be a medical emergency. Call 911" in out.html
         assert "Note the time the symptoms started" in out.html
-        assert render.ABSTAIN_HINT not in out.html
+        assert render.ABSTAIN_HINT not in out.html and REFUSAL not in out.html  # never a bare refusal
 
     def test_self_harm_notice_is_the_calm_crisis_style(self):
         triage = Triage().run("i dont want to be alive anymore")
         html_out = render.render_triage(triage)
         assert "mc-crisis" in html_out and "988" in html_out and "role=\"alert\"" in html_out
+        crisis = answer_html.render_answer(Answer(question="q", engine="triage", triage=triage), 0).html
+        assert "mc-crisis" in crisis and "From the Guidelines" not in crisis and DISCLAIMER not in crisis
 
     def test_no_notice_for_an_unflagged_message(self):
         assert render.render_triage(Triage().run("What is IVIG?")) == ""
 
-    def test_abstention_reads_kindly_with_topics_and_a_hint_before_the_disclaimer(self):
-        md = f"{REFUSAL}\n\nThe closest topics the library does cover: *IVIG*; *Statins*.\n\n*{DISCLAIMER}*"
-        out = render.render_answer(md, 0, citations=[], abstained=True)
+    def test_abstention_reads_kindly_with_clickable_questions_and_a_hint_before_the_disclaimer(self):
+        refusal = Refusal(suggestions=(Suggestion("IVIG", "What is IVIG?"), Suggestion("Statins", "What is statins?")))
+        out = answer_html.render_answer(Answer(question="q", abstained=True, refusal=refusal), 0)
         assert "mc-abstained" in out.html and "<p class=\"mc-abstain-lead\">" in out.html
-        assert "<em>IVIG</em>; <em>Statins</em>" in out.html
+        assert "href=\"#mc-ask-What%20is%20IVIG%3F\"" in out.html and ">Statins</a>" in out.html
         assert out.html.index("mc-abstain-hint") < out.html.index("mc-disclaimer")
         assert "rephrase" in out.html
+        assert_inert(out.html)
+
+    def test_named_gap(self):
+        refusal = Refusal(missing=("tirzepatide",), broader=("Diabetes",))
+        out = answer_html.render_answer(Answer(question="q", abstained=True, refusal=refusal), 0).html
+        assert "has no source on <strong>tirzepatide</strong>." in out
+        assert "not on <strong>tirzepatide</strong>, the library does hold:" in out and ">Diabetes</a>" in out
 
     def test_notes_and_streaming(self):
-        out = render.render_answer("*Your message was long, so only its first 2,000 characters were used.*", 0)
-        assert "<p class=\"mc-note\">" in out.html
+        out = answer_html.render_answer(make_answer(notices=["Your message was long, so only its first 2,000 "
+                                                             "characters were used."]), 0)
+        assert "<p class=\"mc-note\">Your message was long" in out.html
         streaming = render.render_streaming("IVIG helps <b>some</b> [1]\n\nSecond", render.WRITING)
         assert "mc-streaming" in streaming and "&lt;b&gt;some&lt;/b&gt;" in streaming and "Writing" in streaming
         assert render.render_status().count("Searching the library") == 1

@@ -24,26 +24,8 @@ def parse_years(value: str | None) -> tuple[int | None, int | None]:
 
 
 def answer_json(result) -> dict:
-    from medcite.qa.compose import safe_url  # a stored javascript: or data: link never leaves as a URL
-
-    return {
-        "question": result.question,
-        "answer_markdown": result.markdown,
-        "sections": result.sections,
-        "citations": [
-            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": c.source, "year": c.year, "url": safe_url(c.url),
-             "kind": c.kind, "evidence_label": c.evidence_label}
-            for c in result.citations
-        ],
-        "retrieved": result.retrieved,
-        "abstained": result.abstained,
-        "emergency": result.emergency,
-        "triage": result.triage.to_dict(),
-        "analysis": result.analysis.to_dict() if result.analysis is not None else None,
-        "engine": result.engine,
-        "notices": result.notices,
-        "timings_ms": result.timings_ms,
-    }
+    """The answer's JSON contract (``medcite.answer.SCHEMA``; docs/answer-json.md)."""
+    return result.to_dict()
 
 
 @click.command(context_settings={"ignore_unknown_options": True})  # "-5 mg of ...?" is a question, not an option
@@ -67,4 +49,4 @@ def ask(question: tuple[str, ...], as_json: bool, engine: str | None, kind: str,
     if as_json:
         echo_json(answer_json(result))
     else:
-        echo(result.markdown)
+        echo(result.text)  # the Markdown layout with source text as written: "p<0.001", not "p&lt;0.001"

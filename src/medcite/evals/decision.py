@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 DECISION_MODES: tuple[str, ...] = ("heuristic", "none")
@@ -61,25 +61,6 @@ _NEGATION = [re.compile(p, re.IGNORECASE) for p in NEGATION_CUES]
 _HEDGE = [re.compile(p, re.IGNORECASE) for p in HEDGE_CUES]
 
 
-def iter_statements(sections: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The answer's statement dicts (``text``, ``citations``, ``chunk_ids``...) in reading order: the bottom
-    line, the key considerations, then the research bullets."""
-    sections = sections or {}
-    out: list[dict[str, Any]] = []
-    guidelines = sections.get("guidelines") or {}
-    out.extend(guidelines.get("bottom_line") or [])
-    for bullet in guidelines.get("considerations") or []:
-        out.extend(bullet.get("statements") or [bullet])
-    for part in sections.get("research") or []:
-        out.extend(part.get("bullets") or [])
-    return [s for s in out if isinstance(s, Mapping) and str(s.get("text", "")).strip()]
-
-
-def statement_texts(sections: Mapping[str, Any] | None) -> list[str]:
-    """The texts of :func:`iter_statements`."""
-    return [str(s["text"]) for s in iter_statements(sections)]
-
-
 def decide_text(texts: Iterable[str]) -> str:
     """"no", "maybe" or "yes" for these sentences by the cue rules in the module docstring."""
     blob = " ".join(texts)
@@ -95,19 +76,20 @@ def decide_text(texts: Iterable[str]) -> str:
 def extract_decision(answer: Any, mode: str = "heuristic") -> str | None:
     """The decision an answer implies, or None (abstained, nothing stated, or ``mode="none"``).
 
-    An answer whose ``sections`` carry an explicit ``"decision"`` (yes/no/maybe) is taken at its word; no
-    engine sets one today.
+    An answer that states a decision (``Answer.decision``: yes/no/maybe, from its verdict) is taken at its word;
+    otherwise the cue rules read its first research statements, then its guideline statements.
     """
     if mode not in DECISION_MODES:
         raise ValueError(f"decisions must be one of {', '.join(DECISION_MODES)}, not {mode!r}")
     if mode == "none" or getattr(answer, "abstained", False):
         return None
-    sections = getattr(answer, "sections", None) or {}
-    explicit = sections.get("decision") if isinstance(sections, Mapping) else None
+    explicit = getattr(answer, "decision", "")
     if isinstance(explicit, str) and explicit.strip().lower() in ("yes", "no", "maybe"):
         return explicit.strip().lower()
-    research = [str(b.get("text", "")) for part in sections.get("research") or [] for b in part.get("bullets") or []]
-    texts = [t for t in research if t.strip()][:LEAD_STATEMENTS] or statement_texts(sections)[:LEAD_STATEMENTS]
+    research = [s.text for f in getattr(answer, "research", None) or [] for s in f.statements if s.text.strip()]
+    statements = getattr(answer, "statements", None)
+    every = [s.text for s in statements()] if callable(statements) else []
+    texts = research[:LEAD_STATEMENTS] or every[:LEAD_STATEMENTS]
     if not texts:
         return None
     return decide_text(texts)

@@ -12,15 +12,14 @@
 
 Per-answer checks (all recomputable from the answer alone, plus the library for the support check):
 
-- **citations valid**: every ``[n]`` marker of the answer body (before the references) is the number of a
-  reference (``medcite.qa.compose.parse_citation_numbers``); not applicable to an abstention.
-- **cited sentences**: answer sentences (headings, notices, fixed notes and the disclaimer left out) that
-  carry at least one ``[n]`` marker, over all answer sentences.
+- **citations valid**: every citation number of every statement (``Answer.statements()``, read from the answer's
+  typed parts, never from its Markdown) is the number of a reference; not applicable to an answer without statements.
+- **cited sentences**: statements that carry at least one citation, over all statements.
 - **support**: offline engine: a quoted statement is supported when its text (whitespace-normalised, final
   punctuation dropped) occurs verbatim in the text of one of the chunks it cites (``Statement.chunk_ids``,
   read from the ledger). LLM engine: the engine's own verifier scores each generated sentence against its
   cited passage with a lexical proxy (``medcite.qa.llm.support_score``, share of content words found in
-  the passage); supported = sentences kept over sentences generated (``sections["verification"]``).
+  the passage); supported = sentences kept over sentences generated (``Answer.verification``).
   An LLM answer that fell back to quoting (``engine == "llm-fallback"``) is checked verbatim.
 """
 
@@ -29,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
-import re
+
 import subprocess
 import sys
 import time
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from medcite.evals.datasets import EvalQuestion, load_eval_set, split_filter
-from medcite.evals.decision import DECISION_MODES, extract_decision, iter_statements, majority_baseline
+from medcite.evals.decision import DECISION_MODES, extract_decision, majority_baseline
 from medcite.evals.metrics import DEFAULT_K, QuestionResult, aggregate, mean, rate, recall_at_k
 
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
@@ -73,73 +72,48 @@ class RunOutcome:
 # --- per-answer checks --------------------------------------------------------------------------------------
 
 
-def answer_body(markdown: str) -> str:
-    """The answer's Markdown before the reference list."""
-    from medcite.qa.compose import REFERENCES_HEADING
-
-    return (markdown or "").split(REFERENCES_HEADING, 1)[0]
+def _statements(answer: Any) -> list[Any]:
+    statements = getattr(answer, "statements", None)
+    return list(statements()) if callable(statements) else []
 
 
 def citation_check(answer: Any) -> tuple[bool | None, list[int]]:
-    """(every ``[n]`` in the body is a reference number, the numbers that are not); None for an abstention
-    without markers."""
-    from medcite.qa.compose import parse_citation_numbers
-
-    markers = parse_citation_numbers(answer_body(getattr(answer, "markdown", "")))
-    if getattr(answer, "abstained", False) and not markers:
+    """(every statement's citation numbers are reference numbers, the numbers that are not); None for an answer
+    without statements (an abstention, a crisis reply)."""
+    statements = _statements(answer)
+    if not statements:
         return None, []
     references = {c.n for c in getattr(answer, "citations", None) or []}
-    invalid = [n for n in markers if n not in references]
+    invalid = list(dict.fromkeys(n for s in statements for n in s.citations if n not in references))
     return not invalid, invalid
 
 
-_HEADING_LINE = re.compile(r"^(?:\*\*[^*]+\*\*:?|\*[^*]+\*)$")
-_FACET_PREFIX = re.compile(r"^\*\*[^*]+\*\*\s*[\u2014\u2013-]\s*")
-_BULLET = re.compile(r"^[-*\u2022]\s+")
-
-
-def answer_sentences(answer: Any) -> list[str]:
-    """The claim-bearing sentences of an answer body: headings, part notes, notices, the refusal and the
-    disclaimer left out, bullets and facet labels stripped."""
-    from medcite.qa.compose import CONSIDERATIONS_LEAD, PART_NOTES
-    from medcite.qa.safety import DISCLAIMER, NO_GUIDANCE_AFTER_TRIAGE, PERSONAL_ADVICE_NOTICE, REFUSAL
-    from medcite.qa.text import split_sentences
-
-    fixed = {_squash(t) for t in (*PART_NOTES, DISCLAIMER, NO_GUIDANCE_AFTER_TRIAGE, PERSONAL_ADVICE_NOTICE,
-                                  REFUSAL, CONSIDERATIONS_LEAD)}
-    fixed |= {_squash(n) for n in getattr(answer, "notices", None) or []}
-    out: list[str] = []
-    body = getattr(answer, "body_markdown", "") or getattr(answer, "markdown", "")  # the triage block left out
-    for raw in answer_body(body).splitlines():
-        line = raw.strip()
-        if not line or _squash(line) in fixed or _squash(line.strip("*")) in fixed or _HEADING_LINE.match(line):
-            continue
-        line = _FACET_PREFIX.sub("", _BULLET.sub("", line))
-        out.extend(s for s in split_sentences(line) if re.search(r"[A-Za-z]{2}", s))
-    return out
+def answer_sentences(answer: Any) -> list[Any]:
+    """The answer's claim-bearing statements (bottom line, considerations, research), read from its parts: headings,
+    notes, notices, the refusal and the disclaimer are not statements."""
+    return [s for s in _statements(answer) if s.text.strip()]
 
 
 def support_check(answer: Any, chunk_texts: Callable[[list[str]], Mapping[str, str]]) -> dict[str, Any]:
     """How many of the answer's statements are supported by the passages they cite (see the module doc)."""
-    sections = getattr(answer, "sections", None) or {}
     if getattr(answer, "engine", "") == "llm":
-        verification = sections.get("verification") or {}
+        verification = getattr(answer, "verification", None) or {}
         generated = int(verification.get("generated") or 0)
         kept = int(verification.get("kept") or 0)
         dropped = [str(d.get("text", "")) for d in verification.get("dropped") or []]
         return {"support_method": "lexical-proxy", "statements_checked": generated, "statements_supported": kept,
                 "unsupported": dropped[:3]}
-    statements = iter_statements(sections)
-    ids = sorted({cid for s in statements for cid in s.get("chunk_ids") or []})
+    statements = answer_sentences(answer)
+    ids = sorted({cid for s in statements for cid in s.chunk_ids})
     texts = {cid: _squash(text) for cid, text in chunk_texts(ids).items()} if ids else {}
     supported = 0
     unsupported: list[str] = []
     for s in statements:
-        needle = _squash(str(s["text"])).rstrip(" .!?;:,")
-        if needle and any(needle in texts.get(cid, "") for cid in s.get("chunk_ids") or []):
+        needle = _squash(s.text).rstrip(" .!?;:,")
+        if needle and any(needle in texts.get(cid, "") for cid in s.chunk_ids):
             supported += 1
         else:
-            unsupported.append(str(s["text"]))
+            unsupported.append(s.text)
     return {"support_method": "verbatim", "statements_checked": len(statements),
             "statements_supported": supported, "unsupported": unsupported[:3]}
 
@@ -162,7 +136,6 @@ def question_record(
     result = QuestionResult.from_answer(question.id, answer, decision=extract_decision(answer, decisions))
     valid, invalid = citation_check(answer)
     sentences = [] if getattr(answer, "abstained", False) else answer_sentences(answer)
-    from medcite.qa.compose import parse_citation_numbers
 
     record: dict[str, Any] = {
         "id": question.id,
@@ -185,7 +158,7 @@ def question_record(
         "citations_valid": valid,
         "invalid_markers": invalid,
         "sentences": len(sentences),
-        "cited_sentences": sum(bool(parse_citation_numbers(s)) for s in sentences),
+        "cited_sentences": sum(bool(s.citations) for s in sentences),
         **support_check(answer, chunk_texts),
         "timings_ms": dict(getattr(answer, "timings_ms", None) or {}),
     }

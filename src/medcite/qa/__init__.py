@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from medcite.qa.retrieve import Filters
-from medcite.types import Answer
+from medcite.answer import Answer
 
 __all__ = ["Answer", "Filters", "answer", "stream_answer"]
 

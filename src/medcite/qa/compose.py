@@ -1,6 +1,5 @@
-"""Composing an answer from ranked evidence: the two parts, numbered citations, references, markdown.
-
-Layout (markdown)::
+"""Composing an answer from ranked evidence: the two parts, numbered citations and references, as the answer
+document's types (:mod:`medcite.answer`; its Markdown view writes this layout)::
 
     **From the Guidelines**
     <bottom line: the 1-3 most direct guideline sentences, each cited>
@@ -23,17 +22,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
+from medcite.answer.document import BottomLine, Consideration, ResearchFacet
+from medcite.answer.markdown import (  # noqa: F401 - the layout's constants and escaping, re-exported
+    CONSIDERATIONS_LEAD,
+    FACET_SEPARATOR,
+    GUIDELINES_HEADING,
+    REFERENCES_HEADING,
+    RESEARCH_HEADING,
+    cite_sentence,
+    escape_markdown,
+    format_reference,
+    safe_url,
+)
 from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.text import is_anaphoric, normalize_for_match, term_set
 from medcite.types import Chunk, Citation, Passage, Statement
 
-GUIDELINES_HEADING = "**From the Guidelines**"
-RESEARCH_HEADING = "**From the Research**"
-REFERENCES_HEADING = "**References**"
-CONSIDERATIONS_LEAD = "Key considerations:"
 NO_GUIDELINE_PASSAGE = "The library has no guideline passage on this question."
 NO_RESEARCH_PASSAGE = "The library has no research passage on this question."
 NO_GUIDELINE_EVIDENCE = "The guideline passages found do not address this question directly."
@@ -41,7 +47,6 @@ NO_RESEARCH_EVIDENCE = "The research passages found do not address this question
 PART_NOTES: frozenset[str] = frozenset(
     {NO_GUIDELINE_PASSAGE, NO_RESEARCH_PASSAGE, NO_GUIDELINE_EVIDENCE, NO_RESEARCH_EVIDENCE}
 )
-FACET_SEPARATOR = " \u2014 "
 
 # Long names of the short source codes that loaders store in ``Chunk.source`` (MedQuAD and PubMed), and the
 # evidence label of each guideline source (the same wording as the MedQuAD loader's document metadata).
@@ -141,33 +146,6 @@ def strip_invalid_citations(text: str, valid: set[int]) -> str:
     out = _MARKER.sub(fix, text)
     out = re.sub(r"[ \t]+([.,;:!?])", r"\1", out)
     return re.sub(r"[ \t]{2,}", " ", out)
-
-
-# --------------------------------------------------------------------------------------------------
-# Markdown safety
-# --------------------------------------------------------------------------------------------------
-
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]{}#|~])")
-# No whitespace, quotes or brackets, and no control or bidi characters (an escape sequence in a terminal).
-_SAFE_URL = re.compile("^https?://[^\\s<>\"'`\\\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+$", re.I)
-
-
-def escape_markdown(text: str) -> str:
-    """Make source text inert in markdown: no HTML tags, links, images, code or emphasis.
-
-    ``<``, ``>`` and ``&`` become entities; brackets, backslashes, backticks, ``*``, ``_``, ``#``,
-    ``|``, ``~`` and braces are backslash-escaped; newlines become spaces.
-    """
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_ESCAPE.sub(r"\\\1", text)
-
-
-def safe_url(url: str) -> str:
-    """``url`` when it is a plain http(s) URL without characters that could break out of ``<...>``,
-    else ""."""
-    url = (url or "").strip()
-    return url if _SAFE_URL.match(url) else ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -429,132 +407,45 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
 
 
 # --------------------------------------------------------------------------------------------------
-# Rendering
+# The answer's parts
 # --------------------------------------------------------------------------------------------------
-
-_FINAL_PUNCT = re.compile(r"([.!]+[\"'\u201d\u2019)\]]*)$")
-
-
-def cite_sentence(text: str, numbers: Sequence[int]) -> str:
-    """Escaped ``text`` with ``[n]`` markers placed before its final punctuation."""
-    markers = "".join(f"[{n}]" for n in numbers)
-    body = escape_markdown(text)
-    m = _FINAL_PUNCT.search(body)
-    if m:
-        return f"{body[: m.start()].rstrip()} {markers}{m.group(1)}"
-    return f"{body} {markers}"
 
 
 def _statement(e: Evidence, registry: CitationRegistry) -> Statement:
     nums, chunk_ids = registry.cite((e.passage_index, *e.also_in))
-    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet)
-
-
-def statement_dict(s: Statement) -> dict[str, Any]:
-    return {
-        "text": s.text,
-        "citations": list(s.citations),
-        "chunk_ids": list(s.chunk_ids),
-        "facet": s.facet,
-    }
-
-
-def format_reference(c: Citation) -> str:
-    """``- [n] Title. Source, Year. Evidence label. <url>`` with every field escaped."""
-    title = escape_markdown(" ".join((c.title or c.doc_id).split()))
-    parts = [title if title.endswith((".", "?", "!", "\u2026")) else f"{title}."]
-    source = escape_markdown(source_name(c.source))
-    if source and c.year:
-        parts.append(f"{source}, {c.year}.")
-    elif source or c.year:
-        parts.append(f"{source or c.year}.")
-    if c.evidence_label:
-        parts.append(f"{escape_markdown(c.evidence_label)}.")
-    url = safe_url(c.url)
-    if url:
-        parts.append(f"<{url}>")
-    return f"- [{c.n}] " + " ".join(parts)
+    start = e.chunk.text.find(e.text)
+    span = (start, start + len(e.text)) if start >= 0 else None
+    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet, span=span)
 
 
 @dataclass
 class Composition:
-    """The parts of a composed (non-abstaining) answer."""
+    """The parts of a composed (non-abstaining) answer, as the answer document's types."""
 
-    body: str  # the two parts and the references, markdown
-    sections: dict[str, Any]
+    bottom_line: list[BottomLine]
+    considerations: list[Consideration]
+    research: list[ResearchFacet]
     citations: list[Citation]
-    statements: list[Statement]
     notes: dict[str, str]
 
 
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits) -> Composition:
-    """Render the two parts and the reference list for ranked ``evidence``."""
+    """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view)."""
     plan = plan_answer(evidence, passages, limits)
     registry = CitationRegistry(passages)
-    lines: list[str] = [GUIDELINES_HEADING, ""]
-    statements: list[Statement] = []
     notes: dict[str, str] = {}
-
-    bottom = [_statement(e, registry) for e in plan.bottom_line]
-    cons = [[_statement(e, registry) for e in bullet] for bullet in plan.considerations]
-    statements += bottom + [s for b in cons for s in b]
-    if bottom:
-        lines.append(" ".join(cite_sentence(s.text, s.citations) for s in bottom))
-        lines.append("")
-        if cons:
-            lines.append(CONSIDERATIONS_LEAD)
-            for bullet in cons:
-                text = " ".join(cite_sentence(s.text, s.citations) for s in bullet)
-                lines.append(f"- **{bullet[0].facet}**{FACET_SEPARATOR}{text}")
-            lines.append("")
-    else:
-        note = NO_GUIDELINE_EVIDENCE if plan.has_guideline_passages else NO_GUIDELINE_PASSAGE
-        notes["guidelines"] = note
-        lines += [note, ""]
-
-    lines += [RESEARCH_HEADING, ""]
-    research_sections: list[dict[str, Any]] = []
-    if plan.research:
-        for heading, items in plan.research:
-            bullets = [_statement(e, registry) for e in items]
-            statements += bullets
-            lines.append(f"*{heading}*")
-            lines += [f"- {cite_sentence(s.text, s.citations)}" for s in bullets]
-            lines.append("")
-            research_sections.append({"heading": heading, "bullets": [statement_dict(s) for s in bullets]})
-    else:
-        note = NO_RESEARCH_EVIDENCE if plan.has_research_passages else NO_RESEARCH_PASSAGE
-        notes["research"] = note
-        lines += [note, ""]
-
-    citations = registry.citations()
-    if citations:
-        lines += [REFERENCES_HEADING, ""]
-        lines += [format_reference(c) for c in citations]
-        lines.append("")
-
-    sections: dict[str, Any] = {
-        "guidelines": {
-            "bottom_line": [statement_dict(s) for s in bottom],
-            "considerations": [
-                {
-                    "facet": bullet[0].facet,
-                    "text": " ".join(s.text for s in bullet),
-                    "citations": sorted({n for s in bullet for n in s.citations}),
-                    "chunk_ids": sorted({c for s in bullet for c in s.chunk_ids}),
-                    "statements": [statement_dict(s) for s in bullet],
-                }
-                for bullet in cons
-            ],
-        },
-        "research": research_sections,
-    }
-    if notes:
-        sections["notes"] = dict(notes)
+    bottom = tuple(_statement(e, registry) for e in plan.bottom_line)
+    considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
+                      for bullet in plan.considerations] if bottom else []
+    if not bottom:
+        notes["guidelines"] = NO_GUIDELINE_EVIDENCE if plan.has_guideline_passages else NO_GUIDELINE_PASSAGE
+    research = [ResearchFacet(heading, tuple(_statement(e, registry) for e in items)) for heading, items in plan.research]
+    if not research:
+        notes["research"] = NO_RESEARCH_EVIDENCE if plan.has_research_passages else NO_RESEARCH_PASSAGE
     return Composition(
-        body="\n".join(lines).strip(),
-        sections=sections,
-        citations=citations,
-        statements=statements,
+        bottom_line=[BottomLine(bottom)] if bottom else [],
+        considerations=considerations,
+        research=research,
+        citations=registry.citations(),
         notes=notes,
     )

@@ -9,29 +9,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from medcite.answer import Answer, BottomLine, Consideration, ResearchFacet
 from medcite.qa.compose import (
-    GUIDELINES_HEADING,
     NO_GUIDELINE_EVIDENCE,
     NO_RESEARCH_EVIDENCE,
-    REFERENCES_HEADING,
-    RESEARCH_HEADING,
     CitationRegistry,
-    cite_sentence,
-    format_reference,
     parse_citation_numbers,
-    statement_dict,
     strip_invalid_citations,
 )
 from medcite.qa.safety import (
     DISCLAIMER,
     PERSONAL_ADVICE_NOTICE,
-    REFUSAL,
     asks_personal_advice,
     instruction_like,
 )
 from medcite.qa.text import content_stems, split_sentences
 from medcite.settings import Settings
-from medcite.types import Answer, Passage, Statement
+from medcite.types import Passage, Statement
 
 log = logging.getLogger(__name__)
 
@@ -222,50 +216,40 @@ def verify(text: str, passages: Sequence[Passage], threshold: float) -> Verified
     return result
 
 
-def render(verified: Verified, passages: Sequence[Passage]) -> tuple[str, dict[str, Any], list]:
-    """Markdown, sections and citations from verified sentences, renumbered by document.
+def render(verified: Verified, passages: Sequence[Passage]) -> Answer:
+    """The answer's parts from verified sentences, renumbered by document (an :class:`Answer` without a question).
 
     A sentence is placed by the kind of the passage it cites, whatever part the model wrote it in.
     """
     registry = CitationRegistry(passages)
     bottom: list[Statement] = []
-    considerations: list[Statement] = []
+    considerations: list[Consideration] = []
     research: dict[str, list[Statement]] = {}
     for stmt, part, is_bullet, heading in verified.kept:
         numbers, chunk_ids = registry.cite([n - 1 for n in stmt.citations])
         stmt = Statement(text=stmt.text, citations=numbers, chunk_ids=chunk_ids, facet=stmt.facet, support=stmt.support)
         if part == "guidelines":
-            (considerations if is_bullet else bottom).append(stmt)
+            if is_bullet:
+                considerations.append(Consideration(stmt.facet, (stmt,)))
+            else:
+                bottom.append(stmt)
         else:
             research.setdefault(stmt.facet or heading or "Findings", []).append(stmt)
-    lines = [GUIDELINES_HEADING, ""]
-    if bottom:
-        lines += [" ".join(cite_sentence(s.text, s.citations) for s in bottom), ""]
-    if considerations:
-        lines.append("Key considerations:")
-        for s in considerations:
-            facet = f"**{s.facet}** — " if s.facet else ""
-            lines.append(f"- {facet}{cite_sentence(s.text, s.citations)}")
-        lines.append("")
+    notes = {}
     if not bottom and not considerations:
-        lines += [NO_GUIDELINE_EVIDENCE, ""]
-    lines += [RESEARCH_HEADING, ""]
-    for heading, items in research.items():
-        lines.append(f"*{heading}*")
-        lines += [f"- {cite_sentence(s.text, s.citations)}" for s in items]
-        lines.append("")
+        notes["guidelines"] = NO_GUIDELINE_EVIDENCE
     if not research:
-        lines += [NO_RESEARCH_EVIDENCE, ""]
-    citations = registry.citations()
-    lines += [REFERENCES_HEADING, ""] + [format_reference(c) for c in citations]
-    sections = {
-        "guidelines": {"bottom_line": [statement_dict(s) for s in bottom],
-                       "considerations": [{**statement_dict(s), "statements": [statement_dict(s)]}
-                                          for s in considerations]},
-        "research": [{"heading": h, "bullets": [statement_dict(s) for s in items]} for h, items in research.items()],
-        "verification": {"generated": verified.generated, "kept": len(verified.kept), "dropped": verified.dropped},
-    }
-    return "\n".join(lines).strip(), sections, citations
+        notes["research"] = NO_RESEARCH_EVIDENCE
+    return Answer(
+        question="",
+        bottom_line=[BottomLine(tuple(bottom))] if bottom else [],
+        considerations=considerations,
+        research=[ResearchFacet(h, tuple(items)) for h, items in research.items()],
+        citations=registry.citations(),
+        part_notes=notes,
+        engine=ENGINE_NAME,
+        verification={"generated": verified.generated, "kept": len(verified.kept), "dropped": verified.dropped},
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -301,7 +285,6 @@ def stream_with_llm(
         answer = compose_offline(question, list(passages), history=list(history or []), settings=offline_settings)
         answer.engine = "llm-fallback"
         answer.notices = [note, *answer.notices]
-        answer.markdown = f"*{note}*\n\n{answer.markdown}"
         return answer
 
     if not shown:
@@ -325,27 +308,24 @@ def stream_with_llm(
     text = "".join(parts)
     verified = verify(text, shown, settings.llm_support_threshold)
     if verified.refused and not verified.kept:
-        markdown = "\n\n".join([*notices, REFUSAL, DISCLAIMER_LINE])
-        yield Answer(question=question, markdown=markdown, sections={"verification": {"generated": 0, "kept": 0,
-                     "dropped": verified.dropped, "excluded_passages": excluded}}, citations=[], retrieved=[],
-                     abstained=True, engine=ENGINE_NAME, notices=notices,
+        yield Answer(question=question, abstained=True, engine=ENGINE_NAME, notices=notices,
+                     verification={"generated": 0, "kept": 0, "dropped": verified.dropped, "excluded_passages": excluded},
                      timings_ms={"generate": round((generated - started) * 1000, 1)})
         return
     if not verified.kept or len(verified.kept) < settings.llm_min_kept * verified.generated:
         answer = fallback(FALLBACK_NOTICE)
-        answer.sections["verification"] = {"generated": verified.generated, "kept": len(verified.kept),
-                                           "dropped": verified.dropped, "excluded_passages": excluded}
+        answer.verification = {"generated": verified.generated, "kept": len(verified.kept),
+                               "dropped": verified.dropped, "excluded_passages": excluded}
         yield answer
         return
-    body, sections, citations = render(verified, shown)
-    sections["verification"]["excluded_passages"] = excluded
+    answer = render(verified, shown)
+    answer.verification["excluded_passages"] = excluded
     if verified.dropped:
         notices.append(DROPPED_NOTICE.format(n=len(verified.dropped)))
-    markdown = "\n\n".join([*notices, body, DISCLAIMER_LINE])
-    yield Answer(question=question, markdown=markdown, sections=sections, citations=citations, retrieved=[],
-                 abstained=False, engine=ENGINE_NAME, notices=notices,
-                 timings_ms={"generate": round((generated - started) * 1000, 1),
-                             "verify": round((time.perf_counter() - generated) * 1000, 1)})
+    answer.question, answer.notices = question, notices
+    answer.timings_ms = {"generate": round((generated - started) * 1000, 1),
+                         "verify": round((time.perf_counter() - generated) * 1000, 1)}
+    yield answer
 
 
 def compose_with_llm(

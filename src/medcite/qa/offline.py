@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
-from medcite.qa.compose import Limits, compose_answer, escape_markdown
+from medcite.answer import Refusal, Suggestion
+from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
+from medcite.qa.compose import Limits, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.safety import (
     DISCLAIMER,
@@ -23,17 +25,16 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
-from medcite.types import Answer, Passage
+from medcite.answer import Answer
+from medcite.types import Passage
 
 ENGINE_NAME = "offline"
-SUGGESTION_LEAD = "The closest topics the library does cover:"
-NAMED_GAP = "The library has no source on {names}."
-BROADER_LEAD = "On the broader topic, not on {names}, the library does hold:"
 NO_PASSAGES_HINT = "You could rephrase the question, or add sources on this topic to the library."
 
 __all__ = [
     "DISCLAIMER",
     "ENGINE_NAME",
+    "NAMED_GAP",
     "PERSONAL_ADVICE_NOTICE",
     "REFUSAL",
     "OfflineSettings",
@@ -106,7 +107,13 @@ def _retrieved_ids(passages: Sequence[Passage]) -> list[str]:
     return out
 
 
-def _suggestions(passages: Sequence[Passage], n: int) -> str:
+def suggestion_question(title: str) -> str:
+    """A question to ask about a topic the library holds ("Gout" -> "What is gout?")."""
+    name = title if title.isupper() or (len(title) > 1 and title[1:2].isupper()) else title[:1].lower() + title[1:]
+    return f"What is {name}?"
+
+
+def _suggestions(passages: Sequence[Passage], n: int) -> Refusal:
     titles: list[str] = []
     for p in passages:
         title = " ".join(p.chunk.title.split())
@@ -115,28 +122,22 @@ def _suggestions(passages: Sequence[Passage], n: int) -> str:
         if len(titles) >= n:
             break
     if not titles:
-        return NO_PASSAGES_HINT
-    return f"{SUGGESTION_LEAD} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles) + "."
+        return Refusal(hint=NO_PASSAGES_HINT)
+    return Refusal(suggestions=tuple(Suggestion(t, suggestion_question(t)) for t in titles))
 
 
 def _names(names: Sequence[str]) -> str:
-    shown = [f"**{escape_markdown(n)}**" for n in names[:3]]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _gap_lines(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> list[str]:
+def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Refusal:
     """A refusal that names what the library lacks and, clearly labelled, what it holds on the rest."""
-    names = _names(list(analysis.missing))
-    lines = [f"{REFUSAL} {NAMED_GAP.format(names=names)}"]
     held = [f.display for f in analysis.focus if not f.inherited]
     # guideline titles only: a research title may be a cut first sentence ("To evaluate the effects of ...")
     titles = list(dict.fromkeys(held + [" ".join(p.chunk.title.split()) for p in passages
                                         if p.chunk.doc_id in analysis.focus_documents and p.chunk.kind == "guideline"]))
     titles = [t for t in titles if t and not instruction_like(t)][:n]
-    if titles:
-        lines.append(f"{BROADER_LEAD.format(names=names)} " + "; ".join(f"*{escape_markdown(t)}*" for t in titles)
-                     + ".")
-    return lines
+    return Refusal(missing=tuple(analysis.missing[:3]), broader=tuple(titles))
 
 
 def _covered(analysis: QuestionAnalysis | None, passages: Sequence[Passage], top: int = 5) -> bool:
@@ -220,35 +221,17 @@ def compose_offline(
             or not evidence.topic_known
         )
     if analysis is not None and analysis.missing and not gap and not abstain:
-        notices.append(NAMED_GAP.format(names=_names(list(analysis.missing))) + " The answer below covers the rest.")
-    head = [*notices]
+        notices.append(NAMED_GAP.format(names=_names(list(analysis.missing[:3]))) + " The answer below covers the rest.")
+    answer = Answer(question=question, retrieved=_retrieved_ids(passages), engine=ENGINE_NAME, notices=notices,
+                    analysis=analysis)
     if abstain:
-        refusal = (_gap_lines(analysis, passages, settings.suggest_topics) if gap and analysis is not None
-                   else [REFUSAL, _suggestions(passages, settings.suggest_topics)])
-        markdown = "\n\n".join([*head, *refusal, f"*{DISCLAIMER}*"])
-        answer = Answer(
-            question=question,
-            markdown=markdown,
-            sections={"guidelines": {"bottom_line": [], "considerations": []}, "research": []},
-            citations=[],
-            retrieved=_retrieved_ids(passages),
-            abstained=True,
-            engine=ENGINE_NAME,
-            notices=notices,
-        )
+        answer.abstained = True
+        answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
+                          else _suggestions(passages, settings.suggest_topics))
     else:
         comp = compose_answer(evidence, passages, settings.limits())
-        markdown = "\n\n".join([*head, comp.body, f"*{DISCLAIMER}*"])
-        answer = Answer(
-            question=question,
-            markdown=markdown,
-            sections=comp.sections,
-            citations=comp.citations,
-            retrieved=_retrieved_ids(passages),
-            abstained=False,
-            engine=ENGINE_NAME,
-            notices=notices,
-        )
+        answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
+        answer.citations, answer.part_notes = comp.citations, comp.notes
     done = time.perf_counter()
     answer.timings_ms = {
         "evidence": round((selected - started) * 1000, 3),

@@ -18,7 +18,7 @@ from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
-from medcite.types import Answer
+from medcite.answer import Answer
 
 History = Sequence[tuple[str, str]]
 
@@ -78,8 +78,7 @@ class AnswerService:
         # Lone surrogates (possible in str, not in UTF-8) would break the tokenizer and SQLite further on.
         question = " ".join((question or "").encode("utf-8", "replace").decode("utf-8").split())
         if not question:
-            yield Answer(question="", markdown=EMPTY_QUESTION_REPLY, sections={}, citations=[], retrieved=[],
-                         abstained=True, engine="offline", notices=[EMPTY_QUESTION_REPLY])
+            yield Answer(question="", abstained=True, notices=[EMPTY_QUESTION_REPLY], message=EMPTY_QUESTION_REPLY)
             return
         if len(question) > self.settings.max_question_chars:
             question = question[: self.settings.max_question_chars]
@@ -121,11 +120,8 @@ class AnswerService:
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         result.analysis = analysis
-        if notices:
-            result.notices = notices + list(result.notices)
-            block = "\n\n".join(f"*{n}*" for n in notices)
-            result.markdown = f"{block}\n\n{result.markdown}"
-        apply_triage(result, triage, notices)
+        result.notices = notices + list(result.notices)
+        result.triage = triage  # the Markdown view puts its block first; a flagged refusal is never bare
         result.timings_ms = {
             **result.timings_ms,
             "triage": triage.elapsed_ms,
@@ -178,26 +174,8 @@ def make_triage(settings: Settings, embedder) -> Triage:
 
 def crisis_answer(question: str, triage: TriageResult, notices: list[str], started: float) -> Answer:
     """The reply to a self-harm risk: the crisis message alone, no evidence (and so no method or dose)."""
-    from medcite.qa.safety import triage_markdown
-
-    block = "\n\n".join([triage_markdown(triage), *(f"*{n}*" for n in notices)])
-    return Answer(question=question, markdown=block, sections={}, citations=[], retrieved=[], abstained=False,
-                  emergency=True, engine="triage", notices=list(notices), triage=triage, body_markdown="",
+    return Answer(question=question, engine="triage", notices=list(notices), triage=triage,
                   timings_ms={"triage": triage.elapsed_ms, "total": round((time.perf_counter() - started) * 1000, 1)})
-
-
-def apply_triage(result: Answer, triage: TriageResult, notices: list[str]) -> None:
-    """Put the triage block first; a flagged message that the library cannot answer gets no bare refusal."""
-    from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, triage_markdown
-
-    result.triage = triage
-    result.emergency = triage.flagged
-    result.body_markdown = result.markdown
-    if not triage.flagged:
-        return
-    if result.abstained:
-        result.body_markdown = "\n\n".join([*(f"*{n}*" for n in notices), NO_GUIDANCE_AFTER_TRIAGE])
-    result.markdown = f"{triage_markdown(triage)}\n\n{result.body_markdown}"
 
 
 _service: AnswerService | None = None

@@ -36,7 +36,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse  # noqa: E402
 
 from medcite.settings import Settings, get_settings  # noqa: E402
 from medcite.triage import TriageResult  # noqa: E402
-from medcite.ui import render  # noqa: E402
+from medcite.ui import answer_html, render  # noqa: E402
 from medcite.ui.context import UIContext, UploadRefused  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -466,10 +466,7 @@ def build_blocks(ctx: UIContext) -> gr.Blocks:
             chat[-1] = {"role": "assistant", "content": render.render_error("No answer came back; please try again.")}
             yield chat, state, *unchanged()
             return
-        numbers = [c.n for c in final.citations]
-        body = final.body_markdown if final.triage.flagged else final.markdown
-        rendered = render.render_answer(body, turn_no, citations=numbers, abstained=final.abstained,
-                                        triage=final.triage)
+        rendered = answer_html.render_answer(final, turn_no)
         citations = [asdict(c) for c in final.citations]
         state["turns"].append({
             "question": message, "markdown": final.markdown, "html": rendered.html, "citations": citations,

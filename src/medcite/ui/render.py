@@ -1,9 +1,8 @@
-"""Answers, passages, sources and library statistics as HTML for the chat UI, and chats as Markdown.
+"""Passages, sources, triage notices and library statistics as HTML for the chat UI, and chats as Markdown (the
+answer itself: :mod:`medcite.ui.answer_html`, from the answer's types).
 
-Everything that comes from a document, a question or a model is escaped before it becomes HTML: the
-answer's Markdown is parsed here (its small, known grammar: headings, paragraphs, bullets, ``**bold**``,
-``*italic*``, ``[n]`` markers, ``<https://...>`` links, backslash escapes) into HTML built from escaped
-text, never passed through as markup. Pure functions, no Gradio import, so they are unit-tested alone.
+Everything that comes from a document, a question or a model is escaped before it becomes HTML. Pure functions, no
+Gradio import, so they are unit-tested alone.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medcite.qa.compose import safe_url
-from medcite.qa.safety import DISCLAIMER, REFUSAL, TRIAGE_FOOTER
+from medcite.qa.safety import DISCLAIMER, TRIAGE_FOOTER
 from medcite.triage import TriageResult
 
 DISCLAIMER_FULL = DISCLAIMER
@@ -28,16 +27,6 @@ SEARCHING = "Searching the library\u2026"
 WRITING = "Writing the answer\u2026"
 VERIFYING = "Checking every sentence against its sources\u2026"
 
-# The markers the answer engine writes: [1], [1, 2], [1-3], not escaped and not a markdown link.
-_MARKER = re.compile(r"(?<!\\)\[(\s*\d+(?:\s*(?:[,;\u2013-]|\band\b)\s*\d+)*\s*)\](?!\()")
-_INLINE = re.compile(
-    r"(?P<esc>\\[\\`*_\[\]{}#|~()<>!.+-])"
-    r"|(?P<strong>\*\*(?=\S)(?P<strong_body>.+?)(?<=\S)\*\*)"
-    r"|(?P<em>(?<![\w*])\*(?=\S)(?P<em_body>[^*]+?)(?<=\S)\*(?![\w*]))"
-    r"|(?P<marker>" + _MARKER.pattern + r")"
-    r"|(?P<autolink><(?P<url>https?://[^\s<>]+)>)"
-)
-_SENTENCE_END = re.compile(r"[.!?](?:[\"')\]]*)\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 _PMID = re.compile(r"^pubmed:(\d+)$")
 
@@ -45,28 +34,6 @@ _PMID = re.compile(r"^pubmed:(\d+)$")
 def esc(text: Any) -> str:
     """``text`` as inert HTML text: ``<``, ``>``, ``&`` and both quotes become entities."""
     return html.escape("" if text is None else str(text), quote=True)
-
-
-def _text(raw: str) -> str:
-    """A run of answer markdown text (which may hold ``&lt;``-style entities) as escaped HTML."""
-    return esc(html.unescape(raw))
-
-
-def marker_numbers(body: str) -> list[int]:
-    """The numbers of one marker's inside: ``"1, 2"`` -> [1, 2], ``"1-3"`` -> [1, 2, 3]."""
-    parts = re.findall(r"\d+|[\u2013-]", body)
-    out: list[int] = []
-    i = 0
-    while i < len(parts):
-        if parts[i].isdigit():
-            if i + 2 < len(parts) and parts[i + 1] in "-\u2013" and parts[i + 2].isdigit():
-                lo, hi = int(parts[i]), int(parts[i + 2])
-                out.extend(range(lo, hi + 1) if 0 <= hi - lo <= 50 else (lo, hi))
-                i += 3
-                continue
-            out.append(int(parts[i]))
-        i += 1
-    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -94,68 +61,6 @@ def cite_link(turn: int, n: int, ref: int, *, known: bool = True) -> str:
         return f"<span class=\"mc-cite mc-cite-unknown\">[{n}]</span>"
     # The chat's sanitiser drops data-* attributes, so the reference travels in the fragment.
     return (f"<a class=\"mc-cite\" href=\"#mc-ref-{turn}-{n}-{ref}\" title=\"Show source {n}\">[{n}]</a>")
-
-
-class _Inline:
-    """Renders inline markdown of one block, collecting the sentence before each marker."""
-
-    def __init__(self, turn: int, refs: list[CiteRef], known: set[int] | None) -> None:
-        self.turn = turn
-        self.refs = refs
-        self.known = known
-        self.pending: list[str] = []  # plain text since the last marker
-        self.no_sentences = False  # in the reference list a marker names a source, not a sentence
-
-    def sentence(self) -> str:
-        if self.no_sentences:
-            return ""
-        text = " ".join("".join(self.pending).split())
-        parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
-        last = parts[-1] if parts else text
-        return last.strip(" .;,:\u2014-")
-
-    def render(self, raw: str, *, collect: bool = True) -> str:
-        out: list[str] = []
-        pos = 0
-        for m in _INLINE.finditer(raw):
-            if m.start() > pos:
-                out.append(self._plain(raw[pos : m.start()], collect))
-            pos = m.end()
-            if m.group("esc"):
-                out.append(self._plain(m.group("esc")[1], collect, unescape=False))
-            elif m.group("strong"):
-                # bold runs are labels ("Efficacy", headings): shown, but not part of the cited sentence
-                out.append(f"<strong>{self.render(m.group('strong_body'), collect=False)}</strong>")
-            elif m.group("em"):
-                out.append(f"<em>{self.render(m.group('em_body'), collect=collect)}</em>")
-            elif m.group("marker"):
-                numbers = marker_numbers(m.group("marker")[1:-1])
-                sentence = self.sentence()
-                links = []
-                for n in numbers:
-                    known = self.known is None or n in self.known
-                    ref = -1
-                    if known:
-                        self.refs.append(CiteRef(n, sentence))
-                        ref = len(self.refs) - 1
-                    links.append(cite_link(self.turn, n, ref, known=known))
-                # The sentence's full stop stays with its citation, so a narrow screen never wraps it alone.
-                tail = ""
-                if pos < len(raw) and raw[pos] in ".,;:!?":
-                    tail, pos = raw[pos], pos + 1
-                out.append("<span class=\"mc-cites\">" + "".join(links) + tail + "</span>")
-                self.pending = []
-            elif m.group("autolink"):
-                out.append(outbound_link(m.group("url")))
-        if pos < len(raw):
-            out.append(self._plain(raw[pos:], collect))
-        return "".join(out)
-
-    def _plain(self, raw: str, collect: bool, *, unescape: bool = True) -> str:
-        text = html.unescape(raw) if unescape else raw
-        if collect:
-            self.pending.append(text)
-        return esc(text)
 
 
 def outbound_url(url: str, doc_id: str = "") -> str:
@@ -187,35 +92,6 @@ def outbound_link(url: str, label: str | None = None) -> str:
     )
 
 
-def _blocks(markdown: str) -> list[list[str]]:
-    """Blank-line separated blocks of lines."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for line in (markdown or "").replace("\r\n", "\n").split("\n"):
-        if line.strip():
-            current.append(line.rstrip())
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-_FULL_STRONG = re.compile(r"^\*\*(?P<t>[^*].*?)\*\*:?$")
-_FULL_EM = re.compile(r"^\*(?P<t>[^*].*?)\*$")
-_ATX = re.compile(r"^(?P<h>#{1,6})\s+(?P<t>.+?)\s*#*$")
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<t>.*)$")
-
-
-def _list(lines: Sequence[str], inline: _Inline, cls: str) -> str:
-    items = []
-    for line in lines:
-        inline.pending = []
-        items.append(f"<li>{inline.render(_BULLET.match(line).group('t'))}</li>")
-    return f"<ul class=\"{cls}\">" + "".join(items) + "</ul>"
-
-
 def render_triage(triage: TriageResult) -> str:
     """A flagged message's notice, from the triage result itself: headline, then the actions in order.
 
@@ -231,78 +107,6 @@ def render_triage(triage: TriageResult) -> str:
             f"class=\"mc-emergency-icon\" aria-hidden=\"true\">{icon}</span><div><p class=\"mc-triage-head\">"
             f"<strong>{esc(triage.headline)}</strong></p><ul class=\"mc-triage-actions\">{items}</ul>{footer}"
             "</div></div>")
-
-
-def render_answer(
-    markdown: str,
-    turn: int,
-    *,
-    citations: Iterable[int] | None = None,
-    abstained: bool = False,
-    triage: TriageResult | None = None,
-) -> RenderedAnswer:
-    """The answer's markdown as safe HTML with clickable ``[n]`` markers and styled notices.
-
-    ``citations``: the numbers the answer's reference list holds (markers outside it are shown unlinked).
-    ``triage``: a flagged message's triage result, rendered first (pass the answer's ``body_markdown`` then).
-    """
-    refs: list[CiteRef] = []
-    known = set(citations) if citations is not None else None
-    inline = _Inline(turn, refs, known)
-    out: list[str] = []
-    in_references = False
-    for block in _blocks(markdown):
-        first = block[0].strip()
-        inline.pending = []
-        heading = _FULL_STRONG.match(first) if len(block) == 1 else None
-        atx = _ATX.match(first) if len(block) == 1 else None
-        if heading or atx:
-            title = (heading or atx).group("t")
-            in_references = title.strip().lower() == "references"
-            cls = "mc-h mc-h-refs" if in_references else "mc-h"
-            out.append(f"<h3 class=\"{cls}\">{inline.render(title, collect=False)}</h3>")
-            continue
-        if first.startswith(REFUSAL):
-            body = inline.render(" ".join(line.strip() for line in block))
-            out.append(f"<p class=\"mc-abstain-lead\">{body}</p>")
-            continue
-        inline.no_sentences = in_references
-        if all(_BULLET.match(line) for line in block):
-            cls = "mc-refs" if in_references else "mc-list"
-            out.append(_list(block, inline, cls))
-            continue
-        lead, rest = block[0], block[1:]
-        em = _FULL_EM.match(first)
-        if em and rest and all(_BULLET.match(line) for line in rest):  # "*Facet*" then its bullets
-            out.append(f"<h4 class=\"mc-facet\">{inline.render(em.group('t'), collect=False)}</h4>")
-            out.append(_list(rest, inline, "mc-list"))
-            continue
-        em = em if len(block) == 1 else None
-        if em:
-            text = em.group("t")
-            plain = html.unescape(text.replace("\\", ""))
-            if plain.strip() == DISCLAIMER:
-                out.append(f"<p class=\"mc-disclaimer\">{esc(plain)}</p>")
-            elif re.search(r"[.!?:]$", plain.strip()):
-                out.append(f"<p class=\"mc-note\">{inline.render(text, collect=False)}</p>")
-            else:
-                out.append(f"<h4 class=\"mc-facet\">{inline.render(text, collect=False)}</h4>")
-            continue
-        if rest and all(_BULLET.match(line) for line in rest):  # "Key considerations:" then bullets
-            out.append(f"<p class=\"mc-lead\">{inline.render(lead, collect=False)}</p>")
-            out.append(_list(rest, inline, "mc-list"))
-            continue
-        out.append(f"<p>{inline.render(' '.join(line.strip() for line in block))}</p>")
-    if triage is not None and triage.flagged:
-        out.insert(0, render_triage(triage))
-        abstained = False  # the triage actions are the answer: no "rephrase the question" hint
-    if abstained:
-        hint = f"<p class=\"mc-abstain-hint\">{esc(ABSTAIN_HINT)}</p>"
-        at = next((i for i, part in enumerate(out) if part.startswith("<p class=\"mc-disclaimer\"")), len(out))
-        out.insert(at, hint)
-    classes = "mc-answer mc-abstained" if abstained else "mc-answer"
-    # No blank lines inside: the chat component must see one HTML block, never markdown.
-    return RenderedAnswer(html=f"<div class=\"{classes}\">" + "".join(out) + "</div>", refs=refs)
 
 
 def render_question(question: str) -> str:
@@ -558,7 +362,6 @@ __all__ = [
     "find_sentence",
     "highlight",
     "outbound_url",
-    "render_answer",
     "render_error",
     "render_library",
     "render_passage",
