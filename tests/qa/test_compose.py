@@ -15,6 +15,7 @@ from medcite.qa.compose import (
     NO_RESEARCH_PASSAGE,
     REFERENCES_HEADING,
     RESEARCH_HEADING,
+    CitationRegistry,
     Limits,
     cite_sentence,
     compose_answer,
@@ -256,3 +257,43 @@ class TestComposer:
         assert "&lt;script&gt;" in comp.body
         valid = {c.n for c in comp.citations}
         assert set(parse_citation_numbers(comp.body)) <= valid
+
+
+class TestSeveralQuestions:
+    def test_each_question_gets_its_own_bottom_line(self, ivig_passages) -> None:
+        asked = [("what is the usual dose of IVIG", "What is the usual dose of IVIG"),
+                 ("how does IVIG work", "how does IVIG work")]
+        questions = [(label, select_evidence(text, ivig_passages)) for text, label in asked]
+        merged = select_evidence("What is the usual dose of IVIG and how does it work?", ivig_passages)
+        comp = compose_answer(merged, ivig_passages, Limits(), questions)
+        assert [b.question for b in comp.bottom_line] == ["What is the usual dose of IVIG?", "How does IVIG work?"]
+        dose, mechanism = comp.bottom_line
+        assert "2 g/kg" in dose.statements[0].text
+        assert any("mechanisms" in s.text or "Fc receptors" in s.text for s in mechanism.statements)
+        shown = [s.text for b in comp.bottom_line for s in b.statements]
+        others = [s.text for c in comp.considerations for s in c.statements]
+        assert not set(shown) & set(others)  # a sentence is shown once
+
+    def test_a_question_nothing_answers_says_so(self, ivig_passages) -> None:
+        questions = [("What is the usual dose of IVIG", select_evidence("what is the usual dose of IVIG", ivig_passages)),
+                     ("Is the lace plant edible", select_evidence("is the lace plant edible", ivig_passages[:1]))]
+        comp = compose_answer(questions[0][1], ivig_passages, Limits(), questions)
+        assert comp.bottom_line[1].statements == () and comp.bottom_line[1].unanswered
+        md = Answer(question="q", bottom_line=comp.bottom_line, citations=comp.citations).markdown
+        assert "*Is the lace plant edible?* The library's sources do not answer this part." in md
+
+
+def test_sections_of_one_page_are_one_reference() -> None:
+    """MedQuAD stores one NIDDK page as several documents; the answer lists it once."""
+    url = "http://www.niddk.nih.gov/health-information/health-topics/Diabetes/causes-diabetes/Pages/index.aspx"
+    passages = [guideline(f"NIDDK_{i}", text, title="Causes of Diabetes", qtype="causes", question="What causes it?",
+                          source="NIDDK", url=f"{url}#{frag}")
+                for i, (frag, text) in enumerate([("gestational", "Gestational diabetes is caused by hormones."),
+                                                  ("type2", "Type 2 diabetes is caused by insulin resistance.")])]
+    passages.append(guideline("NIDDK_9", "Diabetes insipidus is rare.", title="Diabetes Insipidus",
+                              qtype="information", question="What is it?", source="NIDDK", url=f"{url}#x"))
+    registry = CitationRegistry(passages)
+    assert registry.cite([0])[0] == registry.cite([1])[0] == (1,)
+    assert registry.cite([2])[0] == (2,)
+    refs = registry.citations()
+    assert [c.n for c in refs] == [1, 2] and refs[0].passages == ("NIDDK_0#0", "NIDDK_1#0")

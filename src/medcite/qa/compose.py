@@ -190,12 +190,25 @@ class CitationRegistry:
     _chunks: dict[str, list[str]] = field(default_factory=dict)
     _first: dict[str, Chunk] = field(default_factory=dict)
 
+    _same: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    @staticmethod
+    def reference_key(chunk: Chunk) -> tuple[str, str, str]:
+        """What makes two documents one reference: a guideline's title, source and page (the URL without its
+        ``#fragment``: MedQuAD holds four "Causes of Diabetes" documents, one per section of one NIDDK page); a
+        research document is its own reference."""
+        page = chunk.url.strip().lower().split("#", 1)[0] if chunk.kind == "guideline" else chunk.doc_id
+        return (" ".join(chunk.title.lower().split()), _source_key(chunk.source_name or chunk.source), page)
+
     def cite(self, passage_indices: Iterable[int]) -> tuple[tuple[int, ...], tuple[str, ...]]:
         """Citation numbers and chunk ids for a sentence found in these passages."""
         nums: list[int] = []
         chunk_ids: list[str] = []
         for i in passage_indices:
             chunk = self.passages[i].chunk
+            doc_id = self._same.setdefault(self.reference_key(chunk), chunk.doc_id)
+            if doc_id != chunk.doc_id:  # a copy of a document already cited: cite that one
+                chunk = replace(chunk, doc_id=doc_id)
             n = self._numbers.get(chunk.doc_id)
             if n is None:
                 n = len(self._numbers) + 1
@@ -292,8 +305,51 @@ def _continuation(e: Evidence, evidence: EvidenceSet) -> Evidence | None:
     )
 
 
-def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits) -> Plan:
-    """Choose the bottom line, the considerations and the research bullets from ranked evidence."""
+def _direct(e: Evidence) -> tuple:
+    """How directly a guideline sentence answers: it names the question's focus, then its coverage of the question's
+    terms, then its score. (Preferring sentences of the facet asked about came next and was dropped: on the IVIG seed
+    question it put "IVIG is most useful when started early" over "IVIG does not help all autoimmune conditions".)"""
+    return (-(e.focus > 0), -e.lexical, -e.score, e.passage_index, e.position)
+
+
+def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str] = frozenset()) -> list[Evidence]:
+    """The bottom line for one question: among the strong guideline sentences (within ``bottom_line_ratio`` of the
+    best), the most direct ones (:func:`_direct`), each with the sentence that continues it; texts in ``taken``
+    (already shown for another question) are skipped."""
+    guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
+    best = guideline[0].score if guideline else 0.0
+    window = sorted((e for e in guideline if e.score >= limits.bottom_line_ratio * best), key=_direct)
+    per_doc: dict[str, int] = {}
+    bottom: list[Evidence] = []
+    placed: set[tuple[int, int]] = set()
+    shown: set[str] = set(taken)
+
+    def fits(e: Evidence) -> bool:
+        return ((e.passage_index, e.position) not in placed and _norm(e.text) not in shown
+                and per_doc.get(e.chunk.doc_id, 0) < limits.max_sentences_per_document)
+
+    def add(e: Evidence) -> None:
+        bottom.append(e)
+        placed.add((e.passage_index, e.position))
+        shown.add(_norm(e.text))
+        per_doc[e.chunk.doc_id] = per_doc.get(e.chunk.doc_id, 0) + 1
+
+    for e in window:
+        if len(bottom) >= limits.max_bottom_line:
+            break
+        if not fits(e):
+            continue
+        add(e)
+        follow = _continuation(e, evidence)
+        if follow is not None and len(bottom) < limits.max_bottom_line and fits(follow):
+            add(follow)
+    return _reading_order(bottom)
+
+
+def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
+                bottom_line: list[Evidence] | None = None) -> Plan:
+    """Choose the bottom line (unless given: the parts of a several-question message), the considerations and the
+    research bullets from ranked evidence."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
     research = [e for e in evidence.ranked if e.chunk.kind != "guideline"]
 
@@ -305,36 +361,12 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
     def take(e: Evidence) -> None:
         per_doc[e.chunk.doc_id] = per_doc.get(e.chunk.doc_id, 0) + 1
 
-    # Bottom line: among the strong guideline sentences (within ``bottom_line_ratio`` of the best), the
-    # most direct ones: those covering most of the question's terms, then the best scored.
     intents = evidence.profile.intents
     best = guideline[0].score if guideline else 0.0
-    window = [e for e in guideline if e.score >= limits.bottom_line_ratio * best]
-    window.sort(key=lambda e: (-e.lexical, -e.score, e.passage_index, e.position))
-    bottom: list[Evidence] = []
-    placed: set[tuple[int, int]] = set()
-    shown: set[str] = set()  # texts already in the answer (chunks overlap: one sentence, two passages)
-    for e in window:
-        if len(bottom) >= limits.max_bottom_line:
-            break
-        if (e.passage_index, e.position) in placed or _norm(e.text) in shown or not room(e):
-            continue
-        bottom.append(e)
-        placed.add((e.passage_index, e.position))
-        shown.add(_norm(e.text))
+    bottom = choose_bottom_line(evidence, limits) if bottom_line is None else bottom_line
+    shown: set[str] = {_norm(e.text) for e in bottom}  # texts already in the answer (one sentence, two passages)
+    for e in bottom:
         take(e)
-        follow = _continuation(e, evidence)
-        if (
-            follow is not None
-            and len(bottom) < limits.max_bottom_line
-            and room(follow)
-            and (follow.passage_index, follow.position) not in placed
-            and _norm(follow.text) not in shown
-        ):
-            bottom.append(follow)
-            placed.add((follow.passage_index, follow.position))
-            shown.add(_norm(follow.text))
-            take(follow)
     top_score = best
     used = {(e.passage_index, e.position) for e in bottom}
 
@@ -398,7 +430,7 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
         ),
     )
     return Plan(
-        bottom_line=_reading_order(bottom),
+        bottom_line=bottom,
         considerations=considerations,
         research=[(facet, _reading_order(items)) for facet, items in ordered],
         has_guideline_passages=any(p.chunk.kind == "guideline" for p in passages),
@@ -429,12 +461,44 @@ class Composition:
     notes: dict[str, str]
 
 
-def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits) -> Composition:
-    """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view)."""
-    plan = plan_answer(evidence, passages, limits)
+UNANSWERED = "The library's sources do not answer this part."
+
+
+def question_label(text: str) -> str:
+    """A sub-question as a heading: "can I be tested" -> "Can I be tested?"."""
+    text = " ".join(text.split()).rstrip(" ,;:")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(("?", ".", "!")) else f"{text}?"
+
+
+def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
+                   questions: Sequence[tuple[str, EvidenceSet]] = ()) -> Composition:
+    """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view).
+
+    ``questions``: a message that asks several things gets one bottom line per question, from that question's own
+    evidence (each at most two sentences and their continuations), or :data:`UNANSWERED` for a question none answers.
+    """
     registry = CitationRegistry(passages)
     notes: dict[str, str] = {}
-    bottom = tuple(_statement(e, registry) for e in plan.bottom_line)
+    parts: list[tuple[str, list[Evidence]]] = []
+    if len(questions) > 1:
+        taken: set[str] = set()
+        each = replace(limits, max_bottom_line=min(2, limits.max_bottom_line))
+        for text, sub in questions:
+            chosen = choose_bottom_line(sub, each, taken=taken)
+            taken |= {_norm(e.text) for e in chosen}
+            parts.append((text, chosen))
+        if not any(chosen for _, chosen in parts):
+            parts = []
+    plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen] if parts else None)
+    if parts:
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
+                                   unanswered="" if chosen else UNANSWERED) for text, chosen in parts]
+    else:
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in plan.bottom_line))] if plan.bottom_line else []
+    bottom = tuple(s for b in bottom_lines for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
                       for bullet in plan.considerations] if bottom else []
     if not bottom:
@@ -443,7 +507,7 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     if not research:
         notes["research"] = NO_RESEARCH_EVIDENCE if plan.has_research_passages else NO_RESEARCH_PASSAGE
     return Composition(
-        bottom_line=[BottomLine(bottom)] if bottom else [],
+        bottom_line=bottom_lines if bottom else [],
         considerations=considerations,
         research=research,
         citations=registry.citations(),

@@ -201,8 +201,12 @@ def compose_offline(
     # answers together ("Can I get shingles again, and is the vaccine still worth getting?").
     evidence = (select(analysis.asked if analysis is not None else question)
                 if not (several and analysis.sub_queries) else None)
-    if several and (evidence is None or not evidence.ranked):
-        evidence = _merged([select(text) for text in analysis.sub_asked])
+    questions: list[tuple[str, EvidenceSet]] = []
+    if several:  # each question gets its own bottom line, from its own evidence
+        questions = [(sub.text, select(text)) for sub, text in zip(analysis.sub_questions, analysis.sub_asked,
+                                                                   strict=False)]
+        if evidence is None or not evidence.ranked:
+            evidence = _merged([sub for _, sub in questions])
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
     gap = analysis is not None and analysis.missing_is_subject
@@ -229,7 +233,7 @@ def compose_offline(
         answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
                           else _suggestions(passages, settings.suggest_topics))
     else:
-        comp = compose_answer(evidence, passages, settings.limits())
+        comp = compose_answer(evidence, passages, settings.limits(), questions)
         answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
         answer.citations, answer.part_notes = comp.citations, comp.notes
     done = time.perf_counter()
