@@ -297,3 +297,23 @@ def test_sections_of_one_page_are_one_reference() -> None:
     assert registry.cite([2])[0] == (2,)
     refs = registry.citations()
     assert [c.n for c in refs] == [1, 2] and refs[0].passages == ("NIDDK_0#0", "NIDDK_1#0")
+
+
+def test_studies_give_titles_snapshots_and_order(ivig_passages) -> None:
+    """A research reference shows the study's snapshot and readable title; stronger designs come first in a facet."""
+    from medcite.qa.snapshot import StudySnapshot
+    from medcite.qa.studies import Study
+
+    studies = {"pubmed:90000003": Study(StudySnapshot("Randomised controlled trial", 240, "adults", 2018, 90),
+                                        "Randomised controlled trial of 240 adults: IVIG off-label use"),
+               "pubmed:90000002": Study(StudySnapshot("Case series", 12, "", 2021, 30), "Case series: IVIG harm")}
+    comp = compose_answer(select_evidence("What are the adverse effects of IVIG?", ivig_passages), ivig_passages,
+                          Limits(), (), studies)
+    refs = {c.doc_id: c for c in comp.citations}
+    trial = refs["pubmed:90000003"]
+    assert trial.title == "Randomised controlled trial of 240 adults: IVIG off-label use"
+    assert trial.snapshot == "Randomised controlled trial, 240 participants (adults), 2018"
+    assert trial.evidence_label == "Randomised controlled trial"
+    safety = next(f for f in comp.research if f.heading == "Safety and Adverse Effects")
+    numbers = [s.citations[0] for s in safety.statements]
+    assert numbers[0] == trial.n and numbers[-1] == refs["pubmed:90000002"].n

@@ -14,7 +14,7 @@ Layout::
     <agreement line, when three or more studies bear on the facet>
     - statement [n]
     **References**
-    - [n] Title. Source, Year. Evidence label. <url>
+    - [n] Title. Source, Year. Evidence label (a research study: its snapshot). <url>
     *disclaimer*
 
 Source text is escaped (``escape_markdown``) so it cannot inject links, HTML or emphasis; every ``[n]`` marker goes
@@ -94,7 +94,9 @@ def format_reference(c: Citation, *, escape=escape_markdown) -> str:
         parts.append(f"{source}, {c.year}.")
     elif source or c.year:
         parts.append(f"{source or c.year}.")
-    if c.evidence_label:
+    if c.snapshot:  # a research study in one line: design, participants, population, year
+        parts.append(f"{escape(c.snapshot)}.")
+    elif c.evidence_label:
         parts.append(f"{escape(c.evidence_label)}.")
     url = safe_url(c.url)
     if url:

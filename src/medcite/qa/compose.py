@@ -20,7 +20,7 @@ cannot inject links, HTML or emphasis into the rendered answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from medcite.answer.document import BottomLine, Consideration, ResearchFacet
@@ -37,6 +37,7 @@ from medcite.answer.markdown import (  # noqa: F401 - the layout's constants and
 )
 from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
+from medcite.qa.studies import Study
 from medcite.qa.text import is_anaphoric, normalize_for_match, term_set
 from medcite.types import Chunk, Citation, Passage, Statement
 
@@ -186,6 +187,7 @@ class CitationRegistry:
     """Numbers documents by first appearance; several passages of one document share its number."""
 
     passages: Sequence[Passage]
+    studies: Mapping[str, Study] = field(default_factory=dict)  # research documents' snapshots and titles
     _numbers: dict[str, int] = field(default_factory=dict)
     _chunks: dict[str, list[str]] = field(default_factory=dict)
     _first: dict[str, Chunk] = field(default_factory=dict)
@@ -232,17 +234,22 @@ class CitationRegistry:
                 for p in self.passages
                 if p.chunk.doc_id == doc_id and _METHODS_LABEL.search((p.chunk.label or p.chunk.section).upper())
             ]
+            study = self.studies.get(doc_id)
+            label = _chunk_evidence_label(chunk, methods)
+            if study is not None and study.snapshot.design != "Study":
+                label = study.snapshot.design
             out.append(
                 Citation(
                     n=n,
                     doc_id=doc_id,
-                    title=chunk.title,
+                    title=study.title if study is not None else chunk.title,
                     source=chunk.source_name or chunk.source,
                     year=chunk.year,
                     url=chunk.url,
-                    evidence_label=_chunk_evidence_label(chunk, methods),
+                    evidence_label=label,
                     kind=chunk.kind,
                     passages=tuple(self._chunks[doc_id]),
+                    snapshot=study.snapshot.line() if study is not None else "",
                 )
             )
         return out
@@ -281,6 +288,13 @@ def _reading_order(items: list[Evidence]) -> list[Evidence]:
     for e in items:
         rank.setdefault(e.passage_index, len(rank))
     return sorted(items, key=lambda e: (rank[e.passage_index], e.position))
+
+
+def _by_strength(items: list[Evidence], strength: Mapping[str, int]) -> list[Evidence]:
+    """Research bullets of one facet: the strongest study design first (meta-analysis, trial, cohort, ...), ties in
+    reading order."""
+    ordered = _reading_order(items)
+    return sorted(ordered, key=lambda e: -strength.get(e.chunk.doc_id, 0))
 
 
 def _norm(text: str) -> str:
@@ -347,7 +361,7 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
 
 
 def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
-                bottom_line: list[Evidence] | None = None) -> Plan:
+                bottom_line: list[Evidence] | None = None, strength: Mapping[str, int] | None = None) -> Plan:
     """Choose the bottom line (unless given: the parts of a several-question message), the considerations and the
     research bullets from ranked evidence."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
@@ -432,7 +446,7 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
     return Plan(
         bottom_line=bottom,
         considerations=considerations,
-        research=[(facet, _reading_order(items)) for facet, items in ordered],
+        research=[(facet, _by_strength(items, strength or {})) for facet, items in ordered],
         has_guideline_passages=any(p.chunk.kind == "guideline" for p in passages),
         has_research_passages=any(p.chunk.kind != "guideline" for p in passages),
     )
@@ -474,13 +488,17 @@ def question_label(text: str) -> str:
 
 
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
-                   questions: Sequence[tuple[str, EvidenceSet]] = ()) -> Composition:
+                   questions: Sequence[tuple[str, EvidenceSet]] = (),
+                   studies: Mapping[str, Study] | None = None) -> Composition:
     """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view).
 
     ``questions``: a message that asks several things gets one bottom line per question, from that question's own
     evidence (each at most two sentences and their continuations), or :data:`UNANSWERED` for a question none answers.
+    ``studies``: snapshots and titles of the research documents (:mod:`medcite.qa.studies`): references show them and
+    research bullets are ordered by design strength.
     """
-    registry = CitationRegistry(passages)
+    studies = studies or {}
+    registry = CitationRegistry(passages, studies)
     notes: dict[str, str] = {}
     parts: list[tuple[str, list[Evidence]]] = []
     if len(questions) > 1:
@@ -492,7 +510,8 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
             parts.append((text, chosen))
         if not any(chosen for _, chosen in parts):
             parts = []
-    plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen] if parts else None)
+    plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen] if parts else None,
+                       {doc_id: study.snapshot.strength for doc_id, study in studies.items()})
     if parts:
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
                                    unanswered="" if chosen else UNANSWERED) for text, chosen in parts]

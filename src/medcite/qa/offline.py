@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
@@ -18,6 +18,7 @@ from medcite.answer import Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.qa.compose import Limits, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
+from medcite.qa.studies import Study
 from medcite.qa.safety import (
     DISCLAIMER,
     PERSONAL_ADVICE_NOTICE,
@@ -171,6 +172,7 @@ def compose_offline(
     history: list[tuple[str, str]] | None = None,
     settings: OfflineSettings | None = None,
     analysis: QuestionAnalysis | None = None,
+    studies: Mapping[str, Study] | None = None,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
 
@@ -233,7 +235,7 @@ def compose_offline(
         answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
                           else _suggestions(passages, settings.suggest_topics))
     else:
-        comp = compose_answer(evidence, passages, settings.limits(), questions)
+        comp = compose_answer(evidence, passages, settings.limits(), questions, studies)
         answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
         answer.citations, answer.part_notes = comp.citations, comp.notes
     done = time.perf_counter()

@@ -60,10 +60,10 @@ class _Writer:
         meta = ", ".join(str(x) for x in (source, c.year) if x)
         if meta:
             parts.append(esc(f"{meta}."))
-        if c.evidence_label:
-            parts.append(esc(f"{c.evidence_label}."))
         if c.snapshot:
             parts.append(f"<span class=\"mc-snapshot\">{esc(c.snapshot)}.</span>")
+        elif c.evidence_label:
+            parts.append(esc(f"{c.evidence_label}."))
         url = safe_url(c.url)
         link = f" {outbound_link(url)}" if url else ""
         self.refs.append(CiteRef(c.n, ""))
