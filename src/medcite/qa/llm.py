@@ -23,6 +23,7 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
+from medcite.qa.claims import check_claim
 from medcite.qa.text import content_stems, split_sentences
 from medcite.settings import Settings
 from medcite.types import Passage, Statement
@@ -207,6 +208,13 @@ def verify(text: str, passages: Sequence[Passage], threshold: float) -> Verified
             supported = [n for n in numbers if scores[n] >= threshold]
             if not supported:
                 result.dropped.append({"text": bare, "reason": "not supported by the cited passage",
+                                       "support": round(best, 3)})
+                continue
+            # shared words are not agreement: numbers and units, negation and direction must match too
+            problems = {n: check_claim(bare, passages[n - 1].chunk.text) for n in supported}
+            supported = [n for n in supported if problems[n] is None]
+            if not supported:
+                result.dropped.append({"text": bare, "reason": next(p for p in problems.values() if p),
                                        "support": round(best, 3)})
                 continue
             kind = passages[supported[0] - 1].chunk.kind
