@@ -476,6 +476,17 @@ class Composition:
 
 
 UNANSWERED = "The library's sources do not answer this part."
+RESEARCH_HELD = "The nearest studies in the library are about other questions: {titles}."
+
+
+def _research_held(passages: Sequence[Passage], studies: Mapping[str, Study], n: int = 2) -> str:
+    """The note for research passages that do not address the question, naming the closest studies by their
+    readable titles (a study without one is not named: its stored title may be a cut first sentence)."""
+    titles = list(dict.fromkeys(studies[p.chunk.doc_id].title for p in passages
+                                if p.chunk.kind != "guideline" and p.chunk.doc_id in studies))[:n]
+    if not titles:
+        return NO_RESEARCH_EVIDENCE
+    return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_HELD.format(titles='; '.join(titles))}"
 
 
 def question_label(text: str) -> str:
@@ -524,7 +535,8 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
         notes["guidelines"] = NO_GUIDELINE_EVIDENCE if plan.has_guideline_passages else NO_GUIDELINE_PASSAGE
     research = [ResearchFacet(heading, tuple(_statement(e, registry) for e in items)) for heading, items in plan.research]
     if not research:
-        notes["research"] = NO_RESEARCH_EVIDENCE if plan.has_research_passages else NO_RESEARCH_PASSAGE
+        notes["research"] = (_research_held(passages, studies) if plan.has_research_passages
+                             else NO_RESEARCH_PASSAGE)
     return Composition(
         bottom_line=bottom_lines if bottom else [],
         considerations=considerations,
