@@ -28,6 +28,8 @@ def metrics(**overall) -> dict:
         "cited_sentence_share": 1.0, "support_rate": 1.0, "must_mention": 0.55,
         "unanswerable_abstention_rate": 0.75, "answerable_abstention_rate": 0.10, "emergency_recall": 1.0,
         "emergency_false_positive_rate": 0.0, "decision_accuracy": 0.60, "p50_ms": 100.0, "p95_ms": 200.0,
+        "bottom_line_rate": 0.40, "standalone_problems_per_answer": 1.2, "focus_relevance": 0.80,
+        "off_focus_per_answer": 1.0, "subquestion_coverage": 0.85,
     }
     base.update(overall)
     return {"k": 10, "n": 28, "overall": base, "groups": {},
@@ -215,3 +217,24 @@ class TestCommand:
         good = self.write(tmp_path / "good.json", metrics())
         bad_tol = CliRunner().invoke(cli, ["eval", "compare", good, good, "--metric-tolerance", "nope=1"])
         assert bad_tol.exit_code == 1 and "unknown metric" in bad_tol.output
+
+
+def test_answer_quality_counts_are_gated_per_answer_with_their_own_tolerance():
+    """Standalone problems and off-focus statements are counts per answer: 0.1 per answer is allowed by default,
+    not the rates' 0.02; the rates use the rates' tolerance."""
+    within = compare_metrics(metrics(), metrics(standalone_problems_per_answer=1.28, off_focus_per_answer=1.05))
+    assert within.passed
+    assert status(within, "standalone_problems_per_answer") == "worse"
+    worse = compare_metrics(metrics(), metrics(standalone_problems_per_answer=1.4, bottom_line_rate=0.37,
+                                               subquestion_coverage=0.86))
+    assert {r.key for r in worse.regressions} == {"standalone_problems_per_answer", "bottom_line_rate"}
+    assert status(worse, "subquestion_coverage") == "better"
+
+
+def test_a_baseline_without_answer_quality_shows_the_new_metrics_ungated():
+    old = metrics()
+    for key in ("bottom_line_rate", "standalone_problems_per_answer", "focus_relevance", "off_focus_per_answer",
+                "subquestion_coverage"):
+        del old["overall"][key]
+    result = compare_metrics(old, metrics())
+    assert result.passed and status(result, "bottom_line_rate") == "new"

@@ -59,6 +59,38 @@ def test_load_minimal_and_full_lines(tmp_path: Path) -> None:
 
 
 @pytest.mark.unit
+def test_a_set_without_split_is_one_dev_split(tmp_path: Path) -> None:
+    """An evaluator's own set need not name splits: every line is dev, selected by --split dev and all, not test."""
+    bare = {k: v for k, v in GOOD.items() if k != "split"}
+    path = write_lines(tmp_path / "own.jsonl", bare, {**bare, "id": "q2"}, {**bare, "id": "q3", "split": None})
+    questions = load_eval_set(path)
+    assert [q.split for q in questions] == ["dev", "dev", "dev"]
+    assert split_filter(questions, "dev") == questions == split_filter(questions, "all")
+    assert split_filter(questions, "test") == []
+
+
+@pytest.mark.unit
+def test_unknown_fields_are_kept_under_meta_with_one_warning(tmp_path: Path, caplog) -> None:
+    from medcite.evals.datasets import load_eval_set_with_warnings
+
+    lines = [{**GOOD, "id": "q1", "difficulty": "hard", "source_url": "https://x"},
+             {**GOOD, "id": "q2", "difficulty": "easy", "meta": {"difficulty": "kept", "lang": "en"}},
+             {**GOOD, "id": "q3"}]
+    path = write_lines(tmp_path / "own.jsonl", *lines)
+    with caplog.at_level("WARNING", logger="medcite.evals.datasets"):
+        questions = load_eval_set(path)
+    assert questions[0].meta == {"difficulty": "hard", "source_url": "https://x"}
+    assert questions[1].meta == {"difficulty": "kept", "lang": "en"}  # meta's own key wins
+    assert questions[2].meta == {}
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert "2 lines carry fields" in warnings[0] and "difficulty (2 lines), source_url (1 line)" in warnings[0]
+    assert load_eval_set_with_warnings(path)[1] == warnings
+    clean = write_lines(tmp_path / "clean.jsonl", GOOD)
+    assert load_eval_set_with_warnings(clean)[1] == []
+
+
+@pytest.mark.unit
 def test_write_then_load_round_trips(tmp_path: Path) -> None:
     questions = [
         EvalQuestion(id="a", question="Q? ünïcode", relevant={"d": 1}, split="test", decision="maybe",
@@ -91,9 +123,10 @@ def test_write_refuses_duplicates_before_writing(tmp_path: Path) -> None:
     [
         ("{not json", "invalid JSON"),
         ("[1, 2]", "expected a JSON object, found an array"),
-        ({k: v for k, v in GOOD.items() if k != "split"}, "missing required field split"),
-        ({"id": "q1"}, "missing required fields question, relevant, group, split"),
-        ({**GOOD, "relevent": {}}, "unknown field relevent"),
+        ({k: v for k, v in GOOD.items() if k != "group"}, "missing required field group"),
+        ({"id": "q1"}, "missing required fields question, relevant, group"),
+        ({**GOOD, "relevent": {}, "relevant": None}, "relevant must be an object"),
+        ({**GOOD, "meta": [1], "source": "x"}, "meta must be an object, not an array"),
         ({**GOOD, "id": ""}, "id must be a non-empty string"),
         ({**GOOD, "id": 7}, "id must be a non-empty string"),
         ({**GOOD, "id": " q1"}, "leading or trailing whitespace"),

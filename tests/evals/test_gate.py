@@ -75,7 +75,19 @@ def test_baseline_file_is_a_committed_metrics_file():
     assert baseline["n"] == 28 and baseline["k"] == 10
     assert baseline["run"]["engine"] == "offline" and baseline["run"]["mode"] == "hybrid"
     assert baseline["run"]["set"].endswith("regression_questions.jsonl")
-    for key in ("ndcg@10", "recall@10", "support_rate", "unanswerable_abstention_rate", "emergency_recall"):
+    for key in ("ndcg@10", "recall@10", "support_rate", "unanswerable_abstention_rate", "emergency_recall",
+                "must_mention", "decision_accuracy", "bottom_line_rate", "standalone_problems_per_answer",
+                "focus_relevance", "off_focus_per_answer", "subquestion_coverage"):
+        assert baseline["overall"][key] is not None, key
+
+
+def test_full_library_baseline_holds_the_answer_quality_figures():
+    """evals/baselines/handwritten_dev.json: the handwritten dev split on the full shared library (not run here: CI
+    has no full library; compare a new run with `medcite eval compare`)."""
+    baseline = load_metrics(ROOT / "evals" / "baselines" / "handwritten_dev.json")
+    assert baseline["run"]["split"] == "dev" and baseline["run"]["set"].endswith("handwritten.jsonl")
+    for key in ("must_mention", "bottom_line_rate", "standalone_problems_per_answer", "focus_relevance",
+                "subquestion_coverage"):
         assert baseline["overall"][key] is not None, key
 
 

@@ -103,7 +103,7 @@ def test_markdown_has_overall_and_group_tables(metrics):
 def test_report_md_has_settings_plots_and_questions_to_read(tmp_path, metrics):
     written = write_report(tmp_path, metrics, RECORDS)
     names = {p.name for p in written}
-    assert names == {"report.md", "report.html", "retrieval.png", "latency.png", "groups.png"}
+    assert names == {"report.md", "report.html", "retrieval.png", "latency.png", "groups.png", "quality.png"}
     md = (tmp_path / "report.md").read_text()
     for expected in ("tiny", "dense", "offline", "medcite-test-collection", "22 documents (12 guideline, 10 research)",
                      "commit `abc123`", "split dev", "![Retrieval](retrieval.png)", "![Latency](latency.png)",

@@ -56,7 +56,11 @@ def run(set_path: Path, out_dir: Path | None, engine: str | None, k: int, mode: 
                        ("citations valid", "citation_valid_rate"), ("support rate", "support_rate"),
                        ("false abstention", "answerable_abstention_rate"),
                        ("correct abstention", "unanswerable_abstention_rate"),
-                       ("emergency recall", "emergency_recall"), ("latency p50 (ms)", "p50_ms")):
+                       ("emergency recall", "emergency_recall"), ("must-mention", "must_mention"),
+                       ("decision accuracy", "decision_accuracy"), ("bottom line", "bottom_line_rate"),
+                       ("standalone / answer", "standalone_problems_per_answer"),
+                       ("focus relevance", "focus_relevance"), ("off-focus / answer", "off_focus_per_answer"),
+                       ("sub-questions", "subquestion_coverage"), ("latency p50 (ms)", "p50_ms")):
         value = overall.get(key)
         if value is not None:
             click.echo(f"  {label:<20} {value:.3f}" if not key.endswith("_ms") else f"  {label:<20} {value:.0f}")

@@ -2,7 +2,8 @@
 
 Each gated metric has a direction (:data:`METRICS`). A metric **regresses** when it moves the wrong way by
 more than its tolerance: for higher-is-better rates ``new < base - tolerance``, for lower-is-better rates
-``new > base + tolerance`` (rates are 0-1, tolerances absolute, default :data:`DEFAULT_TOLERANCE`). Latency
+``new > base + tolerance`` (rates are 0-1, tolerances absolute, default :data:`DEFAULT_TOLERANCE`; the per-answer
+counts of the answer-quality checks, standalone problems and off-focus statements, default to 0.1 per answer). Latency
 is compared relatively (``new > base * (1 + latency_tolerance)``) and is left out of the gate unless asked
 for, because timings differ between machines and runs. A metric the base has and the new run lacks (None)
 regresses too; one the base lacks is shown but not gated.
@@ -28,6 +29,7 @@ class MetricSpec:
     label: str
     direction: str  # HIGHER or LOWER is better
     latency: bool = False
+    tolerance: float | None = None  # this metric's default tolerance, when not DEFAULT_TOLERANCE (a count, not a rate)
 
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -47,6 +49,12 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("emergency_recall", "emergency recall", HIGHER),
     MetricSpec("emergency_false_positive_rate", "emergency false positives", LOWER),
     MetricSpec("decision_accuracy", "decision accuracy", HIGHER),
+    # Answer quality (medcite.evals.quality), read from the typed answer.
+    MetricSpec("bottom_line_rate", "bottom line", HIGHER),
+    MetricSpec("standalone_problems_per_answer", "standalone problems per answer", LOWER, tolerance=0.1),
+    MetricSpec("focus_relevance", "focus relevance", HIGHER),
+    MetricSpec("off_focus_per_answer", "off-focus statements per answer", LOWER, tolerance=0.1),
+    MetricSpec("subquestion_coverage", "sub-question coverage", HIGHER),
     MetricSpec("p50_ms", "latency p50 (ms)", LOWER, latency=True),
     MetricSpec("p95_ms", "latency p95 (ms)", LOWER, latency=True),
 )
@@ -140,7 +148,8 @@ def compare_metrics(
         key = spec.key.format(k=k_new)
         base_key = spec.key.format(k=k_base)
         b, n = b_all.get(base_key), n_all.get(key)
-        tol = tolerances.get(key, latency_tolerance if spec.latency else tolerance)
+        default = latency_tolerance if spec.latency else (tolerance if spec.tolerance is None else spec.tolerance)
+        tol = tolerances.get(key, default)
         gated = include_latency or not spec.latency or key in tolerances
         delta = None if b is None or n is None else n - b
         rows.append(Row(key, spec.label.format(k=k_new), spec.direction, b, n, delta, tol, gated,

@@ -6,7 +6,11 @@ One question a line::
      "group": "answerable", "split": "dev", "decision": "yes", "must_mention": ["..."],
      "reference_answer": "...", "meta": {"source": "GHR"}}
 
-``id``, ``question``, ``relevant``, ``group`` and ``split`` are required; the rest are optional. Grades
+``id``, ``question``, ``relevant`` and ``group`` are required; the rest are optional. A line without ``split`` is
+in the dev split: a set that never names one is a single split, selected by ``--split dev`` and ``--split all``
+(``--split test`` finds none of it). A field the format does not know is kept under ``meta`` (a key ``meta``
+already holds is left as it is) and :func:`load_eval_set` logs one warning per file naming those fields, instead of
+failing: evaluators bring their own sets. Grades
 are ints >= 0, higher = more relevant, 0 = judged not relevant. An ``answerable`` question needs at least
 one document graded above 0, an ``unanswerable`` one may have none; ``emergency``, ``adversarial`` and ``ordinary``
 (a triage control: a message that must not be flagged)
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -27,11 +32,13 @@ from typing import Any
 GROUPS: tuple[str, ...] = ("answerable", "unanswerable", "emergency", "adversarial", "ordinary")
 DECISIONS: tuple[str, ...] = ("yes", "no", "maybe")
 SPLITS: tuple[str, ...] = ("dev", "test")
-REQUIRED_FIELDS: tuple[str, ...] = ("id", "question", "relevant", "group", "split")
-OPTIONAL_FIELDS: tuple[str, ...] = ("decision", "must_mention", "reference_answer", "meta")
+REQUIRED_FIELDS: tuple[str, ...] = ("id", "question", "relevant", "group")
+OPTIONAL_FIELDS: tuple[str, ...] = ("split", "decision", "must_mention", "reference_answer", "meta")
+DEFAULT_SPLIT = "dev"  # the split of a line that names none
 # A reference answer is a short summary for reading results, never a copy of the source text.
 MAX_REFERENCE_CHARS = 400
 DEFAULT_SPLIT_SEED = "medcite-evals-v1"
+log = logging.getLogger(__name__)
 
 
 class EvalSetError(ValueError):
@@ -94,18 +101,20 @@ class EvalQuestion:
         if missing:
             raise ValueError(f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
         unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
-        if unknown:
-            allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
-            raise ValueError(f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-                             f"(allowed: {allowed})")
         must_mention = data.get("must_mention")
         meta = data.get("meta")
+        if unknown:
+            if meta is not None and not isinstance(meta, dict):
+                raise ValueError(f"meta must be an object, not {_json_type(meta)}")
+            meta = dict(meta or {})
+            for name in unknown:
+                meta.setdefault(name, data[name])
         return cls(
             id=data["id"],
             question=data["question"],
             relevant=data["relevant"],
             group=data["group"],
-            split=data["split"],
+            split=DEFAULT_SPLIT if data.get("split") is None else data["split"],
             decision=data.get("decision"),
             must_mention=[] if must_mention is None else must_mention,
             reference_answer=data.get("reference_answer"),
@@ -116,10 +125,28 @@ class EvalQuestion:
 def load_eval_set(path: Path | str) -> list[EvalQuestion]:
     """Every question of a JSONL evaluation set, in file order.
 
-    Blank lines are allowed. Any invalid line (bad JSON, a missing or unknown field, a wrong type or value,
-    an id already used on an earlier line) raises EvalSetError (a ValueError) naming the file and line.
+    Blank lines are allowed. Any invalid line (bad JSON, a missing required field, a wrong type or value,
+    an id already used on an earlier line) raises EvalSetError (a ValueError) naming the file and line. Fields
+    the format does not know are kept under ``meta``, with one warning for the file (:func:`unknown_fields_warning`).
     """
+    questions, warnings = load_eval_set_with_warnings(path)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return questions
+
+
+def unknown_fields_warning(path: Path | str, counts: Mapping[str, int], lines: int) -> str:
+    """The one warning of a file whose lines carry fields the format does not know."""
+    names = ", ".join(f"{name} ({n} line{'s' if n > 1 else ''})" for name, n in sorted(counts.items()))
+    return (f"{path}: {lines} line{'s' if lines > 1 else ''} carry fields the evaluation format does not know: "
+            f"{names}; kept under meta (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})")
+
+
+def load_eval_set_with_warnings(path: Path | str) -> tuple[list[EvalQuestion], list[str]]:
+    """:func:`load_eval_set` without logging: (questions, warnings) for a caller that reports them itself."""
     path = Path(path)
+    unknown: dict[str, int] = {}
+    unknown_lines = 0
     questions: list[EvalQuestion] = []
     first_line: dict[str, int] = {}
     try:
@@ -133,6 +160,11 @@ def load_eval_set(path: Path | str) -> list[EvalQuestion]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EvalSetError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        if isinstance(data, Mapping):
+            extra = set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS)
+            unknown_lines += bool(extra)
+            for name in extra:
+                unknown[name] = unknown.get(name, 0) + 1
         try:
             question = EvalQuestion.from_dict(data)
         except (ValueError, TypeError) as exc:
@@ -143,7 +175,7 @@ def load_eval_set(path: Path | str) -> list[EvalQuestion]:
             raise EvalSetError(path, number, f"duplicate id {question.id!r} (first on line {first_line[question.id]})")
         first_line[question.id] = number
         questions.append(question)
-    return questions
+    return questions, ([unknown_fields_warning(path, unknown, unknown_lines)] if unknown else [])
 
 
 def write_eval_set(path: Path | str, questions: Iterable[EvalQuestion]) -> int:

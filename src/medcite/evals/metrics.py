@@ -33,7 +33,8 @@ class QuestionResult:
     abstained: bool = False
     emergency: bool = False
     triage_level: str = "none"  # the triage level the system gave (emergency, urgent, self_harm, poisoning, none)
-    answer: str = ""  # the answer text (Markdown), for must-mention coverage
+    answer: str = ""  # the answer text (Markdown)
+    statement_text: str | None = None  # the shown statements' text: what must-mention coverage reads when set
     decision: str | None = None  # yes / no / maybe, when the system gives one
     latency_ms: float | None = None
 
@@ -49,6 +50,8 @@ class QuestionResult:
             emergency=bool(getattr(answer, "emergency", False)),
             triage_level=getattr(getattr(answer, "triage", None), "level", "none"),
             answer=getattr(answer, "markdown", "") or "",
+            statement_text=(" ".join(s.text for s in answer.statements() if s.text.strip())
+                            if callable(getattr(answer, "statements", None)) else None),
             decision=decision,
             latency_ms=timings.get("total"),
         )
@@ -228,7 +231,8 @@ def score_question(question: EvalQuestion, result: QuestionResult, k: int = DEFA
         "emergency": bool(result.emergency),
         "decision_correct": (None if not _norm_label(question.decision)
                              else _norm_label(result.decision) == _norm_label(question.decision)),
-        "must_mention": must_mention_coverage(result.answer, question.must_mention),
+        "must_mention": must_mention_coverage(result.answer if result.statement_text is None else result.statement_text,
+                                              question.must_mention),
         "latency_ms": result.latency_ms,
     }
 

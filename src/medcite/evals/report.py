@@ -2,7 +2,9 @@
 
 - ``retrieval.png``: nDCG@k, MRR@k and Recall@1/5/k, overall and for each group with judged documents;
 - ``latency.png``: histogram of per-question latency with the p50 and p95 marked;
-- ``groups.png``: per group, the share of questions abstained on and the share flagged as emergencies.
+- ``groups.png``: per group, the share of questions abstained on and the share flagged as emergencies;
+- ``quality.png``: answer quality (:mod:`medcite.evals.quality`): bottom line, focus relevance, sub-question
+  coverage and standalone answers (rates), beside standalone problems and off-focus statements per answer.
 
 Plots use matplotlib's Agg backend (no display needed). :func:`write_report` can be re-run on a folder that
 holds ``metrics.json`` and ``results.jsonl`` (``medcite eval report DIR``).
@@ -41,7 +43,16 @@ def metric_rows(k: int) -> list[tuple[str, list[Row]]]:
             ("Statements supported by the cited passage", "support_rate", "rate", "n_statements"),
         ]),
         ("Content", [
-            ("Must-mention coverage", "must_mention", "rate", "n_must_mention"),
+            ("Must-mention coverage (statements' text)", "must_mention", "rate", "n_must_mention"),
+        ]),
+        ("Answer quality", [
+            ("Bottom line first", "bottom_line_rate", "rate", "n_bottom_line"),
+            ("Standalone problems per answer", "standalone_problems_per_answer", "float2", "n_quality"),
+            ("Answers with no standalone problem", "standalone_answer_rate", "rate", "n_quality"),
+            ("Statements on the question's focus", "focus_relevance", "rate", "n_focus_statements"),
+            ("Off-focus statements per answer", "off_focus_per_answer", "float2", None),
+            ("Sub-questions with a bottom-line part", "subquestion_coverage", "rate", "n_sub_questions"),
+            ("... in multi-part messages", "multipart_coverage", "rate", "n_multipart"),
         ]),
         ("Behaviour", [
             ("Abstention rate", "abstention_rate", "rate", "n"),
@@ -69,6 +80,8 @@ def fmt(value: Any, kind: str) -> str:
         return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
     if kind == "count":
         return str(int(value))
+    if kind == "float2":
+        return f"{value:.2f}"
     return f"{value:.1f}"
 
 
@@ -201,6 +214,12 @@ def attention_lists(records: Sequence[Mapping[str, Any]], limit: int = 15) -> li
         ("Answers with a citation that resolves to no reference", ids(lambda r: r.get("citations_valid") is False)),
         ("Answers with an unsupported statement",
          ids(lambda r: int(r.get("statements_supported") or 0) < int(r.get("statements_checked") or 0))),
+        ("Answers without a bottom line", ids(lambda r: r.get("bottom_line") is False)),
+        ("Answers with a statement that cannot stand alone", ids(lambda r: int(r.get("standalone_problems") or 0) > 0)),
+        ("Answers with an off-focus statement",
+         ids(lambda r: int(r.get("on_focus_statements") or 0) < int(r.get("focus_statements") or 0))),
+        ("Sub-questions left without a part",
+         ids(lambda r: int(r.get("sub_questions_covered") or 0) < int(r.get("sub_questions") or 0))),
     ]
 
 
@@ -222,7 +241,7 @@ def render_markdown(metrics: Mapping[str, Any], records: Sequence[Mapping[str, A
     if plots:
         lines += ["## Plots", ""]
         captions = {"retrieval.png": "Retrieval", "latency.png": "Latency",
-                    "groups.png": "Abstention and emergency flags"}
+                    "groups.png": "Abstention and emergency flags", "quality.png": "Answer quality"}
         for name in plots:
             lines += [f"![{captions.get(name, name)}]({name})", ""]
     lines += ["## Questions to read", ""]
@@ -362,6 +381,40 @@ def plot_groups(metrics: Mapping[str, Any], path: Path) -> Path:
     return _save(fig, path, plt)
 
 
+QUALITY_RATES = (("bottom line", "bottom_line_rate"), ("on focus", "focus_relevance"),
+                 ("sub-questions", "subquestion_coverage"), ("no standalone\nproblem", "standalone_answer_rate"),
+                 ("must-mention", "must_mention"))
+QUALITY_COUNTS = (("standalone\nproblems", "standalone_problems_per_answer"),
+                  ("off-focus\nstatements", "off_focus_per_answer"))
+
+
+def plot_quality(metrics: Mapping[str, Any], path: Path) -> Path:
+    """Answer quality: the rates (0-1, higher is better) left, the per-answer problem counts (lower is better) right."""
+    plt = _pyplot()
+    overall = metrics.get("overall") or {}
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.5), dpi=110, gridspec_kw={"width_ratios": [5, 2]})
+    values = [overall.get(key) for _, key in QUALITY_RATES]
+    bars = left.bar(range(len(values)), [v or 0 for v in values], color="#55a868")
+    for bar, value in zip(bars, values, strict=True):
+        _annotate(left, bar, value, fontsize=8)
+    left.set_xticks(range(len(values)), [label for label, _ in QUALITY_RATES], fontsize=8)
+    left.set_ylim(0, 1.1)
+    left.set_ylabel("share (higher is better)")
+    left.grid(axis="y", alpha=0.3)
+    left.set_axisbelow(True)
+    counts = [overall.get(key) for _, key in QUALITY_COUNTS]
+    bars = right.bar(range(len(counts)), [v or 0 for v in counts], color="#c44e52")
+    for bar, value in zip(bars, counts, strict=True):
+        _annotate(right, bar, value, fontsize=8)
+    right.set_xticks(range(len(counts)), [label for label, _ in QUALITY_COUNTS], fontsize=8)
+    right.set_ylim(0, max([1.0, *[(v or 0) * 1.2 for v in counts]]))
+    right.set_ylabel("per answer (lower is better)")
+    right.grid(axis="y", alpha=0.3)
+    right.set_axisbelow(True)
+    fig.suptitle(_plot_title(metrics, f"Answer quality ({overall.get('n_quality') or 0} answers)"), fontsize=11)
+    return _save(fig, path, plt)
+
+
 def _annotate(ax, bar, value: float | None, *, fontsize: int, rotation: int = 0) -> None:
     """The value above its bar ("n/a" when undefined)."""
     ax.annotate("n/a" if value is None else f"{value:.2f}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
@@ -395,6 +448,7 @@ def write_report(out_dir: Path | str, metrics: Mapping[str, Any], records: Seque
         written.append(plot_retrieval(metrics, out_dir / "retrieval.png"))
         written.append(plot_latency(metrics, records, out_dir / "latency.png"))
         written.append(plot_groups(metrics, out_dir / "groups.png"))
+        written.append(plot_quality(metrics, out_dir / "quality.png"))
     names = [p.name for p in written]
     md = out_dir / "report.md"
     md.write_text(render_markdown(metrics, records, names), encoding="utf-8")

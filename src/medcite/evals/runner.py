@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import platform
-
 import subprocess
 import sys
 import time
@@ -39,22 +38,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medcite.evals.datasets import EvalQuestion, load_eval_set, split_filter
+from medcite.evals.datasets import EvalQuestion, load_eval_set_with_warnings, split_filter
 from medcite.evals.decision import DECISION_MODES, extract_decision, majority_baseline
 from medcite.evals.metrics import DEFAULT_K, QuestionResult, aggregate, mean, rate, recall_at_k
+from medcite.evals.quality import answer_quality
 
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 ENGINES: tuple[str, ...] = ("offline", "llm")
 log = logging.getLogger(__name__)
 RECALL_CUTOFFS: tuple[int, ...] = (1, 5)
+# Answer quality (medcite.evals.quality.answer_quality), read from the typed answer.
+QUALITY_FIELDS: tuple[str, ...] = (
+    "bottom_line", "bottom_line_reason", "standalone_problems", "standalone_kinds", "standalone_examples",
+    "focus_statements", "on_focus_statements", "off_focus_examples", "sub_questions", "sub_questions_covered",
+    "statement_text",
+)
 RESULT_FIELDS: tuple[str, ...] = (
     "id", "question", "group", "split", "retrieved", "cited", "answer", "abstained", "emergency", "triage_level",
     "triage", "latency_ms",
     "n_relevant", "first_relevant_rank", "engine", "decision", "gold_decision", "citations_valid",
     "invalid_markers", "sentences", "cited_sentences", "support_method", "statements_checked",
-    "statements_supported", "unsupported", "timings_ms",
+    "statements_supported", "unsupported", "timings_ms", *QUALITY_FIELDS,
 )
 WARM_UP_QUERY = "warm up the embedding model"
+
 
 
 @dataclass
@@ -161,6 +168,7 @@ def question_record(
         "cited_sentences": sum(bool(s.citations) for s in sentences),
         **support_check(answer, chunk_texts),
         "timings_ms": dict(getattr(answer, "timings_ms", None) or {}),
+        **answer_quality(answer),
     }
     return record
 
@@ -208,6 +216,7 @@ def compute_metrics(
         label, baseline = majority_baseline(q.decision for q, _ in items)
         extra["decision_baseline"] = baseline
         extra["decision_baseline_label"] = label
+        extra.update(quality_block([r for _, r in items]))
         if decisions == "none":
             block["decision_accuracy"] = None
         # Recall@1/5 next to Recall@k, the rest after the block's own figures.
@@ -230,12 +239,60 @@ def compute_metrics(
     return out
 
 
+def quality_block(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The answer-quality figures of a block of records (definitions in :mod:`medcite.evals.quality`):
+
+    ``bottom_line_rate`` (answers with a bottom line, over answers it applies to, ``n_bottom_line``);
+    ``standalone_problems_per_answer`` (statements that cannot stand alone, mean per answer, ``n_quality``) and
+    ``standalone_answer_rate`` (share of those answers with none); ``focus_relevance`` (on-focus statements over
+    statements of answers with a known focus, pooled, ``n_focus_statements``) and ``off_focus_per_answer``
+    (off-focus statements per such answer); ``subquestion_coverage`` (sub-questions with a bottom-line part, pooled,
+    ``n_sub_questions``) and ``multipart_coverage`` (the same over messages with two or more); ``standalone_kinds``
+    (problems by kind)."""
+    lines = [r.get("bottom_line") for r in records if r.get("bottom_line") is not None]
+    problems = [int(r["standalone_problems"]) for r in records if r.get("standalone_problems") is not None]
+    focused = [r for r in records if int(r.get("focus_statements") or 0) > 0]
+    shown = sum(int(r["focus_statements"]) for r in focused)
+    on = sum(int(r.get("on_focus_statements") or 0) for r in focused)
+    subs = sum(int(r.get("sub_questions") or 0) for r in records)
+    multi = [r for r in records if int(r.get("sub_questions") or 0) >= 2]
+    multi_subs = sum(int(r["sub_questions"]) for r in multi)
+    kinds: dict[str, int] = {}
+    for r in records:
+        for kind, count in (r.get("standalone_kinds") or {}).items():
+            kinds[kind] = kinds.get(kind, 0) + int(count)
+    return {
+        "n_bottom_line": len(lines),
+        "bottom_line_rate": rate(lines),
+        "n_quality": len(problems),
+        "standalone_problems_per_answer": mean(problems),
+        "standalone_answer_rate": rate(p == 0 for p in problems),
+        "n_focus_statements": shown,
+        "focus_relevance": on / shown if shown else None,
+        "off_focus_per_answer": (shown - on) / len(focused) if focused else None,
+        "n_sub_questions": subs,
+        "subquestion_coverage": (sum(int(r.get("sub_questions_covered") or 0) for r in records) / subs
+                                 if subs else None),
+        "n_multipart": len(multi),
+        "multipart_coverage": (sum(int(r.get("sub_questions_covered") or 0) for r in multi) / multi_subs
+                               if multi_subs else None),
+        "standalone_kinds": dict(sorted(kinds.items())),
+    }
+
+
 # --- running ------------------------------------------------------------------------------------------------
 
 
-def select_questions(set_path: Path | str, split: str | None = "all", limit: int | None = None) -> list[EvalQuestion]:
-    """The questions of one split of a set file, the first ``limit`` of them when given."""
-    questions = split_filter(load_eval_set(set_path), split)
+def select_questions(set_path: Path | str, split: str | None = "all", limit: int | None = None,
+                     warnings: list[str] | None = None) -> list[EvalQuestion]:
+    """The questions of one split of a set file, the first ``limit`` of them when given. The set's warnings (fields
+    the format does not know, kept under ``meta``) are logged once and added to ``warnings`` when given."""
+    loaded, found = load_eval_set_with_warnings(set_path)
+    for warning in found:
+        log.warning("%s", warning)
+    if warnings is not None:
+        warnings.extend(found)
+    questions = split_filter(loaded, split)
     if limit is not None:
         if limit < 1:
             raise ValueError(f"--limit must be at least 1, not {limit}")
@@ -271,7 +328,8 @@ def run_eval(
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, not {k!r}")
     set_path = Path(set_path)
-    questions = select_questions(set_path, split, limit)
+    set_warnings: list[str] = []
+    questions = select_questions(set_path, split, limit, set_warnings)
     out_dir = Path(out_dir)
 
     service = get_service()
@@ -281,9 +339,10 @@ def run_eval(
     stats = service.library.stats()
     if not stats.get("documents"):
         raise ValueError(f"the library ({stats.get('collection')}) is empty: run `medcite ingest` first")
-    warnings = absent_gold_warning(questions, set(service.library.ledger.hashes()))
-    for warning in warnings:
+    gold_warnings = absent_gold_warning(questions, set(service.library.ledger.hashes()))
+    for warning in gold_warnings:
         log.warning("%s", warning)
+    warnings = set_warnings + gold_warnings
     service.embedder.embed_query(WARM_UP_QUERY)  # load the model before the first timed question
 
     def chunk_texts(ids: list[str]) -> dict[str, str]:
