@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
-from medcite.answer import Refusal, Suggestion
+from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.qa.compose import Limits, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
@@ -25,7 +25,6 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
-from medcite.answer import Answer
 from medcite.types import Passage
 
 ENGINE_NAME = "offline"
@@ -194,7 +193,9 @@ def compose_offline(
         return select_evidence(text, passages, history=history, min_relevance=settings.min_relevance,
                                near_duplicate=settings.near_duplicate, min_words=settings.min_words,
                                max_words=settings.max_words, history_weight=settings.history_weight,
-                               topic_share=settings.min_key_coverage)
+                               topic_share=settings.min_key_coverage,
+                               focus_names=[f.display for f in analysis.focus] if analysis is not None else (),
+                               focus_documents=analysis.focus_documents if analysis is not None else frozenset())
 
     several = analysis is not None and len(analysis.sub_questions) > 1
     # Questions about different things get their own evidence; so does a message whose questions no sentence
