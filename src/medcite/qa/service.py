@@ -13,12 +13,13 @@ import time
 from collections.abc import Iterator, Sequence
 
 from medcite.analysis import QuestionAnalyzer, Vocabulary
-from medcite.answer import Answer
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
+from medcite.answer import Answer
+from medcite.qa.studies import StudyLookup
 
 History = Sequence[tuple[str, str]]
 
@@ -34,6 +35,7 @@ class AnswerService:
         self.settings = settings
         self.retriever = open_retriever(settings, library=library, embedder=embedder)
         self.library = self.retriever.library
+        self.studies = StudyLookup(self.library.ledger)
         self.embedder = self.retriever.embedder
         self.analyzer = self.retriever.analyzer
         self._vocabulary_version = self.library.ledger.get_meta("last_ingest")
@@ -115,8 +117,9 @@ class AnswerService:
                 else:
                     yield item
         else:
+            studies = self.studies.of(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline")
             result = compose_offline(question, passages, history=history, settings=self.offline_settings,
-                                     analysis=analysis)
+                                     analysis=analysis, studies=studies)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         result.analysis = analysis
