@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
@@ -18,7 +18,6 @@ from medcite.answer import Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.qa.compose import Limits, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
-from medcite.qa.studies import Study
 from medcite.qa.safety import (
     DISCLAIMER,
     PERSONAL_ADVICE_NOTICE,
@@ -172,7 +171,6 @@ def compose_offline(
     history: list[tuple[str, str]] | None = None,
     settings: OfflineSettings | None = None,
     analysis: QuestionAnalysis | None = None,
-    studies: Mapping[str, Study] | None = None,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
 
@@ -205,12 +203,8 @@ def compose_offline(
     # answers together ("Can I get shingles again, and is the vaccine still worth getting?").
     evidence = (select(analysis.asked if analysis is not None else question)
                 if not (several and analysis.sub_queries) else None)
-    questions: list[tuple[str, EvidenceSet]] = []
-    if several:  # each question gets its own bottom line, from its own evidence
-        questions = [(sub.text, select(text)) for sub, text in zip(analysis.sub_questions, analysis.sub_asked,
-                                                                   strict=False)]
-        if evidence is None or not evidence.ranked:
-            evidence = _merged([sub for _, sub in questions])
+    if several and (evidence is None or not evidence.ranked):
+        evidence = _merged([select(text) for text in analysis.sub_asked])
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
     gap = analysis is not None and analysis.missing_is_subject
@@ -237,7 +231,7 @@ def compose_offline(
         answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
                           else _suggestions(passages, settings.suggest_topics))
     else:
-        comp = compose_answer(evidence, passages, settings.limits(), questions, studies)
+        comp = compose_answer(evidence, passages, settings.limits())
         answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
         answer.citations, answer.part_notes = comp.citations, comp.notes
     done = time.perf_counter()

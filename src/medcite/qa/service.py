@@ -19,7 +19,6 @@ from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
 from medcite.answer import Answer
-from medcite.qa.studies import StudyLookup
 
 History = Sequence[tuple[str, str]]
 
@@ -35,7 +34,6 @@ class AnswerService:
         self.settings = settings
         self.retriever = open_retriever(settings, library=library, embedder=embedder)
         self.library = self.retriever.library
-        self.studies = StudyLookup(self.library.ledger)
         self.embedder = self.retriever.embedder
         self.analyzer = self.retriever.analyzer
         self._vocabulary_version = self.library.ledger.get_meta("last_ingest")
@@ -117,9 +115,8 @@ class AnswerService:
                 else:
                     yield item
         else:
-            studies = self.studies.of(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline")
             result = compose_offline(question, passages, history=history, settings=self.offline_settings,
-                                     analysis=analysis, studies=studies)
+                                     analysis=analysis)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         result.analysis = analysis
