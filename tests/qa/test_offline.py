@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from medcite.answer import Answer
 from medcite.qa.compose import (
     CONSIDERATIONS_LEAD,
     FACET_SEPARATOR,
@@ -25,7 +26,6 @@ from medcite.qa.offline import (
     OfflineSettings,
     compose_offline,
 )
-from medcite.answer import Answer
 from medcite.types import Passage
 from tests.qa.conftest import make_passage, squash
 
@@ -87,9 +87,31 @@ def assert_grounded(answer: Answer, passages: list[Passage]) -> None:
         body = squash(sentence).rstrip(".")
         assert body not in seen, f"repeated: {sentence}"
         seen.add(body)
+        repaired = _repaired_spans(answer, passages).get(squash(sentence))
         for n in numbers:
             texts = [squash(p.chunk.text) for p in passages_of(answer, passages, n)]
-            assert any(body in t for t in texts), f"{sentence!r} not found in source [{n}]"
+            # a stand-alone repair ("It is ..." -> "IVIG is ...") is grounded by its span in the cited chunk
+            assert any(body in t for t in texts) or repaired, f"{sentence!r} not found in source [{n}]"
+
+
+def _repaired_spans(answer: Answer, passages: list[Passage]) -> dict[str, str]:
+    """Statements whose text differs from the source only by a stand-alone repair: {text: source slice}."""
+    from medcite.qa.standalone import repair
+
+    chunks = {p.chunk.id: p.chunk for p in passages}
+    out = {}
+    parts = [s for b in answer.bottom_line for s in b.statements] + [s for c in answer.considerations
+                                                                      for s in c.statements]
+    parts += [s for f in answer.research for s in f.statements]
+    for st in parts:
+        chunk = chunks.get(st.chunk_ids[0]) if st.chunk_ids else None
+        if st.span and chunk is not None:
+            source = chunk.text[st.span[0]:st.span[1]]
+            before = chunk.text[: st.span[0]].rstrip()
+            previous = before[before.rfind(". ") + 2:] if ". " in before else before
+            if source != st.text and repair(source, focus=chunk.title, previous=previous) == st.text:
+                out[squash(st.text)] = source
+    return out
 
 
 class TestOfflineEngine:

@@ -314,6 +314,7 @@ def _continuation(e: Evidence, evidence: EvidenceSet) -> Evidence | None:
         position=nxt[0],
         trimmed=nxt[2],
         also_in=(),
+        quote="",
         facet=facets.classify_sentence(nxt[1], e.chunk.label),
         terms=frozenset(term_set(nxt[1])),
     )
@@ -459,8 +460,8 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
 
 def _statement(e: Evidence, registry: CitationRegistry) -> Statement:
     nums, chunk_ids = registry.cite((e.passage_index, *e.also_in))
-    start = e.chunk.text.find(e.text)
-    span = (start, start + len(e.text)) if start >= 0 else None
+    start = e.chunk.text.find(e.verbatim)
+    span = (start, start + len(e.verbatim)) if start >= 0 else None
     return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet, span=span)
 
 

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from medcite.qa import facets
+from medcite.qa import facets, standalone
 from medcite.qa.safety import instruction_like
 from medcite.qa.text import (
     Forms,
@@ -157,10 +157,16 @@ class Evidence:
     trimmed: bool = False
     also_in: tuple[int, ...] = ()  # other passages (indices) holding the identical sentence
     terms: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    quote: str = ""  # the source's verbatim sentence when ``text`` is its stand-alone repair (else "")
 
     @property
     def kind(self) -> str:
         return self.chunk.kind
+
+    @property
+    def verbatim(self) -> str:
+        """The sentence as the passage writes it (for its character span)."""
+        return self.quote or self.text
 
 
 @dataclass
@@ -185,6 +191,7 @@ class _Candidate:
     position: int
     terms: set[str]
     trimmed: bool
+    quote: str = ""
 
 
 def analyze_question(
@@ -300,19 +307,90 @@ def quotable_sentences(
 
 
 def _candidates(
-    passages: Sequence[Passage], min_words: int, max_words: int, rejected: dict[str, int]
-) -> list[tuple[int, int, str, bool]]:
-    out: list[tuple[int, int, str, bool]] = []
+    passages: Sequence[Passage], min_words: int, max_words: int, rejected: dict[str, int], strict: bool = True
+) -> list[tuple[int, int, str, bool, str]]:
+    """(passage index, position, text, trimmed, verbatim quote or "") of every sentence that can be shown
+    alone: repaired by :func:`medcite.qa.standalone.repair` (the page's title is its focus) or rejected
+    as "cannot stand alone" (it may still be shown right after the sentence before it, see
+    ``compose._continuation``)."""
+    out: list[tuple[int, int, str, bool, str]] = []
     for i, passage in enumerate(passages):
         heading = " ".join(passage.chunk.section.split()).lower()
-        for j, sentence, trimmed, problem in quotable_sentences(passage.chunk.text, min_words, max_words):
+        sentences = quotable_sentences(passage.chunk.text, min_words, max_words)
+        for k, (j, sentence, trimmed, problem) in enumerate(sentences):
             if problem is None and heading and sentence.lower() == heading:
                 problem = "heading"
+            quote = ""
+            if problem is None:
+                previous = sentences[k - 1][1] if k else None
+                fixed = standalone.repair(sentence, focus=passage.chunk.title, previous=previous)
+                if fixed is None:
+                    problem = "cannot stand alone" if strict else None
+                elif fixed != sentence:
+                    sentence, quote = fixed, sentence
             if problem is not None:
                 rejected[problem] = rejected.get(problem, 0) + 1
                 continue
-            out.append((i, j, sentence, trimmed))
+            out.append((i, j, sentence, trimmed, quote))
     return out
+
+
+_METHOD_LIKE = re.compile(
+    r"\b(?:we|the authors) (?:investigated|examined|studied|assessed|evaluated|analy[sz]ed|conducted|performed|"
+    r"reviewed|enrolled|recruited|included|compared|measured|identified|searched|describe|report)\b|"
+    r"\b(?:were|was) (?:enrolled|randomi[sz]ed|recruited|included|assigned|divided|allocated|conducted|performed|"
+    r"carried out|collected|reviewed|retrospectively|prospectively|followed up|surveyed|interviewed)\b|"
+    r"^(?:this|the present|the current|our) (?:study|trial|review|analysis|paper|survey)\b|"
+    r"\bretrospective(?:ly)? review|\bdata (?:were|was) (?:collected|obtained|extracted|analy)|"
+    r"^(?:a total of )?\d+ (?:patients|participants|subjects|women|men|children|adults)\b(?!.*\b(?:had|showed|"
+    r"developed|improved|died|reported|experienced)\b)",
+    re.I,
+)
+_RESULT_LIKE = re.compile(
+    r"\bsignifican|\bassociated with\b|\bp ?[<=>]|\b\d+(?:\.\d+)? ?%|\b(?:found|showed|shown|demonstrated|"
+    r"revealed|indicate[sd]?|suggest(?:s|ed)?|conclude[sd]?)\b|\b(?:improv|reduc|increas|decreas|lower|higher|"
+    r"better|worse|effective|benefi|risk|odds|hazard)",
+    re.I,
+)
+
+
+_STRICT_REASONS = ("page about another focus", "cannot stand alone", "aim or method")
+
+
+def research_problem(sentence: str, label: str, heading: str = "") -> str | None:
+    """Why a research sentence is no finding to show, or None: it sits in an aims/objective/methods
+    section, or (unlabelled or background) says what a study did rather than what it found.
+
+    >>> research_problem("To determine whether IVIG reduces relapses in CIDP.", "OBJECTIVE")
+    'aim or method'
+    >>> research_problem("Sixty patients were randomized to IVIG or placebo.", "")
+    'aim or method'
+    >>> research_problem("IVIG significantly reduced relapses compared with placebo (p<0.01).", "RESULTS")
+    """
+    prior = research_section_prior(label, heading)
+    if prior <= 0.2:
+        return "aim or method"
+    if prior <= UNLABELLED_RESEARCH_PRIOR and _METHOD_LIKE.search(sentence) and not _RESULT_LIKE.search(
+        _METHOD_LIKE.sub(" ", sentence)
+    ):
+        return "aim or method"
+    return None
+
+
+def focus_stems(names: Sequence[str], forms: Forms | None = None) -> tuple[frozenset[str], ...]:
+    """The key stems of each focus name ("Lyme disease" -> {"lyme"}); names of generic words only are left out."""
+    out = []
+    for name in names:
+        for part in re.split(r",\s*|\s+(?:and|or)\s+", name):  # "Tonsils and Adenoids": either one
+            stems = frozenset(t for t in term_set(part, forms, keep_ambiguous=True) if not is_generic(t))
+            if stems:
+                out.append(stems)
+    return tuple(out)
+
+
+def _names(focus: frozenset[str], terms: set[str] | frozenset[str]) -> bool:
+    """Every stem of ``focus`` is among ``terms``, or begins one of them ("tonsil" in "tonsillectomi")."""
+    return all(f in terms or (len(f) >= 4 and any(t.startswith(f) for t in terms)) for f in focus)
 
 
 def select_evidence(
@@ -327,11 +405,17 @@ def select_evidence(
     history_weight: float = 0.5,
     max_evidence: int = 40,
     topic_share: float = 0.5,
+    focus_names: Sequence[str] = (),
+    focus_documents: frozenset[str] | set[str] = frozenset(),
+    strict: bool = True,
 ) -> EvidenceSet:
     """Split, filter, score and de-duplicate the sentences of ``passages`` for ``question``.
 
     Returns the evidence best first (ties: passage order, then sentence order); see the module
-    docstring for the formula and the gate.
+    docstring for the formula and the gate.  ``focus_names`` / ``focus_documents`` come from the question
+    analysis (``QuestionAnalysis.focus``): when some passage is from a focus document, a sentence of any
+    other page counts only when it, its page's title or its heading names a focus (a Fitz-Hugh-Curtis
+    page's surgery sentence is no evidence on Lyme disease).
     """
     acronyms: dict[tuple[str, ...], str] = {}
     for passage in passages:
@@ -340,9 +424,27 @@ def select_evidence(
     forms = prepare_forms(acronyms)
     profile = analyze_question(question, history, acronyms=forms, history_weight=history_weight)
     rejected: dict[str, int] = {}
-    raw = _candidates(passages, min_words, max_words, rejected)
-    cands = [_Candidate(text, i, j, term_set(text, forms), trimmed) for i, j, text, trimmed in raw]
+    raw = _candidates(passages, min_words, max_words, rejected, strict)
+    cands = [_Candidate(text, i, j, term_set(text, forms), trimmed, quote) for i, j, text, trimmed, quote in raw]
     contexts = [term_set(f"{p.chunk.title}. {p.chunk.section}", forms) for p in passages]
+    named_focus = focus_stems(focus_names, forms)
+    off_focus = [False] * len(passages)
+    if strict and named_focus and any(p.chunk.doc_id in focus_documents for p in passages):
+        off_focus = [p.chunk.doc_id not in focus_documents and not any(_names(f, ctx) for f in named_focus)
+                     for p, ctx in zip(passages, contexts, strict=True)]
+    kept_cands = []
+    for c in cands:
+        chunk = passages[c.passage_index].chunk
+        why = None
+        if off_focus[c.passage_index] and not any(_names(f, c.terms) for f in named_focus):
+            why = "page about another focus"
+        elif chunk.kind == "research" and strict:
+            why = research_problem(c.quote or c.text, chunk.label, chunk.section)
+        if why:
+            rejected[why] = rejected.get(why, 0) + 1
+        else:
+            kept_cands.append(c)
+    cands = kept_cands
 
     # Focus: what the question is about.  Acronyms and names typed in the question, and the *anchor*:
     # of the key terms found in retrieved titles, the one in the fewest documents' titles ("statin" rather
@@ -472,8 +574,16 @@ def select_evidence(
                 facet="",
                 trimmed=c.trimmed,
                 terms=frozenset(c.terms),
+                quote=c.quote,
             )
         )
+    if not scored and strict and any(rejected.get(k) for k in _STRICT_REASONS):
+        # Nothing passes the stand-alone, focus and findings rules: judge the sentences as before rather than
+        # refuse (they still have to meet the question's terms and focus anchor); keeps false refusals level.
+        return select_evidence(question, passages, history=history, min_relevance=min_relevance,
+                               near_duplicate=near_duplicate, min_words=min_words, max_words=max_words,
+                               history_weight=history_weight, max_evidence=max_evidence, topic_share=topic_share,
+                               strict=False)
     scored.sort(key=lambda e: (-e.score, e.passage_index, e.position))
     ranked = [
         replace(e, facet=facets.classify_sentence(e.text, e.chunk.label))

@@ -112,7 +112,9 @@ FACET_CUES: dict[str, tuple[tuple[str, int], ...]] = {
     ),
     DOSING: (
         (r"\bdos(?:e|es|ing|age|ages)\b", 2),
-        (r"\b\d+(?:\.\d+)? ?(?:mg|g|mcg|\u00b5g|ml|units?)(?:/kg)?\b", 2),
+        # a dose, not a lab value or threshold ("200 mg/dL", "5 mmol/L", "300 mg in 24 hours of urine")
+        (r"\b\d+(?:\.\d+)? ?(?:mg|g|mcg|\u00b5g|ml|units?)(?:/kg)?\b(?!/(?:dl|l|ml|24|mmol|g|day urine)\b)"
+         r"(?! (?:of|per) (?:protein|albumin|creatinine|glucose|blood|urine|plasma|serum)\b)", 2),
         (r"\bg/kg\b", 2),
         (r"\binfus(?:ion|ions|ed)\b(?! reactions?)", 2),
         (r"\b(?:administ(?:er|ered|ration)|given (?:over|every|as)|injection)", 1),

@@ -196,7 +196,9 @@ def compose_offline(
         return select_evidence(text, passages, history=history, min_relevance=settings.min_relevance,
                                near_duplicate=settings.near_duplicate, min_words=settings.min_words,
                                max_words=settings.max_words, history_weight=settings.history_weight,
-                               topic_share=settings.min_key_coverage)
+                               topic_share=settings.min_key_coverage,
+                               focus_names=[f.display for f in analysis.focus] if analysis is not None else (),
+                               focus_documents=analysis.focus_documents if analysis is not None else frozenset())
 
     several = analysis is not None and len(analysis.sub_questions) > 1
     # Questions about different things get their own evidence; so does a message whose questions no sentence

@@ -435,8 +435,8 @@ def _paragraphs(text: str) -> list[tuple[str, bool]]:
                 out.append((line, True))
             continue
         buf.append(raw.rstrip())
-        if ends and (not nxt or not nxt[:1].islower()):
-            flush()
+        if (ends or line.endswith(":")) and (not nxt or not nxt[:1].islower()):
+            flush()  # a lead-in line ending with ":" is its own unit: its list follows on the next lines
     flush()
     return out
 
@@ -504,8 +504,74 @@ def split_sentences(text: str) -> list[str]:
                     sentence = _LIST_MARKER.sub("", sentence.lstrip(":;,. ")).strip()
                     if sentence:
                         sentence = _drop_heading_word(_drop_repeated_heading(sentence))
-                        sentences.append(_drop_glued_heading(sentence))
+                        sentences.extend(split_glued(_drop_glued_heading(sentence)))
     return sentences
+
+
+# Words that open a sentence, written capitalised: one of them right after a lower-case word, with no
+# punctuation between, marks a list item or heading whose line break was lost ("... emptying your bladder
+# Some conditions may ..."). Single letters ("hepatitis A virus") and names are not among them.
+SENTENCE_OPENERS: frozenset[str] = frozenset(
+    _words(
+        """
+    The Some Most Many Several If You Your It Its This These Those There They Their People Patients Children
+    Treatment Treatments Symptoms Doctors Being Having Other Another Each Every When While Although Because
+    Because In For With Without After Before During Such Talk Ask Call Tell See Learn Researchers Scientists
+    Studies Signs We Our He She His Her Women Men Adults Babies Infants Kids Anyone Everyone Certain Not
+    Only Even Also However Although Sometimes Usually Often Less More About Up Over Between Among Both
+        """
+    )
+)
+_GLUE_POINT = re.compile(r"(?<=[a-z0-9)\]%])\s+(?=([A-Z][a-z]+)\s+[a-z(\d])")
+
+
+def split_glued(sentence: str) -> list[str]:
+    """A sentence with a list item or heading glued to its front, cut where the lost line break was.
+
+    The cut goes before a capitalised sentence opener ("Some", "Most", "It", "Being"...) or before a word
+    that repeats the heading's last word ("Symptoms of Glaucoma Glaucoma can ..."), right after a
+    lower-case word with no punctuation between; the part after the cut must look like a sentence (a verb,
+    four words or more).  Both parts are returned and judged on their own (a verbless item is then
+    rejected by :func:`sentence_problem`); no word is ever cut.
+
+    >>> for part in split_glued("A blockage that prevents you from emptying your bladder Some conditions may "
+    ...                         "also cause you to have blood or protein in your urine."):
+    ...     print(part)
+    A blockage that prevents you from emptying your bladder
+    Some conditions may also cause you to have blood or protein in your urine.
+    >>> split_glued("Symptoms of Glaucoma Glaucoma can develop in one or both eyes.")
+    ['Symptoms of Glaucoma', 'Glaucoma can develop in one or both eyes.']
+    >>> split_glued("People with Down syndrome have a higher risk of hepatitis A infection.")
+    ['People with Down syndrome have a higher risk of hepatitis A infection.']
+    """
+    out: list[str] = []
+    rest = sentence
+    while True:
+        cut = _glue_cut(rest)
+        if cut is None:
+            out.append(rest)
+            return out
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+
+
+def _glue_cut(sentence: str) -> int | None:
+    for m in _GLUE_POINT.finditer(sentence):
+        word = m.group(1)
+        head = sentence[: m.start()]
+        tail = sentence[m.end() :]
+        if not head.strip() or word_count(tail) < 4 or not has_verb_shape(tail):
+            continue
+        head_words = head.split()
+        repeats = word.lower() == head_words[-1].lower() and head_words[-1][:1].isupper()
+        if repeats and has_verb_shape(head):
+            continue
+        if word in SENTENCE_OPENERS or repeats:
+            if word in ("In", "For", "With", "Without", "After", "Before", "During", "Between", "Among", "About",
+                        "Up", "Over", "Less", "More", "Only", "Even", "Not", "Both") and word_count(head) > 12:
+                continue  # a capitalised preposition deep in a sentence is more likely a title's word
+            return m.start() + (len(sentence[m.start() : m.end()]) - len(sentence[m.start() : m.end()].lstrip()))
+    return None
 
 
 _SPACED_HYPHEN = " - "
