@@ -179,6 +179,17 @@ class TestChecks:
         assert result["statements_checked"] == 4 and result["statements_supported"] == 2
         assert result["unsupported"] == ["IVIG cures every disease.", "No chunk here."]
 
+    def test_support_check_accepts_a_repaired_quote_only(self):
+        source = "Experts familiar with this condition often use plasma exchange."
+        chunk = source + " Other text.\nAutoimmune autonomic ganglionopathy"
+        span = (0, len(source))
+        repaired = Statement("Experts familiar with autoimmune autonomic ganglionopathy often use plasma exchange.", (1,),
+                             ("c1",), span=span)
+        invented = Statement("Experts familiar with autoimmune autonomic ganglionopathy often use rituximab.", (1,),
+                             ("c1",), span=span)
+        result = support_check(make_answer([repaired, invented]), lambda ids: {"c1": chunk})
+        assert result["statements_supported"] == 1 and result["unsupported"] == [invented.text]
+
     def test_support_check_llm_uses_the_verifier(self):
         verification = {"generated": 5, "kept": 4, "dropped": [{"text": "Made up.", "support": 0.1}]}
         result = support_check(make_answer(engine="llm", verification=verification), lambda ids: {})

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -112,17 +113,41 @@ def support_check(answer: Any, chunk_texts: Callable[[list[str]], Mapping[str, s
                 "unsupported": dropped[:3]}
     statements = answer_sentences(answer)
     ids = sorted({cid for s in statements for cid in s.chunk_ids})
-    texts = {cid: _squash(text) for cid, text in chunk_texts(ids).items()} if ids else {}
+    raw = dict(chunk_texts(ids)) if ids else {}
+    texts = {cid: _squash(text) for cid, text in raw.items()}
     supported = 0
     unsupported: list[str] = []
     for s in statements:
         needle = _squash(s.text).rstrip(" .!?;:,")
         if needle and any(needle in texts.get(cid, "") for cid in s.chunk_ids):
             supported += 1
+        elif s.span and s.chunk_ids and _repaired(s.text, raw.get(s.chunk_ids[0], ""), s.span):
+            supported += 1
         else:
             unsupported.append(s.text)
     return {"support_method": "verbatim", "statements_checked": len(statements),
             "statements_supported": supported, "unsupported": unsupported[:3]}
+
+
+# What a repair may take out of a quoted sentence: a leading discourse marker, or a phrase referring to the page's
+# subject ("this condition", "It") that the page's name replaced (medcite.qa.standalone).
+_REPAIRABLE = frozenset("this these that condition disorder disease syndrome it however thus therefore also but "
+                        "in addition furthermore moreover additionally the".split())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower()))
+
+
+def _repaired(statement: str, chunk: str, span: Sequence[int]) -> bool:
+    """A repaired quote: the chunk's text at ``span`` with only a marker dropped or a reference to the page's subject
+    replaced by a name the chunk (its title or text) holds."""
+    start, end = int(span[0]), int(span[1])
+    source = chunk[start:end] if 0 <= start < end <= len(chunk) else ""
+    if not source:
+        return False
+    added, removed = _words(statement) - _words(source), _words(source) - _words(statement)
+    return removed <= _REPAIRABLE and added <= _words(chunk)
 
 
 def first_relevant_rank(retrieved: Sequence[str], relevant: set[str]) -> int | None:
@@ -345,8 +370,8 @@ def run_eval(
     warnings = set_warnings + gold_warnings
     service.embedder.embed_query(WARM_UP_QUERY)  # load the model before the first timed question
 
-    def chunk_texts(ids: list[str]) -> dict[str, str]:
-        return {cid: chunk.text for cid, chunk in service.library.ledger.get_chunks(ids).items()}
+    def chunk_texts(ids: list[str]) -> dict[str, str]:  # the title too: a repaired quote may name the page
+        return {cid: chunk.text + "\n" + chunk.title for cid, chunk in service.library.ledger.get_chunks(ids).items()}
 
     from tqdm import tqdm
 
