@@ -5,6 +5,7 @@ Layout::
 
     <triage block, when triage flagged the message>
     *notice* ...
+    *Searched with filters: research only, 2010–2020.*  (when filters narrowed the search)
     **From the Guidelines**
     <verdict> <bottom line: cited statements>            (one paragraph per question when several were asked)
     Key considerations:
@@ -37,6 +38,7 @@ FACET_SEPARATOR = " \u2014 "
 SUGGESTION_LEAD = "The closest topics the library does cover:"
 NAMED_GAP = "The library has no source on {names}."
 BROADER_LEAD = "On the broader topic, not on {names}, the library does hold:"
+FILTERS_NOTICE = "Searched with filters: {filters}."
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}#|~])")
 # No whitespace, quotes or brackets, and no control or bidi characters (an escape sequence in a terminal).
@@ -181,6 +183,8 @@ def render(answer: Answer, *, triage: bool = True, escape: bool = True) -> str:
     if answer.message:
         return answer.message
     notices = [f"*{esc(n)}*" for n in answer.notices]
+    if answer.filters:
+        notices.append(f"*{esc(FILTERS_NOTICE.format(filters=answer.filters))}*")
     flagged = answer.triage.flagged
     if answer.triage.withholds_answer:
         body = notices

@@ -125,6 +125,8 @@ class AnswerService:
         result.analysis = analysis
         result.notices = notices + list(result.notices)
         result.triage = triage  # the Markdown view puts its block first; a flagged refusal is never bare
+        result.filters = filters_in_words(filters)
+        explain_filtered_parts(result, filters)
         result.timings_ms = {
             **result.timings_ms,
             "triage": triage.elapsed_ms,
@@ -145,6 +147,47 @@ class AnswerService:
 
     def close(self) -> None:
         self.library.close()
+
+
+def filters_in_words(filters: Filters | None) -> str:
+    """The search filters in force as the answer states them: "research only, 2010–2020", "guidelines only",
+    "from 2015", "up to 2005", "source NINDS"; "" when none narrow the library.
+
+    >>> filters_in_words(Filters(kind="research", year_min=2010, year_max=2020))
+    'research only, 2010–2020'
+    """
+    if filters is None:
+        return ""
+    parts = []
+    if filters.kind:
+        parts.append("guidelines only" if filters.kind == "guideline" else "research only")
+    low, high = filters.year_min, filters.year_max
+    if low and high:
+        parts.append(str(low) if low == high else f"{low}–{high}")
+    elif low:
+        parts.append(f"from {low}")
+    elif high:
+        parts.append(f"up to {high}")
+    if filters.source:
+        parts.append(f"source {filters.source}")
+    return ", ".join(parts)
+
+
+def explain_filtered_parts(answer: Answer, filters: Filters | None) -> None:
+    """A part left empty because a filter excluded its kind says so, not "the library has no ... passage"."""
+    from medcite.qa.compose import NO_GUIDELINE_PASSAGE, NO_RESEARCH_PASSAGE
+
+    if filters is None or not answer.filters:
+        return
+    notes = answer.part_notes
+    lead = f"The filters in force ({answer.filters})"
+    if notes.get("guidelines") == NO_GUIDELINE_PASSAGE:
+        if filters.kind == "research":
+            notes["guidelines"] = f"{lead} leave out guideline passages."
+        elif filters.year_min or filters.year_max:
+            notes["guidelines"] = f"{lead} leave out guidelines without a year."
+    if notes.get("research") == NO_RESEARCH_PASSAGE and filters.kind == "guideline":
+        notes["research"] = f"{lead} leave out research passages."
 
 
 def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from medcite.answer import Answer, Citation, Statement
-from medcite.answer.markdown import BROADER_LEAD, CONSIDERATIONS_LEAD, NAMED_GAP, SUGGESTION_LEAD, safe_url
+from medcite.answer.markdown import (
+    BROADER_LEAD,
+    CONSIDERATIONS_LEAD,
+    FILTERS_NOTICE,
+    NAMED_GAP,
+    SUGGESTION_LEAD,
+    safe_url,
+)
 from medcite.qa.compose import source_name
 from medcite.qa.safety import DISCLAIMER, NO_GUIDANCE_AFTER_TRIAGE, REFUSAL
 from medcite.ui.render import ABSTAIN_HINT, CiteRef, RenderedAnswer, cite_link, esc, outbound_link, render_triage
@@ -140,6 +147,8 @@ def render_answer(answer: Answer, turn: int) -> RenderedAnswer:
     if answer.message:
         out.append(f"<p class=\"mc-note\">{esc(answer.message)}</p>")
     out += [f"<p class=\"mc-note\">{esc(n)}</p>" for n in answer.notices if n != answer.message]
+    if answer.filters and not answer.message:
+        out.append(f"<p class=\"mc-note mc-filters\">{esc(FILTERS_NOTICE.format(filters=answer.filters))}</p>")
     abstained = answer.abstained and not flagged  # for a flagged message the actions are the answer
     if answer.triage.withholds_answer or answer.message:
         pass

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_SOURCE_ROWS = 15
 MAX_YEAR_ROWS = 15
+MAX_TOPICS = 80  # topics of each kind shown in the Library tab at once
 ADMIN_ATTEMPTS = 5  # wrong passwords (admin; login) allowed per ADMIN_WINDOW_S, for the whole server
 ADMIN_WINDOW_S = 60.0
 _CLAIMED = False
@@ -133,6 +134,36 @@ class UIContext:
         except Exception as exc:  # noqa: BLE001 - shown to the user instead of a broken tab
             log.exception("library statistics failed")
             return render.render_error(f"The library could not be read: {exc}")
+
+    def topics(self, query: str = "", limit: int = MAX_TOPICS) -> dict:
+        """The titles the library holds that contain ``query`` (every word of it, any case): guideline topics
+        (one per title) and research article titles, those that start with the query first, then A-Z; with
+        how many match in all."""
+        words = [w for w in re.findall(r"[\w'-]+", (query or "").lower()) if w][:8]
+        where, params = "", []
+        if words:
+            where = "WHERE " + " AND ".join("lower(title) LIKE ? ESCAPE '\\'" for _ in words)
+            params = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words]
+        first = words[0] if words else ""
+        out: dict = {"query": " ".join(words)}
+        conn = self.ledger().conn
+        for kind in ("guideline", "research"):
+            clause = (where + " AND " if where else "WHERE ") + "kind = ? AND trim(title) != ''"
+            total = conn.execute(f"SELECT count(DISTINCT lower(trim(title))) FROM documents {clause}",
+                                 [*params, kind]).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT min(trim(title)) AS t FROM documents {clause} GROUP BY lower(trim(title)) "
+                "ORDER BY (lower(min(trim(title))) LIKE ?) DESC, lower(min(trim(title))) LIMIT ?",
+                [*params, kind, first + "%", limit]).fetchall()
+            out[kind] = {"total": total, "titles": [r[0] for r in rows]}
+        return out
+
+    def topics_html(self, query: str = "") -> str:
+        try:
+            return render.render_topics(self.topics(query))
+        except Exception as exc:  # noqa: BLE001 - shown to the user instead of a broken tab
+            log.exception("library topics failed")
+            return render.render_error(f"The library's topics could not be read: {exc}")
 
     def passage_html(self, citation: dict, sentence: str) -> str:
         ids = list(citation.get("passages") or ())

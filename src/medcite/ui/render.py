@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from medcite.qa.compose import safe_url
 from medcite.qa.safety import DISCLAIMER, TRIAGE_FOOTER
@@ -335,6 +336,48 @@ def render_library(stats: Mapping[str, Any], breakdown: Mapping[str, Any] | None
     return "".join(out)
 
 
+def topic_link(title: str, *, ask: bool = True) -> str:
+    """A Library topic: asks "What is <topic>?" in the chat, or (``ask=False``, a research title) puts the title in
+    the question box (the chat's script handles ``#mc-ask-`` and ``#mc-fill-``)."""
+    title = " ".join(str(title).split())
+    if ask:
+        question = f"What is {title}?"
+        return (f"<a class=\"mc-topic\" href=\"#mc-ask-{quote(question, safe='')}\" title=\"Ask: {esc(question)}\">"
+                f"{esc(title)}</a>")
+    return (f"<a class=\"mc-topic-research\" href=\"#mc-fill-{quote(title, safe='')}\" "
+            f"title=\"Put this title in the question box\">{esc(title)}</a>")
+
+
+def render_topics(topics: Mapping[str, Any]) -> str:
+    """The Library's topics (:meth:`medcite.ui.context.UIContext.topics`): guideline topics as chips that ask
+    about them, research titles as a list that fills the question box."""
+    query = str(topics.get("query") or "")
+    guideline = topics.get("guideline") or {"total": 0, "titles": []}
+    research = topics.get("research") or {"total": 0, "titles": []}
+    g_total, r_total = int(guideline["total"]), int(research["total"])
+    if query:
+        head = (f"{g_total:,} guideline topic{'s' if g_total != 1 else ''} and {r_total:,} research "
+                f"article{'s' if r_total != 1 else ''} match \u201c{esc(query)}\u201d.")
+    else:
+        head = (f"The library holds {g_total:,} guideline topics and {r_total:,} research articles. Type to search "
+                "them; select a topic to ask about it.")
+    out = [f"<div class=\"mc-topics\"><p class=\"mc-topics-head\" role=\"status\">{head}</p>"]
+    if guideline["titles"]:
+        more = len(guideline["titles"]) < g_total
+        label = f"Guideline topics{' (first ' + str(len(guideline['titles'])) + ')' if more else ''}"
+        out.append(f"<h4>{esc(label)}</h4><ul class=\"mc-topic-list\">"
+                   + "".join(f"<li>{topic_link(t)}</li>" for t in guideline["titles"]) + "</ul>")
+    if research["titles"]:
+        more = len(research["titles"]) < r_total
+        label = f"Research articles{' (first ' + str(len(research['titles'])) + ')' if more else ''}"
+        out.append(f"<h4>{esc(label)}</h4><ul class=\"mc-research-list\">"
+                   + "".join(f"<li>{topic_link(t, ask=False)}</li>" for t in research["titles"]) + "</ul>")
+    if query and not guideline["titles"] and not research["titles"]:
+        out.append("<p class=\"mc-note\">Nothing in the library matches. Try a shorter word or another name.</p>")
+    out.append("</div>")
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------------------------------
 # Export
 # --------------------------------------------------------------------------------------------------
@@ -370,4 +413,6 @@ __all__ = [
     "render_status",
     "render_triage",
     "render_streaming",
+    "render_topics",
+    "topic_link",
 ]
