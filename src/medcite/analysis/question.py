@@ -98,6 +98,7 @@ class QuestionAnalysis:
     sub_questions: tuple[SubQuestion, ...] = ()
     missing: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = field(default=())
+    also_named: tuple[str, ...] = ()  # specific library names the message holds besides its focus (MeSH: "Ketamine")
 
     @property
     def asked(self) -> str:
@@ -236,6 +237,8 @@ class QuestionAnalyzer:
             message=message, cleaned=cleaned, query=self._query(cleaned, subs, focus, corrections), focus=focus,
             types=types, yes_no=any(s.yes_no for s in subs), population=population_of(cleaned),
             sub_questions=subs, missing=missing, corrections=corrections,
+            also_named=tuple(dict.fromkeys(m.term.display for m in matches if m.term.display not in
+                                           {f.display for f in focus} and len(m.term.doc_ids) <= SPECIFIC_NAME_DOCS)),
         )
 
     # -------------------------------------------------------------------------------------------- steps
@@ -289,6 +292,9 @@ class QuestionAnalyzer:
         lowered = canonical(text)
         extra = [f.display for f in focus if canonical(f.display) not in lowered and canonical(f.text) not in lowered]
         return canonical(" ".join([text, *extra]))
+
+
+SPECIFIC_NAME_DOCS = 25  # a name in more documents than this ("Child", "Risk Factors") says what a message is not about
 
 
 def _best(matches: list[Match]) -> list[Match]:

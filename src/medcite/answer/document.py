@@ -49,6 +49,7 @@ class BottomLine:
     verdict: str = ""
     question: str = ""
     unanswered: str = ""  # "The library does not say ..." for a sub-question no evidence answers
+    source: str = "guideline"  # "research" when no guideline sentence answers and a study's conclusion does
 
 
 @dataclass(frozen=True)

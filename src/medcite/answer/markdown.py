@@ -6,6 +6,7 @@ Layout::
     <triage block, when triage flagged the message>
     *notice* ...
     *Searched with filters: research only, 2010–2020.*  (when filters narrowed the search)
+    **In short (from the research):** <verdict> <a study's conclusion>   (only when no guideline sentence answers)
     **From the Guidelines**
     <verdict> <bottom line: cited statements>            (one paragraph per question when several were asked)
     Key considerations:
@@ -34,6 +35,7 @@ GUIDELINES_HEADING = "**From the Guidelines**"
 RESEARCH_HEADING = "**From the Research**"
 REFERENCES_HEADING = "**References**"
 CONSIDERATIONS_LEAD = "Key considerations:"
+RESEARCH_BOTTOM_LEAD = "In short (from the research):"
 FACET_SEPARATOR = " \u2014 "
 SUGGESTION_LEAD = "The closest topics the library does cover:"
 NAMED_GAP = "The library has no source on {names}."
@@ -126,9 +128,13 @@ def _bottom_line(part: BottomLine, escape, several: bool) -> str:
 
 
 def _parts(answer: Answer, escape) -> list[str]:
-    lines: list[str] = [GUIDELINES_HEADING, ""]
+    lines: list[str] = []
     several = len(answer.bottom_line) > 1
-    shown = [p for p in answer.bottom_line if p.statements or p.unanswered or p.verdict]
+    for part in answer.bottom_line:  # no guideline sentence answers: a study's conclusion, before both parts
+        if part.source == "research":
+            lines += [f"**{RESEARCH_BOTTOM_LEAD}** {_bottom_line(part, escape, several)}", ""]
+    lines += [GUIDELINES_HEADING, ""]
+    shown = [p for p in answer.bottom_line if p.source != "research" and (p.statements or p.unanswered or p.verdict)]
     if shown or answer.considerations:
         for part in shown:
             lines += [_bottom_line(part, escape, several), ""]

@@ -361,6 +361,25 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
     return _reading_order(bottom)
 
 
+_CONCLUSION_LABELS = ("CONCLUSION", "INTERPRETATION", "IMPLICATION")
+
+
+def research_bottom_line(evidence: EvidenceSet, limits: Limits) -> list[Evidence]:
+    """The bottom line when no guideline sentence answers: the conclusion of the research document that answers best
+    (its best sentence from a CONCLUSIONS section, else its best result), at most two sentences of that document."""
+    research = [e for e in evidence.ranked if e.chunk.kind != "guideline"]
+    if not research:
+        return []
+    doc = research[0].chunk.doc_id
+    own = [e for e in research if e.chunk.doc_id == doc]
+    def labelled(*names: str) -> list[Evidence]:
+        return [e for e in own if any(k in (e.chunk.label or e.chunk.section).upper() for k in names)]
+
+    # a conclusion, else a result; never an aim, a method or background (which do not answer)
+    chosen = (labelled(*_CONCLUSION_LABELS) or labelled("RESULT", "FINDING"))[: min(2, limits.max_bottom_line)]
+    return _reading_order(chosen)
+
+
 def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
                 bottom_line: list[Evidence] | None = None, strength: Mapping[str, int] | None = None) -> Plan:
     """Choose the bottom line (unless given: the parts of a several-question message), the considerations and the
@@ -477,6 +496,7 @@ class Composition:
 
 
 UNANSWERED = "The library's sources do not answer this part."
+RESEARCH_ONLY_BOTTOM = "The study quoted above is what the library's research says on this question."
 RESEARCH_HELD = "The nearest studies in the library are about other questions: {titles}."
 
 
@@ -522,24 +542,33 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
             parts.append((text, chosen))
         if not any(chosen for _, chosen in parts):
             parts = []
+    strength = {doc_id: study.snapshot.strength for doc_id, study in studies.items()}
     plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen] if parts else None,
-                       {doc_id: study.snapshot.strength for doc_id, study in studies.items()})
+                       strength)
     if parts:
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
                                    unanswered="" if chosen else UNANSWERED) for text, chosen in parts]
-    else:
-        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in plan.bottom_line))] if plan.bottom_line else []
-    bottom = tuple(s for b in bottom_lines for s in b.statements)
+    elif plan.bottom_line:
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in plan.bottom_line))]
+    else:  # no guideline sentence answers: the best study's conclusion comes first, shown once
+        chosen = research_bottom_line(evidence, limits)
+        if chosen:
+            plan = plan_answer(evidence, passages, limits, chosen, strength)
+            plan.bottom_line = []
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), source="research")] if chosen else []
+    bottom = tuple(s for b in bottom_lines if b.source == "guideline" for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
                       for bullet in plan.considerations] if bottom else []
     if not bottom:
         notes["guidelines"] = NO_GUIDELINE_EVIDENCE if plan.has_guideline_passages else NO_GUIDELINE_PASSAGE
     research = [ResearchFacet(heading, tuple(_statement(e, registry) for e in items)) for heading, items in plan.research]
-    if not research:
+    if not research and any(b.source == "research" for b in bottom_lines):
+        notes["research"] = RESEARCH_ONLY_BOTTOM
+    elif not research:
         notes["research"] = (_research_held(passages, studies) if plan.has_research_passages
                              else NO_RESEARCH_PASSAGE)
     return Composition(
-        bottom_line=bottom_lines if bottom else [],
+        bottom_line=bottom_lines,
         considerations=considerations,
         research=research,
         citations=registry.citations(),

@@ -510,7 +510,8 @@ def select_evidence(
             or (key_in_context and (in_sentence or section_on_intent or (intents and facets.has_cue(c.text, intents))))
         ):
             continue
-        if not (c.terms & focus or ctx & focus):
+        analysed = [f for f in named_focus if _names(f, c.terms)] or [f for f in named_focus if _names(f, ctx)]
+        if not (c.terms & focus or ctx & focus or analysed):
             continue  # about something else: "difficult for men" in a page on infertility
         if len(profile.core_terms & (c.terms | ctx)) < sentence_core:
             continue  # a question of many parts needs a sentence that meets at least two of them
@@ -518,9 +519,9 @@ def select_evidence(
             sum(profile.terms[t] * idf[t] for t in in_sentence)
             + CONTEXT_WEIGHT * sum(profile.terms[t] * idf[t] for t in in_context)
         ) / q_mass
-        if c.terms & focus:
+        if c.terms & focus or any(_names(f, c.terms) for f in analysed):
             focus_score = 1.0
-        elif ctx & focus:
+        elif ctx & focus or analysed:
             focus_score = CONTEXT_FOCUS
         else:
             focus_score = 0.0

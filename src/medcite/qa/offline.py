@@ -197,7 +197,7 @@ def compose_offline(
                                near_duplicate=settings.near_duplicate, min_words=settings.min_words,
                                max_words=settings.max_words, history_weight=settings.history_weight,
                                topic_share=settings.min_key_coverage,
-                               focus_names=[f.display for f in analysis.focus] if analysis is not None else (),
+                               focus_names=[*(f.display for f in analysis.focus), *analysis.also_named] if analysis is not None else (),
                                focus_documents=analysis.focus_documents if analysis is not None else frozenset())
 
     several = analysis is not None and len(analysis.sub_questions) > 1

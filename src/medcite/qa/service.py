@@ -19,7 +19,7 @@ from medcite.qa.retrieve import Filters, Retriever, documents_of
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
 from medcite.answer import Answer
-from medcite.qa.studies import StudyLookup
+from medcite.qa.studies import StudyLookup, with_conclusions
 
 History = Sequence[tuple[str, str]]
 
@@ -118,6 +118,7 @@ class AnswerService:
                     yield item
         else:
             studies = self.studies.of(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline")
+            passages = with_conclusions(passages, studies)
             result = compose_offline(question, passages, history=history, settings=self.offline_settings,
                                      analysis=analysis, studies=studies)
         finished = time.perf_counter()

@@ -17,14 +17,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from medcite.qa.snapshot import StudySnapshot, is_real_title, reference_title, snapshot
+from medcite.types import Chunk, Passage
+
+
+def with_conclusions(passages: list[Passage], studies: dict[str, Study], top: int = 3) -> list[Passage]:
+    """``passages`` with the conclusions of the ``top`` research documents retrieved added where retrieval left them out
+    (it keeps at most two chunks a document, often the methods): a study's conclusion is its answer. Each is added
+    right after its document's best passage, with that passage's scores."""
+    out = list(passages)
+    have = {p.chunk.id for p in passages}
+    docs = list(dict.fromkeys(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline"))[:top]
+    for doc_id in docs:
+        study = studies.get(doc_id)
+        extra = [c for c in (study.conclusions if study else ()) if c.id not in have]
+        if not extra:
+            continue
+        at = next(i for i, p in enumerate(out) if p.chunk.doc_id == doc_id)
+        best = out[at]
+        out[at + 1:at + 1] = [Passage(chunk=c, score=best.score, similarity=best.similarity) for c in extra]
+        have |= {c.id for c in extra}
+    return out
 
 
 @dataclass(frozen=True)
 class Study:
-    """What the answer shows of one research document: its snapshot and the title to list it under."""
+    """What the answer shows of one research document: its snapshot, the title to list it under, and the chunks of its
+    conclusions (what a study answers)."""
 
     snapshot: StudySnapshot
     title: str
+    conclusions: tuple[Chunk, ...] = ()
+
+
+def is_conclusion(chunk: Chunk) -> bool:
+    """A chunk of a structured abstract's conclusions ("CONCLUSIONS", "INTERPRETATION")."""
+    label = (chunk.label or chunk.section).upper()
+    return any(k in label for k in ("CONCLUSION", "INTERPRETATION"))
 
 
 class StudyLookup:
@@ -49,7 +77,7 @@ class StudyLookup:
                     continue
                 snap = snapshot(chunks, record.metadata)
                 title = record.title if is_real_title(chunks) else reference_title(chunks, snap, record.metadata)
-                study = Study(snap, title)
+                study = Study(snap, title, tuple(c for c in chunks if is_conclusion(c)))
                 self._cache[key] = study
                 if len(self._cache) > self.size:
                     self._cache.popitem(last=False)

@@ -106,20 +106,26 @@ def _refusal(answer: Answer) -> list[str]:
     return out
 
 
+def _bottom_html(part, w: _Writer, several: bool) -> str:
+    lead = f"<em class=\"mc-subq\">{esc(part.question)}</em> " if several and part.question else ""
+    verdict = f"<strong class=\"mc-verdict\">{esc(part.verdict)}</strong> " if part.verdict else ""
+    missing = f" {esc(part.unanswered)}" if part.unanswered else ""
+    return f"{lead}{verdict}{w.statements(part.statements)}{missing}"
+
+
 def _parts(answer: Answer, w: _Writer) -> list[str]:
-    out = ["<h3 class=\"mc-h\">From the Guidelines</h3>"]
     several = len(answer.bottom_line) > 1
-    for part in answer.bottom_line:
-        lead = f"<em class=\"mc-subq\">{esc(part.question)}</em> " if several and part.question else ""
-        verdict = f"<strong class=\"mc-verdict\">{esc(part.verdict)}</strong> " if part.verdict else ""
-        missing = f" {esc(part.unanswered)}" if part.unanswered else ""
-        out.append(f"<p class=\"mc-bottom\">{lead}{verdict}{w.statements(part.statements)}{missing}</p>")
-    if answer.considerations and answer.bottom_line:
+    out = [f"<p class=\"mc-bottom mc-bottom-research\"><strong>{esc(RESEARCH_BOTTOM_LEAD)}</strong> "
+           f"{_bottom_html(part, w, several)}</p>" for part in answer.bottom_line if part.source == "research"]
+    out.append("<h3 class=\"mc-h\">From the Guidelines</h3>")
+    for part in (p for p in answer.bottom_line if p.source != "research"):
+        out.append(f"<p class=\"mc-bottom\">{_bottom_html(part, w, several)}</p>")
+    if answer.considerations and any(p.source != "research" for p in answer.bottom_line):
         out.append(f"<p class=\"mc-lead\">{esc(CONSIDERATIONS_LEAD)}</p>")
         items = [f"<li>{f'<strong>{esc(c.facet)}</strong> — ' if c.facet else ''}{w.statements(c.statements)}</li>"
                  for c in answer.considerations]
         out.append("<ul class=\"mc-list\">" + "".join(items) + "</ul>")
-    if not answer.bottom_line and answer.part_notes.get("guidelines"):
+    if not any(p.source != "research" for p in answer.bottom_line) and answer.part_notes.get("guidelines"):
         out.append(f"<p class=\"mc-note\">{esc(answer.part_notes['guidelines'])}</p>")
     out.append("<h3 class=\"mc-h\">From the Research</h3>")
     for facet in answer.research:
