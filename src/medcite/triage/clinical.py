@@ -46,10 +46,13 @@ _NEGATION_WINDOW = 6
 MAX_CORRECTED = 24  # longest word the speller corrects
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
-                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b")
+                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b|"
+                      r"\bnow (?:hes|shes|theyre|im|he is|she is|they are|i am|were|we are) (?:\w+ ){0,2}(?:fine|well|ok|okay|"
+                      r"better|healthy|\d+)\b|\b(?:stop|prevent|avoid|stopping|preventing) (?:\w+ ){0,2}(?:happening|coming "
+                      r"back|again)\b|\b(?:happening|happen|it) again\b(?= \w* ?(?:in the future|next time))")
 _NOW = re.compile(r"\b(?:right now|now|currently|at the moment|as we speak|is happening|happening now|this minute|"
                   r"again|tonight|today|just now|this morning|this evening|ahora|ahorita|en este momento|hoy|"
-                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now)\b")
+                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now|suddenly|de repente)\b")
 _HISTORY = re.compile(
     r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|months?|decades?) ago\b|"
     r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bhx of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|\bback in\b|"
@@ -57,21 +60,25 @@ _HISTORY = re.compile(
     r"overdose|accident|diagnosis)\b|\bafter (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
     r"overdose|accident)\b|\bwhen i was (?:a |younger|\d+|in)|\bas a (?:kid|child|teen|teenager)\b|\bonce had\b|"
     r"\bhace (?:\d+|unos|varios|dos|tres|muchos) (?:anos|meses)\b|\bel ano pasado\b|\bdoing (?:well|fine|great|"
-    r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b|\bgone for (?:\d+|two|three|a few|several) "
+    r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b(?! \w+ \w+ por primera vez)|\b(?:he|she|they|i|we) "
+    r"(?:was|were) (?:fine|ok|okay|well|better|discharged)(?: \w+){0,2} (?:after|afterwards|again|by|later)\b|"
+    r"\b(?:was|were) in (?:the )?(?:nicu|picu|icu|hospital|intensive care|special care)\b|\bwhen (?:he|she|they|i) "
+    r"(?:was|were) (?:a (?:baby|newborn|toddler)|\d+ (?:days?|weeks?|months?)(?: old)?)\b|"
+    r"\bgone for (?:\d+|two|three|a few|several) "
     r"(?:years|months)\b|\blast month\b")
 _FRAMING = re.compile(
     r"\b(?:what|which) (?:are|is|r|re) (?:the |some |its )?(?:\w+ ){0,2}(?:signs?|symptoms?|causes?|risk factors?|"
     r"warning signs?|red flags?|chances|odds|stages|types)\b|\bsigns? (?:and symptoms )?of (?:a |an )?\w+\b(?! now)|"
     r"\bsymptoms? of (?:a |an )?\w+|\bhow (?:do|can|would|should|could|does) (?:you|i|we|one|people|someone|parents|"
     r"a doctor|doctors) (?:\w+ ){0,2}(?:tell|know|recogni[sz]e|spot|prevent|avoid|reduce|check|identify|notice|"
-    r"diagnose|test)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|identify|reduce|lower|help|treat|"
+    r"diagnose|test|stop|store|keep|carry|dispose|get rid)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|identify|reduce|lower|help|treat|"
     r"childproof|store|check|give|do)\b|\b(?:prevent|prevention|preventing|reduce (?:the |my |his |her |our )?risk|"
     r"lower (?:the |my |his |her )?risk|risk factors?|screening|childproof\w*|baby ?proof\w*|safely store|"
     r"safe storage)\b|\bwhat (?:should|would|do|does|can|to) (?:you|i|we|one|a person|someone|parents|people)? ?do "
     r"(?:if|when) (?:someone|somebody|a person|a child|a baby|a kid|you|your|people|one|an adult|a patient|a friend|"
     r"they|ever)\b|\bwhat (?:happens|would happen|can happen) (?:if|when|to)\b|\bif (?:someone|somebody|a person|"
     r"a child|a baby|a kid|you|your \w+|people|one|anyone|a patient|a friend|ever)\b|\bhypothetical\w*|"
-    r"\bin theory\b|\bfor (?:my |a |an |the |our )?(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
+    r"\bin theory\b|\bif my \w+ (?:ever |told|said|asked|were|was|had|came)\b|\bfor (?:my |a |an |the |our )?(?:\w+ ){0,2}(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
     r"school|nursing school|med school|paper|project|book|novel|story|research|lecture|presentation|pharmacology)"
     r"\b|\bis it true\b|\bdifference between\b|\bwhat (?:is|are|does|do) (?:a |an |the )?(?:\w+ ){0,3}(?:mean|"
     r"means|stand for)\b|\bcan (?:a|an) \w+ cause\b|\bwhat causes\b|\bwhy do(?:es)? (?:people|some|a)\b|"
@@ -113,7 +120,13 @@ _GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels
 
 
 _BP = re.compile(r"\b(?:bp|blood pressure|pressure)(?: \w+){0,2}? (\d{2,3})/\d{2,3}\b")
-_SATS = re.compile(r"\b(?:sats?|spo2|sp02|o2|oxygen|saturation|saturations)(?: \w+){0,3}? (\d{2})\b")
+_SATS = re.compile(r"\b(?:sats?|spo2|sp02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|oximeter|oxymeter|"
+                   r"oximetro|saturacion)(?: \w+){0,6}? (\d{2})\b(?! ?(?:hours?|h|hrs?|mins?|minutes|days?|weeks?|years?|"
+                   r"l|litres?|liters?|lpm|times|kg|mg|percent of))")
+_RR = re.compile(r"\b(?:rr|resp rate|respiratory rate|resps|breathing rate)(?: \w+){0,2}? (\d{2})\b|\b(\d{2}) breaths "
+                 r"(?:a|per) (?:minute|min)\b")
+_PEAK_FLOW = re.compile(r"\bpeak flow\b(?: \w+){0,3}? (\d{1,3})(?: ?percent)?(?= (?:of (?:my |his |her |the )?(?:best|"
+                        r"normal|usual|predicted)|percent))")
 _PULSE = re.compile(r"\b(?:hr|heart rate|pulse)(?: \w+){0,2}? (\d{2,3})s?\b")
 
 
@@ -150,7 +163,10 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
         spans += [m.span(1) for m in _BP.finditer(text) if 40 <= int(m.group(1)) < 90]
         spans += [m.span(1) for m in _SATS.finditer(text) if 50 <= int(m.group(1)) < 92]
         spans += [m.span(1) for m in _PULSE.finditer(text) if 140 <= int(m.group(1)) <= 260]
+        spans += [m.span() for m in _RR.finditer(text) if 30 <= int(m.group(1) or m.group(2)) <= 80]
         return spans
+    if name == "@peak_flow_low":
+        return [m.span(1) for m in _PEAK_FLOW.finditer(text) if int(m.group(1)) < 75]
     if name == "@fever":
         has_word = bool(_TEMP_WORDS.search(text))
         for m in _TEMP.finditer(text):
@@ -182,16 +198,31 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
 
 # ------------------------------------------------------------------------------------------ spelling
 def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` ending)."""
+    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` or ``[..]`` ending). A stem is
+    not a word: before round 4 "allerg" (from ``allerg\\w*``) and "sudad" (from ``sudad[oa]``) were, and the speller
+    turned "allergy" into "allerg" and "sudada" into "sudad"."""
     words: set[str] = set()
     stems: set[str] = set()
     for pattern in patterns:
         if pattern.startswith("@"):
             continue
         plain = re.sub(r"\\[bdsBDS]", " ", pattern)
-        stems.update(re.findall(r"([a-z]{4,})\\w\*", plain))
-        words.update(re.findall(r"[a-z]{4,}", plain.replace("\\w", " ")))
+        stems.update(re.findall(r"([a-z]{4,})(?:\\w\*|\[)", plain))
+        words.update(re.findall(r"[a-z]{4,}(?![a-z\\\[(])", plain.replace("\\w", "\\")))
     return frozenset(words), frozenset(stems)
+
+
+# Words the speller must leave alone that neither the lexicon nor the embedder's word list has whole: clinical
+# shorthand ("sats" became "says", "copd" "cold") and common Spanish words ("pero" became "paro", "todos" "todas").
+SHORTHAND = frozenset("""sats spo2 copd ecg ekg bpm mmol inr nicu picu chemo neutropenic oximeter oxymeter stridor
+epipen epipens gaviscon calpol ventolin salbutamol albuterol nebs neb amoxil paracetamols ibuprofens""".split())
+SPANISH = frozenset("""pero todos todas hijos hijas ellos ellas nosotros desde cuando donde tiene tienen tengo esta estan
+estoy estamos muy mucho mucha muchos muchas poco para como porque despues antes ahora siempre nunca nada algo todo
+toda casa noche dias semana semanas meses anos hace hacer puede puedo pueden quiero quiere dice dijo sido estado
+tambien otra otro otros otras mismo misma bien malo mala mejor peor menos cada entre sobre hasta mientras aunque
+madre padre abuela abuelo hermana hermano amiga amigo pareja esposo esposa marido novio novia nieto nieta medico
+medica pastilla pastillas desmayo mareados mareadas sudada sudado cansado cansada tomado tomada""".split())
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly", "er")
 
 
 class Speller:
@@ -201,11 +232,18 @@ class Speller:
     def __init__(self, lexicon_words: frozenset[str], stems: frozenset[str], known: frozenset[str] = frozenset()):
         self.lexicon = lexicon_words
         self.stems = stems
-        self.known = known | lexicon_words
+        self.known = known | lexicon_words | SHORTHAND | SPANISH
         self.index: dict[str, list[str]] = {}
         for word in lexicon_words:
             for d in _deletes(word, 1 if len(word) <= 5 else 2):
                 self.index.setdefault(d, []).append(word)
+
+    def _inflected(self, word: str) -> bool:
+        for ending in _INFLECTIONS:
+            base = word[: -len(ending)]
+            if word.endswith(ending) and len(base) >= 4 and (base in self.known or base + "e" in self.known):
+                return True
+        return False
 
     @staticmethod
     def budget(word: str) -> int:
@@ -215,6 +253,8 @@ class Speller:
     def correct(self, word: str) -> str:
         if not 4 <= len(word) <= MAX_CORRECTED or word in self.known or not word.isalpha():
             return word  # (a 2,000-letter "word" would need millions of deletions: never a misspelling)
+        if self._inflected(word):  # "breathes", "drooling": a known word with an ending is not a misspelling
+            return word
         # A word a stem pattern already reads ("drooping" under "droop\w*") may only become a word of that stem.
         stems = [stem for stem in self.stems if word.startswith(stem)]
         budget = self.budget(word)
@@ -264,7 +304,8 @@ class Message:
     has_infant_word: bool = False
 
 
-_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bebe|nene|nena|hijo|hija)\b")
+_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bubba|lo|little one|bebe|nene|nena|"
+                          r"hijo|hija)\b")
 
 
 def _fold(text: str) -> str:
@@ -309,6 +350,9 @@ class ClinicalLayer:
             sentence.framed = (bool(_FRAMING.search(sentence.text)) or (
                 bool(_QUESTION.match(sentence.text)) and not _PERSONAL.search(sentence.text))) and not sentence.now
             sentence.benign = bool(_BENIGN.search(sentence.text))
+            if (out and out[-1].framed and not sentence.now and len(words) <= 5
+                    and not _PERSONAL.search(sentence.text)):  # "Why does DKA make your breath fruity? Acetone?"
+                sentence.framed = True
             out.append(sentence)
         return out
 

@@ -25,8 +25,8 @@ from medcite.triage.model import Level
 
 GAP = r"(?: \w+){0,3}"
 PERSON = (r"(?:i|im|me|my|we|our|he|hes|him|his|she|shes|her|they|theyre|them|their|the baby|baby|mi|mis|su|el|ella)")
-CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|\d+ ?(?:yo|y o|yrs? old|"
-         r"years? old|months? old|mo old)|nino|nina|hijo|hija|bebe|nene|nena)")
+CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|(?:[1-9]|1[0-2]) ?(?:yo|"
+         r"y o|yrs? old|years? old)|\d+ ?(?:months? old|mo old)|ninos?|ninas?|hijos?|hijas?|bebes?|nene|nena)")
 PAIN = r"(?:pain|pains|painful|hurt|hurts|hurting|ache|aching|agony|sore|cramp|cramps|cramping|dolor|duele)"
 
 
@@ -55,7 +55,7 @@ def _ctx(name, *patterns) -> Concept:
 
 CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.infant_young", "@infant_young", r"\b(?:newborn|new born|neonate|neonatal|recien nacid[oa])\b"),
-    _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bebe|nene|nena)\b", "@infant_young"),
+    _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bubba|lo|little one|bebe|nene|nena)\b", "@infant_young"),
     _ctx("ctx.child", rf"\b{CHILD}\b"),
     _ctx("ctx.pregnant", r"\b(?:pregnant|pregnancy|pg|expecting|trimester|gestation|weeks along|embarazada|embarazo|"
          r"gestante|(?:\d+|thirty|twenty)\w* (?:weeks?|wks?|semanas)(?: pregnant| along| de embarazo)?|positive "
@@ -86,6 +86,8 @@ CONTEXTS: tuple[Concept, ...] = (
          r"painkillers|tapentadol|nodding)\b"),
     _ctx("ctx.fever", r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|burning up|pyrexia|fiebre|calentura|"
          r"hot to (?:the )?touch|rigors|febrile)\b", "@fever"),
+    _ctx("ctx.chemo", r"\b(?:chemo|chemotherapy|neutropeni\w*|neutrophils|on treatment for (?:\w+ )?(?:cancer|"
+         r"leukaemia|leukemia|lymphoma)|immunotherapy|quimio\w*)\b"),
     _ctx("ctx.sudden", r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|just now|abrupt\w*|"
          r"came on fast|came on quick\w*|de repente|repentin\w*|minutes ago|an hour ago|this morning|woke up with|"
          r"started (?:\d+|an|a few|twenty|ten|thirty) (?:min|mins|minutes|hour|hours)|onset|and now|now (?:he|she|i|they)|"
@@ -123,6 +125,7 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.cardiac_associated", r"\b(?:sweat\w*|clammy|cold sweat|drenched|short of breath|shortness of breath|"
          r"breathless|sob|winded|cant catch (?:my|his|her|their) breath|faint|fainting|lightheaded|light headed|"
          r"dizzy|grey|gray|pale|ashen|diaphores\w*|diaphoretic|nause\w*|sick to (?:my|his|her) stomach|vomit\w*|throwing up|threw up|"
+         r"out of breath|(?:feel|feels|feeling|felt) sick|"
          r"exhausted|wiped out|unusually tired|sudor\w*|sudad[oa]|sudando|nauseas?|vomit[oa]\w*|mareo|mareada|mareado|"
          r"falta de aire|palid[oa])\b"),
     _ctx("ctx.intent", r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|kill (?:my|him|her)self|sleep "

@@ -79,6 +79,10 @@ class SimilaritySettings:
     min_similarity: float = 0.5
     self_harm_share: float = 0.6
     self_harm_min_similarity: float = 0.4
+    long_pieces: int = 4
+    long_min_similarity: float = 0.5
+    long_self_harm_min_similarity: float = 0.4
+    self_harm_level_share: float = 0.0
 
 
 def load_exemplars(path: Path = EXEMPLARS) -> list[Exemplar]:
@@ -177,6 +181,9 @@ class SimilarityLayer:
         vote), one row per piece; separate from :meth:`run` so that thresholds can be chosen on cached rows."""
         s = self.settings
         flags: dict[str, RedFlag] = {}
+        long = len(texts) >= s.long_pieces
+        min_similarity = s.long_min_similarity if long else s.min_similarity
+        self_harm_min = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
 
         def add(index: int, share: float, text: str) -> None:
             nearest = self.exemplars[index]
@@ -189,12 +196,22 @@ class SimilarityLayer:
         for row, sh_row, text, is_plain in zip(sims, sh_sims, texts, plain, strict=True):
             if is_plain:
                 share, nearest = vote(row, self.urgent, s.k)
-                if nearest >= 0 and share >= s.share and row[nearest] >= s.min_similarity:
+                if nearest >= 0 and share >= s.share and row[nearest] >= min_similarity:
+                    if self.self_harm[nearest] and vote(row, self.self_harm, s.k)[0] < s.self_harm_level_share:
+                        # urgent, but its neighbours are not mostly self-harm: the nearest other urgent one names it
+                        nearest = _nearest_other(row, self.urgent & ~self.self_harm, s.k, nearest)
                     add(nearest, share, text)
             share, nearest = vote(sh_row, self.self_harm, s.k)
-            if nearest >= 0 and share >= s.self_harm_share and sh_row[nearest] >= s.self_harm_min_similarity:
+            if nearest >= 0 and share >= s.self_harm_share and sh_row[nearest] >= self_harm_min:
                 add(nearest, share, text)
         return list(flags.values())
+
+
+def _nearest_other(row: np.ndarray, mask: np.ndarray, k: int, default: int) -> int:
+    """The nearest ``mask`` exemplar among the ``k`` nearest of ``row`` (``default`` when there is none)."""
+    top = np.argsort(-row)[:k]
+    chosen = [int(i) for i in top if mask[i]]
+    return chosen[0] if chosen else default
 
 
 def vote(row: np.ndarray, mask: np.ndarray, k: int) -> tuple[float, int]:
