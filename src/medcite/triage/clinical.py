@@ -33,7 +33,15 @@ from medcite.triage.model import RedFlag
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;…]+(?!\d)|[.!?;…]+(?=\s|$)|\n+")
-_CLAUSE = re.compile(r"(,|\b(?:but|however|although|though|except|pero|aunque|and|y)\b)")
+_CLAUSE = re.compile(r"(,|\(|\)|\b(?:but|however|although|though|except|pero|aunque|and|y)\b)")
+# A denial inside a matched span ("cramps in the middle, no bleeding"): the span reads past a negation.
+_INNER_NEGATION = frozenset({"no", "sin", "denies", "denied", "nor", "ni", "negative"})
+_INNER_NOT_NEGATION = frozenset({"para", "puede", "puedo", "podia", "responde", "reacciona", "despierta", "se",
+                                 "longer", "one", "more", "matter", "way", "parar", "fuerza",
+                                 "control", "aire", "respirar", "reason", "point"})
+# Categories whose history is read per clause: "my mum has been talking about joining dad (he died last year)" is a
+# present risk beside a past death, and a self-harm miss is the worst outcome.
+_CLAUSE_HISTORY = frozenset({"self_harm", "harm_to_others"})
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?(?:/\d+)?")
 
 _NEGATION_CUES = frozenset({
@@ -62,7 +70,8 @@ _HISTORY = re.compile(
     r"\bhace (?:\d+|unos|varios|dos|tres|muchos) (?:anos|meses)\b|\bel ano pasado\b|\bdoing (?:well|fine|great|"
     r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b(?! \w+ \w+ por primera vez)|\b(?:he|she|they|i|we) "
     r"(?:was|were) (?:fine|ok|okay|well|better|discharged)(?: \w+){0,2} (?:after|afterwards|again|by|later)\b|"
-    r"\b(?:was|were) in (?:the )?(?:nicu|picu|icu|hospital|intensive care|special care)\b|\bwhen (?:he|she|they|i) "
+    r"\b(?:was|were) in (?:the )?(?:nicu|picu|icu|hospital|intensive care|special care)\b|\b(?:after|afterwards)\b"
+    r"(?: \w+){0,6} (?:he|she|they|i|we) (?:was|were) (?:fine|ok|okay|well|better)\b|\bwhen (?:he|she|they|i) "
     r"(?:was|were) (?:a (?:baby|newborn|toddler)|\d+ (?:days?|weeks?|months?)(?: old)?)\b|"
     r"\bgone for (?:\d+|two|three|a few|several) "
     r"(?:years|months)\b|\blast month\b")
@@ -103,7 +112,8 @@ _BENIGN = re.compile(
     r"\bwhen (?:i|he|she) (?:run|runs|exercise|exercises|cough|coughs|sneeze|press|laugh|bend|lift|climb|work out|"
     r"go upstairs|walk fast|jog)\b|\bafter (?:running|a run|exercise|exercising|the gym|a workout|eating|a big meal|"
     r"coughing|sitting|sleeping on|lifting|leg day)\b|\bfrom (?:coughing|the gym|lifting|sleeping on)\b|"
-    r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
+    r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\b(?:take|takes|taking|use|uses|using) (?:\w+ ){0,4}for "
+    r"(?:my|his|her|their) (?:back|pain|headaches?|migraines?|arthritis|knees?|joints?|periods?|cramps|hay fever)\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
     r"anxiety|asthma)\b")
 
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -289,6 +299,7 @@ class Sentence:
     benign: bool = False
     now: bool = False
     current: bool = True  # from the current message (False: an earlier turn of the conversation)
+    clause_history: dict[int, bool] = field(default_factory=dict)  # history read clause by clause
 
     def word_at(self, offset: int) -> int:
         index = 0
@@ -350,6 +361,11 @@ class ClinicalLayer:
             sentence.framed = (bool(_FRAMING.search(sentence.text)) or (
                 bool(_QUESTION.match(sentence.text)) and not _PERSONAL.search(sentence.text))) and not sentence.now
             sentence.benign = bool(_BENIGN.search(sentence.text))
+            if sentence.history:
+                clauses: dict[int, list[str]] = {}
+                for word, clause_no in zip(words, clause_ids, strict=True):
+                    clauses.setdefault(clause_no, []).append(word)
+                sentence.clause_history = {n: bool(_HISTORY.search(" ".join(w))) for n, w in clauses.items()}
             if (out and out[-1].framed and not sentence.now and len(words) <= 5
                     and not _PERSONAL.search(sentence.text)):  # "Why does DKA make your breath fruity? Acetone?"
                 sentence.framed = True
@@ -367,6 +383,12 @@ class ClinicalLayer:
                     return True
         return False
 
+    @staticmethod
+    def _denied_inside(sentence: Sentence, start: int, end: int) -> bool:
+        words = sentence.text[start:end].split()
+        return any(w in _INNER_NEGATION and (i + 1 >= len(words) or words[i + 1] not in _INNER_NOT_NEGATION)
+                   for i, w in enumerate(words[1:], start=1))
+
     def _matches(self, concept: Concept, sentence: Sentence, message: Message) -> Iterable[tuple[int, int]]:
         for source, pattern in self._compiled[concept.name]:
             if pattern is None:
@@ -380,9 +402,12 @@ class ClinicalLayer:
             if not contexts and not sentence.current:
                 continue
             for start, end in self._matches(concept, sentence, message):
-                if self._negated(sentence, start):
+                if self._negated(sentence, start) or self._denied_inside(sentence, start, end):
                     continue
-                modified = sentence.history or sentence.framed or (sentence.benign and not concept.strong)
+                history = sentence.history
+                if history and concept.category in _CLAUSE_HISTORY and start < len(sentence.clause_of):
+                    history = sentence.clause_history.get(sentence.clause_of[start], True)
+                modified = history or sentence.framed or (sentence.benign and not concept.strong)
                 if not contexts and not concept.always and modified:
                     continue
                 return sentence.text[start:end], sentence

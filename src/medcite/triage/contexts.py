@@ -60,7 +60,8 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.pregnant", r"\b(?:pregnant|pregnancy|pg|expecting|trimester|gestation|weeks along|embarazada|embarazo|"
          r"gestante|(?:\d+|thirty|twenty)\w* (?:weeks?|wks?|semanas)(?: pregnant| along| de embarazo)?|positive "
          r"(?:pregnancy )?test|missed (?:my |her )?period|late period|ivf|baby bump|my midwife|the midwife|"
-         r"postpartum|post partum|gave birth|just had (?:a|my|the) baby|delivered|[1-4]\d\+\d|\d{1,2}/40|g\dp\d|"
+         r"postpartum|post partum|gave birth|felt (?:her|him|the baby|baby|bub) (?:kick|move)|"
+         r"just had (?:a|my|the) baby|delivered|[1-4]\d\+\d|\d{1,2}/40|g\dp\d|"
          r"(?:[12]\d|3\d|4[0-2]) (?:weeks|wks|w)\b)\b"),
     _ctx("ctx.diabetic", r"\b(?:diabetes|diabetic|type 1|type one|t1d|t1|type 2|t2d|insulin|novorapid|lantus|humalog|"
          r"sugars?|glucose|bg|bs|blood sugar|glucometer|meter|cgm|libre|dexcom|hypo|hypos|diabetico|diabetica|azucar|"
@@ -102,6 +103,9 @@ CONTEXTS: tuple[Concept, ...] = (
          r"bee|wasp|hornet|sting|stung|bitten|allerg\w*|penicillin|amoxicillin|antibiotic|injection|jab|vaccine|"
          r"contrast|dye|ate|eaten|eating|took|new (?:medicine|medication|pill)|alergi\w*|mani|cacahuate|picadura|"
          r"pico)\b"),
+    _ctx("ctx.allergy_word", r"\b(?:allerg\w*|alergi\w*|anaphyla\w*|anafila\w*)\b"),
+    _ctx("ctx.fluid_loss", r"\b(?:vomit\w*|throwing up|threw up|being sick|been sick|diarrh\w*|the runs|sick for|"
+         r"cant keep (?:\w+ ){0,3}down|vomitando|diarrea)\b"),
     _ctx("ctx.ingestion", r"\b(?:swallowed|swallow|swallowing|ate|eaten|eating|drank|drunk|drinking|took|taken|"
          r"chewed|licked|ingested|sucked on|bit into|got into|had|popped|downed|put (?:\w+ ){0,2}in (?:his|her|their) "
          r"mouth|trago|se trago|se comio|se tomo|tomo|comio)\b"),
@@ -111,7 +115,7 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.co_symptom", r"\b(?:headaches?|dizzy|dizziness|nause\w*|vomit\w*|throwing up|sleepy|drowsy|confus\w*|faint\w*|"
          r"collaps\w*|sick|unwell|passed out|breathless|duele (?:\w+ )?la cabeza|dolor de cabeza|mareo\w*|"
          r"nauseas?|confundid[oa]s?)\b"),
-    _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|burning|scald|scalded|scalding|quemadura|quemo|quemó|"
+    _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|scald|scalded|scalding|quemadura|quemo|quemó|"
          r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling|hirviendo|"
          r"ampollas)\b"),
     _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"

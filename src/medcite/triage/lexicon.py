@@ -22,7 +22,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it(?: all)?\b(?! with)|\bend things\b",
        r"\b(?:sleep|go to sleep|went to sleep|fall asleep|go to bed|went to bed)\b(?: \w+){0,3} (?:and )?(?:not|never|"
        r"didnt|wouldnt|dont|did not|would not) (?:ever )?wake (?:up|again)\b|\bsleep forever\b|\bdormir(?:me)? y no "
-       r"despertar\b|\b(?:be|join|joining|go to|with) (?:\w+ )?(?:late )?(?:wife|husband|mum|mom|dad|mother|father|"
+       r"despertar\b|\b(?:make sure|so that|so) (?:i|he|she|you|they) (?:never|dont|do not|wont|will not|would not|"
+       r"wouldnt) wake\b|\bnever wake up again\b|\b(?:be|join|joining|go to|with) (?:\w+ )?(?:late )?(?:wife|husband|mum|mom|dad|mother|father|"
        r"son|daughter|him|her)\b(?: \w+){0,3} (?:in heaven|now (?:that )?(?:s?he|they)s? (?:gone|dead)|on the other "
        r"side)\b|\btalking about joining (?:\w+ )?(?:late )?(?:wife|husband|mum|mom|dad|mother|father|him|her)\b",
        r"\bsuicid\w*|\bsuicide\b",
@@ -37,7 +38,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:not answering|wont answer|isnt answering|cant reach|not picking up)\b|\b(?:cutting|cuts|burning|"
        r"scratching|scratch|cut|slash\w*) (?:\w+ ){0,2}(?:arms|wrists?|thighs|legs|skin)\b|\bfresh cuts\b|\bwith a "
        r"(?:razor|blade)\b|\b(?:rope|noose)\b(?: \w+){0,8} (?:look at|looking at|keep|ready|tonight)\b",
-       r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent) (?:here|around))\b",
+       r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent|just wasnt) (?:here|around))\b"
+       r"(?! (?:at|in|on) (?:the |this |that |tomorrows |todays )?(?:meeting|party|work|office|game|match|event|dinner|"
+       r"wedding|trip|team|class))",
        r"\b(?:no|nothing|dont see (?:a|any)|cant see (?:a|any)) (?:reason|point) (?:to|in|of) (?:live|living|going on|"
        r"being alive|carrying on|staying)\b",
        r"\b(?:cant|cannot) (?:go on|do this anymore|do this any more|keep going|take (?:it|this|any more|anymore) "
@@ -69,7 +72,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"me corto|mejor (?:muerto|muerta))\b|\bsuicid\w*",
        strong=True),
     _c("self_harm.method", _SH, _SH, "a question about a method or lethal amount",
-       r"\b(?:how many|how much) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
+       r"\b(?:how many|how much|what amount|what quantity|what dose) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
        r"would kill|is lethal|is fatal|to end)\b",
        r"\b(?:lethal|fatal|deadly|killing) (?:dose|amount|quantity|number)\b",
        r"\bhow (?:long|much|many) (?:\w+ ){0,4}(?:to|until|till|before (?:you|i|someone|a person)) (?:bleed out|bleed "
@@ -108,7 +111,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:knife|knives|gun|hammer|axe|bat|screwdriver|machete|blade|weapon|scissors|cuchillo|pistola|arma|martillo)\b|"
        r"\b(?:waving|swinging|brandishing|holding) (?:a |an |the |his |her )?(?:knife|gun|hammer|axe|bat|machete)\b"
        r"(?: \w+){0,6} (?:kill|smash|hurt|stab|shoot|threaten\w*|at (?:me|us|her|him|mum|mom|the kids))\b",
-       r"\b(?:quiero|voy a) (?:matar|lastimar|hacerle dano) (?:a )?\w+\b",
+       r"\b(?:quiero|voy a) (?:matar|lastimar|hacerle dano) (?:a )?\w+\b|\b(?:me|nos|te) (?:va|van) a (?:matar|pegar|"
+       r"hacer dano|quemar)\b|\bamenaz\w* (?:con )?(?:matar\w*|pegar\w*)\b",
        r"\b(?:gun|guns|rifle|knife|weapon)\b(?: \w+){0,6} (?:to school|to work|get back at|revenge)\b|\b(?:on (?:his|her|"
        r"their) way|coming (?:over|here|back)?) (?:\w+ ){0,3}with (?:a |the |his |her )?(?:gun|knife|weapon)\b|"
        r"\bcommand hallucinations\b|\bvoices (?:\w+ )?(?:telling|tell) (?:him|her|me|them) to (?:hurt|kill|harm)\b|"
@@ -280,7 +284,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("breathing.stridor", "breathing", _EM, "noisy breathing in at rest, drooling or unable to swallow",
        r"\bstridor\b|\bhigh pitched (?:noise|sound|squeak\w*|whistl\w*|wheez\w*)\b(?: \w+){0,4} (?:breath\w*|in|at rest)\b|"
        r"\b(?:noisy|squeaky|whistling|crowing|rasping) (?:breathing|breath|noise)\b(?: \w+){0,4} (?:rest|in|resting|"
-       r"sitting|still|asleep)\b|\bdrool\w*\b(?: \w+){0,6} (?:cant swallow|cannot swallow|breath\w*|fever|muffled)\b|"
+       r"sitting|still|asleep)\b|\b(?:drool|drools|drooling|drooled)\b(?: \w+){0,6} (?:cant swallow|cannot swallow|breath\w*|fever|muffled)\b|"
        r"\b(?:cant|cannot|unable to) swallow (?:\w+ ){0,2}(?:spit|saliva|own spit)\b",
        strong=True),
     _c("breathing.peak_flow", "breathing", _UR, "asthma needing the reliever every few hours or a low peak flow",
@@ -308,6 +312,11 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:hives|welts|urticaria|rash|ronchas)\b(?: \w+){0,8} (?:spreading|all over|everywhere|getting worse|worse and "
        r"worse|keeps spreading|se extiende|por todo el cuerpo)\b|\b(?:spreading|all over) (?:\w+ )?(?:hives|welts)\b",
        requires=(("ctx.allergen",),)),
+    _c("anaphylaxis.after_allergen", "anaphylaxis", _EM, "a known allergy with a hoarse voice, vomiting or wheeze",
+       r"\bhoarse\w*|\bcroak\w*|\bvoice (?:\w+ ){0,2}(?:hoarse|croaky|funny|weird|different|changed|muffled)\b|"
+       r"\bscratch\w* (?:at )?(?:his|her|my|their) (?:neck|throat|chest)\b|\bwheez\w*|\bvomit\w*|\bbeen sick\b|"
+       r"\bthrew up\b|\bthrowing up\b|\bsick (?:once|twice|on the floor)\b",
+       requires=(("ctx.allergy_word",), ("ctx.allergen",)), strong=True),
     # ---------------------------------------------------------------- sepsis and meningitis
     _c("sepsis_meningitis.rash", "sepsis_meningitis", _EM, "a rash that does not fade under a glass",
        r"\brash\b(?: \w+){0,4} (?:doesnt|does not|wont|didnt|did not|not|dont|isnt|never) (?:fade|go away|blanch|"
@@ -315,7 +324,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:purple|dark red|red|maroon|tiny) (?:spots|dots|blotches|pinpricks)\b(?: \w+){0,4} (?:glass|press\w*|"
        r"fade|spread\w*|fever|everywhere|all over)\b|\bmanchas (?:moradas|que no desaparecen)\b", strong=True),
     _c("sepsis_meningitis.stiff_neck", "sepsis_meningitis", _EM, "fever with a stiff neck or light hurting the eyes",
-       r"\b(?:stiff|rigid|sore|painful) neck\b|\bneck (?:\w+ ){0,2}(?:stiff|rigid)\b|\b(?:cant|cannot) (?:\w+ ){0,2}"
+       r"\b(?:stiff|rigid|sore|painful) neck\b|\bneck (?:(?!isnt |not |wasnt |arent )\w+ ){0,2}(?:stiff|rigid)\b|\b(?:cant|cannot) (?:\w+ ){0,2}"
        r"chin (?:to|on) (?:\w+ )?chest\b|\bcant (?:bend|touch|put|move) "
        r"(?:his |her |my |their )?(?:neck|chin)\b|\b(?:light|lights) (?:hurts|hurting|bothers)\b|\bphotophob\w*|"
        r"\bcuello (?:rigido|duro|tieso)\b|\brigidez (?:de|en el) cuello\b",
@@ -450,7 +459,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:lots|lot|pool|puddle|so much|loads|tons) of blood\b|\bblood (?:everywhere|is (?:spurting|gushing|pouring|"
        r"squirting)|(?:spurting|gushing|pouring|squirting|pumping))\b|\b(?:spurting|gushing|pouring|squirting|pumping)"
        r" (?:out )?blood\b|\bsoaked (?:through )?(?:\w+ ){0,2}(?:towel|towels|bandage|dressing|shirt)\b",
-       r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up) (?:\w+ ){0,2}blood\b|"
+       r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up|spitting out|spitting|"
+       r"spat out|spat) (?:\w+ ){0,3}blood\b|"
        r"\bcoffee grounds?\b|\bvomitando sangre\b|\bsangr\w* (?:mucho|sin parar|no para)\b|\bno (?:para|deja) de sangrar\b",
        r"\b(?:amputat\w*|severed|cut off)\b(?: \w+){0,2} (?:finger|toe|hand|arm|leg)\b|\bstabbed\b|\bgunshot\b|"
        r"\bshot\b(?: \w+){0,2} (?:in the|through)\b", strong=True),
@@ -486,6 +496,20 @@ CONCEPTS: tuple[Concept, ...] = (
        r"open (?:his|her|their|my) eyes\b|\bjust groans\b|\bdidnt wake\b",
        r"\b(?:collapsed|collapse|passed out|fainted|blacked out|keeled over|went down|se desmayo|se desplomo)\b",
        strong=True),
+    _c("other.bite", "other", _UR, "a deep animal bite, or one on the face or turning red",
+       r"\b(?:dog|cat|animal|fox|bat|horse|human|mordio|mordido|mordida)\b(?: \w+){0,2} (?:bit|bite|bitten|bites|mordio)\b"
+       r"(?: \w+){0,8} (?:face|deep|gaping|wont stop|red streaks?|swollen|hot|pus|cara|profunda)\b|\b(?:bitten|bit|"
+       r"mordio|mordido|mordida)\b(?: \w+){0,4} (?:by|un|una|el) (?:a |the |our |my |their )?(?:dog|cat|perro|gato)\b"
+       r"(?: \w+){0,8} (?:face|deep|gaping|red streaks?|swollen|cara|profunda)\b"),
+    _c("other.dehydration", "other", _UR, "signs of dehydration after vomiting or diarrhoea",
+       r"\b(?:barely|hardly|not|havent|hasnt|no) (?:\w+ )?(?:peeing|peed|weeing|urinating|passed urine|wet nappies|wet "
+       r"diapers)\b|\bdizzy (?:when |on )?stand\w*|\bdark (?:pee|urine|wee)\b|\bno (?:tears|wet nappy|wet diaper)\b|"
+       r"\bsunken eyes\b|\bno orina\b",
+       requires=(("ctx.fluid_loss",),)),
+    _c("other.assault", "other", _UR, "a sexual assault",
+       r"\b(?:raped|rape|sexually assaulted|sexual assault|assaulted me sexually|spiked my drink|drink was spiked|"
+       r"drugged me|me violaron|"
+       r"violacion|abusaron de mi|agresion sexual)\b"),
     # ---------------------------------------------------------------- testicular torsion, cauda equina
     _c("testicular_torsion.pain", "testicular_torsion", _EM, "sudden severe testicle pain",
        r"\b(?:sudden|suddenly|severe|really bad|excruciating|worst|agony|unbearable|intense|screaming|killing him|"
@@ -527,7 +551,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"green vomit|vomiting green|vomit\w* (?:bile|green|poo|feces|faeces)|swollen and hard|hard and swollen|"
        r"distended|appendix|appendicitis|cant (?:pass gas|poop|fart)|havent pooped|lower right|right lower|"
        r"insoportable|muy fuerte|hinchad[oa] y dur[oa]|vomita verde|vomito verde|really bad|really badly|so bad|terribl\w*|bottom right|rebound|let go|"
-       r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger))\b",
+       r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger)|comes in waves|worse than the last|cant keep "
+       r"(?:\w+ ){0,3}down|vomited (?:\w+ )?(?:[3-9]|three|four|five|six|several|many) times)\b",
        requires=(("ctx.belly",), ("ctx.pain",)),),
 )
 
