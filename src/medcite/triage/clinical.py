@@ -130,7 +130,7 @@ _GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels
 
 
 _BP = re.compile(r"\b(?:bp|blood pressure|pressure)(?: \w+){0,2}? (\d{2,3})/\d{2,3}\b")
-_SATS = re.compile(r"\b(?:sats?|spo2|sp02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|oximeter|oxymeter|"
+_SATS = re.compile(r"\b(?:sats?|spo2|sp02|spo 2|sp 02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|oximeter|oxymeter|"
                    r"oximetro|saturacion)(?: \w+){0,6}? (\d{2})\b(?! ?(?:hours?|h|hrs?|mins?|minutes|days?|weeks?|years?|"
                    r"l|litres?|liters?|lpm|times|kg|mg|percent of))")
 _RR = re.compile(r"\b(?:rr|resp rate|respiratory rate|resps|breathing rate)(?: \w+){0,2}? (\d{2})\b|\b(\d{2}) breaths "
@@ -330,7 +330,8 @@ class ClinicalLayer:
 
     def __init__(self, known_words: frozenset[str] = frozenset()) -> None:
         modifiers = (_NOW.pattern, _NOT_NOW.pattern, _HISTORY.pattern, _FRAMING.pattern, _BENIGN.pattern,
-                     " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern)
+                     " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern, _SATS.pattern, _RR.pattern,
+                     _PEAK_FLOW.pattern, _BP.pattern, _PULSE.pattern)
         words, stems = _words_of([*(p for c in ALL for p in c.patterns), *modifiers])
         self.speller = Speller(words, stems, known_words)
         self._compiled = {c.name: [(p, None if p.startswith("@") else re.compile(p)) for p in c.patterns] for c in ALL}

@@ -107,7 +107,7 @@ CONCEPTS: tuple[Concept, ...] = (
        r"will| is going to)) (?:to )?(?:kill|hurt|shoot|stab|strangle) (?:me|us|the kids|my|our|him|her|them)\b",
        r"\b(?:has|have|got|bought|holding|with) (?:a |his |her )?(?:gun|knife|weapon)\b(?: \w+){0,6} (?:kill|hurt|"
        r"shoot|stab|threaten\w*)\b",
-       r"\b(?:threaten\w*|threatning|amenaz\w*)\b(?: \w+){0,4} (?:with|con) (?:a |an |the |his |her |un |una |el )?"
+       r"\b(?:threaten\w*|threatning|amenaz\w*)\b(?: \w+){0,4} (?:with|con) (?:a |an |the |his |her |un |una |el )?(?:\w+ )?"
        r"(?:knife|knives|gun|hammer|axe|bat|screwdriver|machete|blade|weapon|scissors|cuchillo|pistola|arma|martillo)\b|"
        r"\b(?:waving|swinging|brandishing|holding) (?:a |an |the |his |her )?(?:knife|gun|hammer|axe|bat|machete)\b"
        r"(?: \w+){0,6} (?:kill|smash|hurt|stab|shoot|threaten\w*|at (?:me|us|her|him|mum|mom|the kids))\b",
