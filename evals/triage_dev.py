@@ -133,8 +133,7 @@ def main(argv: list[str] | None = None) -> dict:
         return clinical.run(text).level, both
 
     for path, label in TRIAGE_DEV:
-        keep = (lambda q: True) if path.name == "triage_dev.jsonl" else (lambda q: True)
-        rows = load(path, keep)
+        rows = load(path)
         results = [run(q.question) for q in rows]
         report[label] = score(rows, results)
         print_set(label, report[label])
@@ -172,11 +171,11 @@ def main(argv: list[str] | None = None) -> dict:
           f"p95 {report['both_layers_ms']['p95']} ms over {len(elapsed)} messages")
     if args.show:
         print("\n== dev misses (urgent not flagged, or self-harm below its level) and false alarms")
-        for q, (level, both) in zip(all_rows, all_results, strict=True):
+        for q, (_level, both) in zip(all_rows, all_results, strict=True):
             want = q.meta["triage_level"]
             if want != "none" and (not both.flagged or (want == "self_harm" and both.level != "self_harm")):
                 print(f"  MISS {q.meta['category']}/{want} got {both.level}: {q.question!r}")
-        for q, (level, both) in zip(all_rows, all_results, strict=True):
+        for q, (_level, both) in zip(all_rows, all_results, strict=True):
             if q.meta["triage_level"] == "none" and both.flagged:
                 src = "+".join(k for k, v in both.layers.items() if v)
                 print(f"  FALSE {q.meta['category']}/{q.meta['kind']} {both.level} [{src}] "

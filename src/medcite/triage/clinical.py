@@ -55,12 +55,15 @@ MAX_CORRECTED = 24  # longest word the speller corrects
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
                       r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b|"
-                      r"\bnow (?:hes|shes|theyre|im|he is|she is|they are|i am|were|we are) (?:\w+ ){0,2}(?:fine|well|ok|okay|"
-                      r"better|healthy|\d+)\b|\b(?:stop|prevent|avoid|stopping|preventing) (?:\w+ ){0,2}(?:happening|coming "
+                      r"\bnow (?:hes|shes|theyre|im|he is|she is|they are|i am|were|we are) (?:\w+ ){0,2}(?:fine|"
+                      r"well|ok|okay|"
+                      r"better|healthy|\d+)\b|\b(?:stop|prevent|avoid|stopping|"
+                      r"preventing) (?:\w+ ){0,2}(?:happening|coming "
                       r"back|again)\b|\b(?:happening|happen|it) again\b(?= \w* ?(?:in the future|next time))")
 _NOW = re.compile(r"\b(?:right now|now|currently|at the moment|as we speak|is happening|happening now|this minute|"
                   r"again|tonight|today|just now|this morning|this evening|ahora|ahorita|en este momento|hoy|"
-                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now|suddenly|de repente)\b")
+                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now|suddenly|"
+                  r"de repente)\b")
 _HISTORY = re.compile(
     r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|months?|decades?) ago\b|"
     r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bhx of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|\bback in\b|"
@@ -80,14 +83,16 @@ _FRAMING = re.compile(
     r"warning signs?|red flags?|chances|odds|stages|types)\b|\bsigns? (?:and symptoms )?of (?:a |an )?\w+\b(?! now)|"
     r"\bsymptoms? of (?:a |an )?\w+|\bhow (?:do|can|would|should|could|does) (?:you|i|we|one|people|someone|parents|"
     r"a doctor|doctors) (?:\w+ ){0,2}(?:tell|know|recogni[sz]e|spot|prevent|avoid|reduce|check|identify|notice|"
-    r"diagnose|test|stop|store|keep|carry|dispose|get rid)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|identify|reduce|lower|help|treat|"
+    r"diagnose|test|stop|store|keep|carry|dispose|get rid)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|"
+    r"identify|reduce|lower|help|treat|"
     r"childproof|store|check|give|do)\b|\b(?:prevent|prevention|preventing|reduce (?:the |my |his |her |our )?risk|"
     r"lower (?:the |my |his |her )?risk|risk factors?|screening|childproof\w*|baby ?proof\w*|safely store|"
     r"safe storage)\b|\bwhat (?:should|would|do|does|can|to) (?:you|i|we|one|a person|someone|parents|people)? ?do "
     r"(?:if|when) (?:someone|somebody|a person|a child|a baby|a kid|you|your|people|one|an adult|a patient|a friend|"
     r"they|ever)\b|\bwhat (?:happens|would happen|can happen) (?:if|when|to)\b|\bif (?:someone|somebody|a person|"
     r"a child|a baby|a kid|you|your \w+|people|one|anyone|a patient|a friend|ever)\b|\bhypothetical\w*|"
-    r"\bin theory\b|\bif my \w+ (?:ever |told|said|asked|were|was|had|came)\b|\bfor (?:my |a |an |the |our )?(?:\w+ ){0,2}(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
+    r"\bin theory\b|\bif my \w+ (?:ever |told|said|asked|were|was|had|came)\b|\bfor (?:my |a |an |the |"
+    r"our )?(?:\w+ ){0,2}(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
     r"school|nursing school|med school|paper|project|book|novel|story|research|lecture|presentation|pharmacology)"
     r"\b|\bis it true\b|\bdifference between\b|\bwhat (?:is|are|does|do) (?:a |an |the )?(?:\w+ ){0,3}(?:mean|"
     r"means|stand for)\b|\bcan (?:a|an) \w+ cause\b|\bwhat causes\b|\bwhy do(?:es)? (?:people|some|a)\b|"
@@ -113,7 +118,8 @@ _BENIGN = re.compile(
     r"go upstairs|walk fast|jog)\b|\bafter (?:running|a run|exercise|exercising|the gym|a workout|eating|a big meal|"
     r"coughing|sitting|sleeping on|lifting|leg day)\b|\bfrom (?:coughing|the gym|lifting|sleeping on)\b|"
     r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\b(?:take|takes|taking|use|uses|using) (?:\w+ ){0,4}for "
-    r"(?:my|his|her|their) (?:back|pain|headaches?|migraines?|arthritis|knees?|joints?|periods?|cramps|hay fever)\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
+    r"(?:my|his|her|their) (?:back|pain|headaches?|migraines?|arthritis|knees?|joints?|periods?|cramps|"
+    r"hay fever)\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
     r"anxiety|asthma)\b")
 
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -130,8 +136,10 @@ _GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels
 
 
 _BP = re.compile(r"\b(?:bp|blood pressure|pressure)(?: \w+){0,2}? (\d{2,3})/\d{2,3}\b")
-_SATS = re.compile(r"\b(?:sats?|spo2|sp02|spo 2|sp 02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|oximeter|oxymeter|"
-                   r"oximetro|saturacion)(?: \w+){0,6}? (\d{2})\b(?! ?(?:hours?|h|hrs?|mins?|minutes|days?|weeks?|years?|"
+_SATS = re.compile(r"\b(?:sats?|spo2|sp02|spo 2|sp 02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|"
+r"oximeter|oxymeter|"
+                   r"oximetro|saturacion)(?: \w+){0,6}? (\d{2})\b(?! ?(?:hours?|h|hrs?|mins?|minutes|days?|weeks?|"
+                   r"years?|"
                    r"l|litres?|liters?|lpm|times|kg|mg|percent of))")
 _RR = re.compile(r"\b(?:rr|resp rate|respiratory rate|resps|breathing rate)(?: \w+){0,2}? (\d{2})\b|\b(\d{2}) breaths "
                  r"(?:a|per) (?:minute|min)\b")
@@ -224,14 +232,19 @@ def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
 
 # Words the speller must leave alone that neither the lexicon nor the embedder's word list has whole: clinical
 # shorthand ("sats" became "says", "copd" "cold") and common Spanish words ("pero" became "paro", "todos" "todas").
-SHORTHAND = frozenset("""sats spo2 copd ecg ekg bpm mmol inr nicu picu chemo neutropenic oximeter oxymeter stridor
-epipen epipens gaviscon calpol ventolin salbutamol albuterol nebs neb amoxil paracetamols ibuprofens""".split())
-SPANISH = frozenset("""pero todos todas hijos hijas ellos ellas nosotros desde cuando donde tiene tienen tengo esta estan
-estoy estamos muy mucho mucha muchos muchas poco para como porque despues antes ahora siempre nunca nada algo todo
-toda casa noche dias semana semanas meses anos hace hacer puede puedo pueden quiero quiere dice dijo sido estado
-tambien otra otro otros otras mismo misma bien malo mala mejor peor menos cada entre sobre hasta mientras aunque
-madre padre abuela abuelo hermana hermano amiga amigo pareja esposo esposa marido novio novia nieto nieta medico
-medica pastilla pastillas desmayo mareados mareadas sudada sudado cansado cansada tomado tomada""".split())
+SHORTHAND = frozenset(re.findall(r"\S+", """
+sats spo2 copd ecg ekg bpm mmol inr nicu picu chemo neutropenic oximeter oxymeter stridor epipen epipens
+gaviscon calpol ventolin salbutamol albuterol nebs neb amoxil paracetamols ibuprofens
+"""))
+SPANISH = frozenset(re.findall(r"\S+", """
+pero todos todas hijos hijas ellos ellas nosotros desde cuando donde tiene tienen tengo esta estan estoy
+estamos muy mucho mucha muchos muchas poco para como porque despues antes ahora siempre nunca nada algo todo
+toda casa noche dias semana semanas meses anos hace hacer puede puedo pueden quiero quiere dice dijo sido
+estado tambien otra otro otros otras mismo misma bien malo mala mejor peor menos cada entre sobre hasta
+mientras aunque madre padre abuela abuelo hermana hermano amiga amigo pareja esposo esposa marido novio novia
+nieto nieta medico medica pastilla pastillas desmayo mareados mareadas sudada sudado cansado cansada tomado
+tomada
+"""))
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly", "er")
 
 
@@ -315,7 +328,8 @@ class Message:
     has_infant_word: bool = False
 
 
-_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bubba|lo|little one|bebe|nene|nena|"
+_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bubba|lo|little one|bebe|"
+r"nene|nena|"
                           r"hijo|hija)\b")
 
 
