@@ -4,7 +4,8 @@ evals/sets/triage_heldout_d.jsonl (348) and evals/sets/triage_dev.jsonl (335, ev
 Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d dev]``
 (default: all four; name one to rebuild only it, so that building the dev set never opens a held-out file).
 Reads ``evals/triage/messages_*.jsonl``: messages written for MedCite by two writers who saw neither the triage
-code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately), in the format of ``evals/triage/SCHEMA.md``:
+code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately),
+in the format of ``evals/triage/SCHEMA.md``:
 patients, parents, carers, clinicians; terse and rambling; typos, lay words, numbers with units; about 8% in
 Spanish; near-miss controls (negation, history, prevention, information, hypothetical, mild) on the same topics.
 
