@@ -1,14 +1,22 @@
-"""Build evals/sets/triage.jsonl (780 messages, split dev/test by hash) and evals/sets/triage_heldout.jsonl (477).
+"""Build evals/sets/triage.jsonl (780 messages, split dev/test by hash), evals/sets/triage_heldout.jsonl (477),
+evals/sets/triage_heldout_d.jsonl (348) and evals/sets/triage_dev.jsonl (335, every message dev).
 
-Run from anywhere: ``.venv/bin/python evals/build_triage.py``. Reads ``evals/triage/messages_*.jsonl``: messages
-written for MedCite by two writers who saw neither the triage code nor its exemplar bank
-(``src/medcite/triage/exemplars.jsonl``, written separately), in the format of ``evals/triage/SCHEMA.md``:
+Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d dev]``
+(default: all four; name one to rebuild only it, so that building the dev set never opens a held-out file).
+Reads ``evals/triage/messages_*.jsonl``: messages written for MedCite by two writers who saw neither the triage
+code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately),
+in the format of ``evals/triage/SCHEMA.md``:
 patients, parents, carers, clinicians; terse and rambling; typos, lay words, numbers with units; about 8% in
 Spanish; near-miss controls (negation, history, prevention, information, hypothetical, mild) on the same topics.
 
 ``evals/triage/heldout_c.jsonl`` is a third writer's 477 messages (248 urgent, 229 ordinary), written after the
 first test-split report with no sight of the code, the exemplars or the other sets: every message is ``test``
 (nobody tunes on it), and it was run once, with round 2 frozen (docs/evals.md, "Triage").
+
+``evals/triage/dev_*.jsonl`` are development messages written for round 4 (``dev_r4``: 335, 176 urgent and 159
+ordinary, 34 in Spanish, 40 of 80-130 words with the red flag or its near miss buried in a long message), by a
+writer who had read the triage code and the round-3 figures but not the held-out sets. Every message is ``dev``:
+round 4 measured the code on it before changing anything, then tuned on it (docs/evals.md, round 4).
 
 Each message becomes one question:
 
@@ -38,6 +46,8 @@ OUT = HERE / "sets" / "triage.jsonl"
 OUT_HELDOUT = HERE / "sets" / "triage_heldout.jsonl"
 HELDOUT_D = HERE / "triage" / "heldout_d.jsonl"
 OUT_HELDOUT_D = HERE / "sets" / "triage_heldout_d.jsonl"
+DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
+OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
 SEED = "medcite-triage-v1"
 LEVELS = ("emergency", "urgent", "self_harm", "poisoning", "none")
 
@@ -61,7 +71,7 @@ def read_messages(paths: list[Path]) -> list[dict]:
     return rows
 
 
-def build(paths: list[Path] = SOURCES, *, all_test: bool = False) -> list[EvalQuestion]:
+def build(paths: list[Path] = SOURCES, *, all_test: bool = False, all_dev: bool = False) -> list[EvalQuestion]:
     rows = read_messages(paths)
     for row in rows:
         row["id"] = "triage-" + hashlib.sha256(row["text"].encode("utf-8")).hexdigest()[:12]
@@ -70,7 +80,10 @@ def build(paths: list[Path] = SOURCES, *, all_test: bool = False) -> list[EvalQu
         strata[(row["category"], row["level"] != "none")].append(row["id"])
     split: dict[str, str] = {}
     for ids in strata.values():
-        split.update({i: "test" for i in ids} if all_test else assign_splits(ids, seed=SEED))
+        if all_test or all_dev:
+            split.update({i: "test" if all_test else "dev" for i in ids})
+        else:
+            split.update(assign_splits(ids, seed=SEED))
     return [
         EvalQuestion(
             id=row["id"], question=row["text"], relevant={},
@@ -82,12 +95,26 @@ def build(paths: list[Path] = SOURCES, *, all_test: bool = False) -> list[EvalQu
     ]
 
 
-def main() -> int:
-    if not SOURCES:
-        print(f"no messages_*.jsonl under {HERE / 'triage'}", file=sys.stderr)
+TARGETS = {  # name -> (output, how to build it); each reads only its own sources
+    "triage": (OUT, lambda: build()),
+    "heldout": (OUT_HELDOUT, lambda: build([HELDOUT], all_test=True)),
+    "heldout_d": (OUT_HELDOUT_D, lambda: build([HELDOUT_D], all_test=True)),
+    "dev": (OUT_DEV, lambda: build(DEV_SOURCES, all_dev=True)),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv) or list(TARGETS)
+    unknown = [n for n in names if n not in TARGETS]
+    if unknown:
+        print(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}", file=sys.stderr)
+        return 2
+    if not SOURCES or not DEV_SOURCES:
+        print(f"no messages_*.jsonl or dev_*.jsonl under {HERE / 'triage'}", file=sys.stderr)
         return 1
-    for out, questions in ((OUT, build()), (OUT_HELDOUT, build([HELDOUT], all_test=True)),
-                           (OUT_HELDOUT_D, build([HELDOUT_D], all_test=True))):
+    for name in names:
+        out, make = TARGETS[name]
+        questions = make()
         write_eval_set(out, questions)
         urgent = sum(q.group == "emergency" for q in questions)
         dev = sum(q.split == "dev" for q in questions)

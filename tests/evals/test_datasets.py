@@ -229,6 +229,7 @@ MIN_SIZES = {  # set -> {(group, split) or group: minimum}
 }
 HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200},
             "triage_heldout_d.jsonl": {"emergency": 150, "ordinary": 150}}  # every question test: never tuned on
+DEV_ONLY = {"triage_dev.jsonl": {"emergency": 150, "ordinary": 150}}  # round 4's fresh dev set: every question dev
 
 
 def committed(name: str) -> list[EvalQuestion]:
@@ -237,12 +238,12 @@ def committed(name: str) -> list[EvalQuestion]:
 
 @pytest.mark.unit
 def test_every_committed_set_is_listed_and_valid() -> None:
-    assert sorted(p.name for p in SETS.glob("*.jsonl")) == sorted([*MIN_SIZES, *HELD_OUT])
+    assert sorted(p.name for p in SETS.glob("*.jsonl")) == sorted([*MIN_SIZES, *HELD_OUT, *DEV_ONLY])
     all_ids: Counter[str] = Counter()
-    for name, minimum in HELD_OUT.items():
+    for name, minimum in (*HELD_OUT.items(), *DEV_ONLY.items()):
         questions = committed(name)
         all_ids.update(q.id for q in questions)
-        assert {q.split for q in questions} == {"test"}
+        assert {q.split for q in questions} == ({"dev"} if name in DEV_ONLY else {"test"})
         groups = Counter(q.group for q in questions)
         assert all(groups[group] >= size for group, size in minimum.items()), groups
     for name, minimum in MIN_SIZES.items():

@@ -243,3 +243,53 @@ class TestContract:
 def test_a_huge_word_is_not_spell_checked() -> None:
     assert TRIAGE.clinical.speller.correct("a" * 5000) == "a" * 5000
     assert TRIAGE.run("x" * 20000 + " chest pain").level == "emergency"
+
+
+@pytest.mark.unit
+class TestRound4:
+    """Classes of round 4's dev misses and false alarms (written for these tests, in no set)."""
+
+    @pytest.fixture(scope="class")
+    def clinical(self):
+        return Triage()
+
+    @pytest.mark.parametrize("text", [
+        "my aunt keeps talking about joining my uncle (he passed in 2022) and she has been hiding her tablets",
+        "honestly I'd like to go to sleep and never wake up",
+        "he said he'd swallow the lot and end it",
+        "how long does it take to bleed out from a wrist",
+        "my brother has been threatening our dad with a kitchen knife",
+        "she says she's going to jump off the top of the multi storey",
+    ])
+    def test_self_harm(self, clinical, text) -> None:
+        assert clinical.run(text).level == "self_harm"
+
+    @pytest.mark.parametrize("text", [
+        "spo2 reading 85 on the clip and I'm breathless",
+        "peak flow 45% of my best this morning",
+        "having chemo and my temp is 38.4",
+        "my girlfriend is 9 weeks pregnant and bleeding with bad cramps",
+        "she had three seizures in a row and hasn't come round in between",
+        "found an empty packet of his sleeping tablets",
+    ])
+    def test_red_flags(self, clinical, text) -> None:
+        assert clinical.run(text).flagged
+
+    @pytest.mark.parametrize("text", [
+        "7 weeks pregnant, period-like cramps, no bleeding at all",
+        "fever of 38 with a cold, neck isn't stiff, eating fine",
+        "I take a lot of ibuprofen for my knees, is that bad for my stomach",
+        "how should I store my epipen on a hot day",
+        "my daughter was in nicu with a fever at 2 weeks, now she's 3 and fine",
+        "I'm killing myself with overtime this month, tips for sleep",
+        "burning mouth syndrome all over my tongue, what helps",
+    ])
+    def test_controls(self, clinical, text) -> None:
+        assert not clinical.run(text).flagged
+
+    def test_the_speller_keeps_real_words(self) -> None:
+        from medcite.triage.clinical import ClinicalLayer
+
+        speller = ClinicalLayer().speller
+        assert [speller.correct(w) for w in ("allergy", "sats", "copd", "pero", "breathes")] == [
+            "allergy", "sats", "copd", "pero", "breathes"]

@@ -284,3 +284,34 @@ def test_a_similarity_self_harm_risk_never_replaces_a_medical_emergency():
     assert combine([stroke], [risk]) == [stroke]  # call 911, not the crisis reply
     assert combine([overdose], [risk]) == [overdose, risk]  # an overdose may be intentional
     assert combine([], [risk]) == [risk]
+
+
+@pytest.mark.unit
+def test_a_young_childs_ingestion_keeps_the_poison_steps() -> None:
+    """Round 4: beside a toddler's ingestion a similarity self-harm risk is not believed (an accident), beside a
+    teenager's it still is."""
+    from medcite.triage.model import RedFlag
+    from medcite.triage.step import combine
+
+    pods = RedFlag("poisoning.child_ingestion", "poisoning", "poisoning", "a child swallowed", "ate a pod")
+    risk = RedFlag("self_harm.similar", "self_harm", "self_harm", "close", "x", layer="similarity", score=0.8)
+    assert combine([pods], [risk], young_child=True) == [pods]
+    assert combine([pods], [risk]) == [pods, risk]
+
+
+@pytest.mark.unit
+def test_long_messages_have_a_stricter_self_harm_bar() -> None:
+    """Round 4: in a message of ``long_pieces`` pieces or more, a self-harm exemplar must be at
+    ``long_self_harm_min_similarity`` for the crisis level, from either vote."""
+    bank = [Exemplar("a", "self_harm", "self_harm"), Exemplar("b", "emergency", "stroke"),
+            Exemplar("c", "none", "other")]
+    layer = SimilarityLayer(FakeEmbedder().embed_documents, exemplars=bank,
+                            settings=SimilaritySettings(k=3, share=0.6, min_similarity=0.3, self_harm_share=0.5,
+                                                        self_harm_min_similarity=0.4, long_pieces=3,
+                                                        long_self_harm_min_similarity=0.6))
+    piece = np.array([[0.5, 0.45, 0.05]], dtype=np.float32)  # nearest is the self-harm exemplar, at 0.5
+    short = layer.decide(piece, piece, ["p"], [True])
+    assert {f.level for f in short} == {"self_harm"}
+    rows = np.repeat(piece, 3, axis=0)
+    long = layer.decide(rows, rows, ["p", "q", "r"], [True] * 3)
+    assert {f.level for f in long} == {"emergency"}  # still flagged, at the nearest other urgent exemplar's level

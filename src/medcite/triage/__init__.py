@@ -2,7 +2,7 @@
 
 Two layers, either of which can raise the flag (recall first): the clinical layer
 (``medcite.triage.clinical``: red-flag concepts with synonyms, typo-tolerant, with negation, history, framing and
-context modifiers) and the similarity layer (``medcite.triage.similarity``: the nearest of 2,516 written
+context modifiers) and the similarity layer (``medcite.triage.similarity``: the nearest of 2,803 written
 exemplars to each sentence, with the library's own embedder). Measured on the held-out test split of
 ``evals/sets/triage.jsonl`` (docs/evals.md, "Triage").
 

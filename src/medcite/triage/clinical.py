@@ -33,7 +33,15 @@ from medcite.triage.model import RedFlag
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;…]+(?!\d)|[.!?;…]+(?=\s|$)|\n+")
-_CLAUSE = re.compile(r"(,|\b(?:but|however|although|though|except|pero|aunque|and|y)\b)")
+_CLAUSE = re.compile(r"(,|\(|\)|\b(?:but|however|although|though|except|pero|aunque|and|y)\b)")
+# A denial inside a matched span ("cramps in the middle, no bleeding"): the span reads past a negation.
+_INNER_NEGATION = frozenset({"no", "sin", "denies", "denied", "nor", "ni", "negative"})
+_INNER_NOT_NEGATION = frozenset({"para", "puede", "puedo", "podia", "responde", "reacciona", "despierta", "se",
+                                 "longer", "one", "more", "matter", "way", "parar", "fuerza",
+                                 "control", "aire", "respirar", "reason", "point"})
+# Categories whose history is read per clause: "my mum has been talking about joining dad (he died last year)" is a
+# present risk beside a past death, and a self-harm miss is the worst outcome.
+_CLAUSE_HISTORY = frozenset({"self_harm", "harm_to_others"})
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?(?:/\d+)?")
 
 _NEGATION_CUES = frozenset({
@@ -46,10 +54,16 @@ _NEGATION_WINDOW = 6
 MAX_CORRECTED = 24  # longest word the speller corrects
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
-                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b")
+                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b|"
+                      r"\bnow (?:hes|shes|theyre|im|he is|she is|they are|i am|were|we are) (?:\w+ ){0,2}(?:fine|"
+                      r"well|ok|okay|"
+                      r"better|healthy|\d+)\b|\b(?:stop|prevent|avoid|stopping|"
+                      r"preventing) (?:\w+ ){0,2}(?:happening|coming "
+                      r"back|again)\b|\b(?:happening|happen|it) again\b(?= \w* ?(?:in the future|next time))")
 _NOW = re.compile(r"\b(?:right now|now|currently|at the moment|as we speak|is happening|happening now|this minute|"
                   r"again|tonight|today|just now|this morning|this evening|ahora|ahorita|en este momento|hoy|"
-                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now)\b")
+                  r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now|suddenly|"
+                  r"de repente)\b")
 _HISTORY = re.compile(
     r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|months?|decades?) ago\b|"
     r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bhx of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|\bback in\b|"
@@ -57,21 +71,28 @@ _HISTORY = re.compile(
     r"overdose|accident|diagnosis)\b|\bafter (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
     r"overdose|accident)\b|\bwhen i was (?:a |younger|\d+|in)|\bas a (?:kid|child|teen|teenager)\b|\bonce had\b|"
     r"\bhace (?:\d+|unos|varios|dos|tres|muchos) (?:anos|meses)\b|\bel ano pasado\b|\bdoing (?:well|fine|great|"
-    r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b|\bgone for (?:\d+|two|three|a few|several) "
+    r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b(?! \w+ \w+ por primera vez)|\b(?:he|she|they|i|we) "
+    r"(?:was|were) (?:fine|ok|okay|well|better|discharged)(?: \w+){0,2} (?:after|afterwards|again|by|later)\b|"
+    r"\b(?:was|were) in (?:the )?(?:nicu|picu|icu|hospital|intensive care|special care)\b|\b(?:after|afterwards)\b"
+    r"(?: \w+){0,6} (?:he|she|they|i|we) (?:was|were) (?:fine|ok|okay|well|better)\b|\bwhen (?:he|she|they|i) "
+    r"(?:was|were) (?:a (?:baby|newborn|toddler)|\d+ (?:days?|weeks?|months?)(?: old)?)\b|"
+    r"\bgone for (?:\d+|two|three|a few|several) "
     r"(?:years|months)\b|\blast month\b")
 _FRAMING = re.compile(
     r"\b(?:what|which) (?:are|is|r|re) (?:the |some |its )?(?:\w+ ){0,2}(?:signs?|symptoms?|causes?|risk factors?|"
     r"warning signs?|red flags?|chances|odds|stages|types)\b|\bsigns? (?:and symptoms )?of (?:a |an )?\w+\b(?! now)|"
     r"\bsymptoms? of (?:a |an )?\w+|\bhow (?:do|can|would|should|could|does) (?:you|i|we|one|people|someone|parents|"
     r"a doctor|doctors) (?:\w+ ){0,2}(?:tell|know|recogni[sz]e|spot|prevent|avoid|reduce|check|identify|notice|"
-    r"diagnose|test)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|identify|reduce|lower|help|treat|"
+    r"diagnose|test|stop|store|keep|carry|dispose|get rid)\b|\bhow to (?:prevent|avoid|recogni[sz]e|spot|tell|know|"
+    r"identify|reduce|lower|help|treat|"
     r"childproof|store|check|give|do)\b|\b(?:prevent|prevention|preventing|reduce (?:the |my |his |her |our )?risk|"
     r"lower (?:the |my |his |her )?risk|risk factors?|screening|childproof\w*|baby ?proof\w*|safely store|"
     r"safe storage)\b|\bwhat (?:should|would|do|does|can|to) (?:you|i|we|one|a person|someone|parents|people)? ?do "
     r"(?:if|when) (?:someone|somebody|a person|a child|a baby|a kid|you|your|people|one|an adult|a patient|a friend|"
     r"they|ever)\b|\bwhat (?:happens|would happen|can happen) (?:if|when|to)\b|\bif (?:someone|somebody|a person|"
     r"a child|a baby|a kid|you|your \w+|people|one|anyone|a patient|a friend|ever)\b|\bhypothetical\w*|"
-    r"\bin theory\b|\bfor (?:my |a |an |the |our )?(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
+    r"\bin theory\b|\bif my \w+ (?:ever |told|said|asked|were|was|had|came)\b|\bfor (?:my |a |an |the |"
+    r"our )?(?:\w+ ){0,2}(?:class|exam|exams|essay|homework|assignment|course|test|quiz|"
     r"school|nursing school|med school|paper|project|book|novel|story|research|lecture|presentation|pharmacology)"
     r"\b|\bis it true\b|\bdifference between\b|\bwhat (?:is|are|does|do) (?:a |an |the )?(?:\w+ ){0,3}(?:mean|"
     r"means|stand for)\b|\bcan (?:a|an) \w+ cause\b|\bwhat causes\b|\bwhy do(?:es)? (?:people|some|a)\b|"
@@ -96,7 +117,9 @@ _BENIGN = re.compile(
     r"\bwhen (?:i|he|she) (?:run|runs|exercise|exercises|cough|coughs|sneeze|press|laugh|bend|lift|climb|work out|"
     r"go upstairs|walk fast|jog)\b|\bafter (?:running|a run|exercise|exercising|the gym|a workout|eating|a big meal|"
     r"coughing|sitting|sleeping on|lifting|leg day)\b|\bfrom (?:coughing|the gym|lifting|sleeping on)\b|"
-    r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
+    r"\bpulled a muscle\b|\bmild\b|\bnothing serious\b|\b(?:take|takes|taking|use|uses|using) (?:\w+ ){0,4}for "
+    r"(?:my|his|her|their) (?:back|pain|headaches?|migraines?|arthritis|knees?|joints?|periods?|cramps|"
+    r"hay fever)\b|\bbecause of (?:my |the )?(?:allergies|a cold|hay fever|"
     r"anxiety|asthma)\b")
 
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -113,7 +136,15 @@ _GLUCOSE = re.compile(r"\b(?:sugar|sugars|glucose|bg|bs|bgl|reading|level|levels
 
 
 _BP = re.compile(r"\b(?:bp|blood pressure|pressure)(?: \w+){0,2}? (\d{2,3})/\d{2,3}\b")
-_SATS = re.compile(r"\b(?:sats?|spo2|sp02|o2|oxygen|saturation|saturations)(?: \w+){0,3}? (\d{2})\b")
+_SATS = re.compile(r"\b(?:sats?|spo2|sp02|spo 2|sp 02|o2|oxygen|saturation|saturations|pulse ox|pulse oximeter|"
+r"oximeter|oxymeter|"
+                   r"oximetro|saturacion)(?: \w+){0,6}? (\d{2})\b(?! ?(?:hours?|h|hrs?|mins?|minutes|days?|weeks?|"
+                   r"years?|"
+                   r"l|litres?|liters?|lpm|times|kg|mg|percent of))")
+_RR = re.compile(r"\b(?:rr|resp rate|respiratory rate|resps|breathing rate)(?: \w+){0,2}? (\d{2})\b|\b(\d{2}) breaths "
+                 r"(?:a|per) (?:minute|min)\b")
+_PEAK_FLOW = re.compile(r"\bpeak flow\b(?: \w+){0,3}? (\d{1,3})(?: ?percent)?(?= (?:of (?:my |his |her |the )?(?:best|"
+                        r"normal|usual|predicted)|percent))")
 _PULSE = re.compile(r"\b(?:hr|heart rate|pulse)(?: \w+){0,2}? (\d{2,3})s?\b")
 
 
@@ -150,7 +181,10 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
         spans += [m.span(1) for m in _BP.finditer(text) if 40 <= int(m.group(1)) < 90]
         spans += [m.span(1) for m in _SATS.finditer(text) if 50 <= int(m.group(1)) < 92]
         spans += [m.span(1) for m in _PULSE.finditer(text) if 140 <= int(m.group(1)) <= 260]
+        spans += [m.span() for m in _RR.finditer(text) if 30 <= int(m.group(1) or m.group(2)) <= 80]
         return spans
+    if name == "@peak_flow_low":
+        return [m.span(1) for m in _PEAK_FLOW.finditer(text) if int(m.group(1)) < 75]
     if name == "@fever":
         has_word = bool(_TEMP_WORDS.search(text))
         for m in _TEMP.finditer(text):
@@ -182,16 +216,36 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
 
 # ------------------------------------------------------------------------------------------ spelling
 def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` ending)."""
+    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` or ``[..]`` ending). A stem is
+    not a word: before round 4 "allerg" (from ``allerg\\w*``) and "sudad" (from ``sudad[oa]``) were, and the speller
+    turned "allergy" into "allerg" and "sudada" into "sudad"."""
     words: set[str] = set()
     stems: set[str] = set()
     for pattern in patterns:
         if pattern.startswith("@"):
             continue
         plain = re.sub(r"\\[bdsBDS]", " ", pattern)
-        stems.update(re.findall(r"([a-z]{4,})\\w\*", plain))
-        words.update(re.findall(r"[a-z]{4,}", plain.replace("\\w", " ")))
+        stems.update(re.findall(r"([a-z]{4,})(?:\\w\*|\[)", plain))
+        words.update(re.findall(r"[a-z]{4,}(?![a-z\\\[(])", plain.replace("\\w", "\\")))
     return frozenset(words), frozenset(stems)
+
+
+# Words the speller must leave alone that neither the lexicon nor the embedder's word list has whole: clinical
+# shorthand ("sats" became "says", "copd" "cold") and common Spanish words ("pero" became "paro", "todos" "todas").
+SHORTHAND = frozenset(re.findall(r"\S+", """
+sats spo2 copd ecg ekg bpm mmol inr nicu picu chemo neutropenic oximeter oxymeter stridor epipen epipens
+gaviscon calpol ventolin salbutamol albuterol nebs neb amoxil paracetamols ibuprofens
+"""))
+SPANISH = frozenset(re.findall(r"\S+", """
+pero todos todas hijos hijas ellos ellas nosotros desde cuando donde tiene tienen tengo esta estan estoy
+estamos muy mucho mucha muchos muchas poco para como porque despues antes ahora siempre nunca nada algo todo
+toda casa noche dias semana semanas meses anos hace hacer puede puedo pueden quiero quiere dice dijo sido
+estado tambien otra otro otros otras mismo misma bien malo mala mejor peor menos cada entre sobre hasta
+mientras aunque madre padre abuela abuelo hermana hermano amiga amigo pareja esposo esposa marido novio novia
+nieto nieta medico medica pastilla pastillas desmayo mareados mareadas sudada sudado cansado cansada tomado
+tomada
+"""))
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly", "er")
 
 
 class Speller:
@@ -201,11 +255,18 @@ class Speller:
     def __init__(self, lexicon_words: frozenset[str], stems: frozenset[str], known: frozenset[str] = frozenset()):
         self.lexicon = lexicon_words
         self.stems = stems
-        self.known = known | lexicon_words
+        self.known = known | lexicon_words | SHORTHAND | SPANISH
         self.index: dict[str, list[str]] = {}
         for word in lexicon_words:
             for d in _deletes(word, 1 if len(word) <= 5 else 2):
                 self.index.setdefault(d, []).append(word)
+
+    def _inflected(self, word: str) -> bool:
+        for ending in _INFLECTIONS:
+            base = word[: -len(ending)]
+            if word.endswith(ending) and len(base) >= 4 and (base in self.known or base + "e" in self.known):
+                return True
+        return False
 
     @staticmethod
     def budget(word: str) -> int:
@@ -215,6 +276,8 @@ class Speller:
     def correct(self, word: str) -> str:
         if not 4 <= len(word) <= MAX_CORRECTED or word in self.known or not word.isalpha():
             return word  # (a 2,000-letter "word" would need millions of deletions: never a misspelling)
+        if self._inflected(word):  # "breathes", "drooling": a known word with an ending is not a misspelling
+            return word
         # A word a stem pattern already reads ("drooping" under "droop\w*") may only become a word of that stem.
         stems = [stem for stem in self.stems if word.startswith(stem)]
         budget = self.budget(word)
@@ -249,6 +312,7 @@ class Sentence:
     benign: bool = False
     now: bool = False
     current: bool = True  # from the current message (False: an earlier turn of the conversation)
+    clause_history: dict[int, bool] = field(default_factory=dict)  # history read clause by clause
 
     def word_at(self, offset: int) -> int:
         index = 0
@@ -264,7 +328,9 @@ class Message:
     has_infant_word: bool = False
 
 
-_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bebe|nene|nena|hijo|hija)\b")
+_INFANT_WORD = re.compile(r"\b(?:baby|babies|infant|newborn|son|daughter|boy|girl|bub|bubba|lo|little one|bebe|"
+r"nene|nena|"
+                          r"hijo|hija)\b")
 
 
 def _fold(text: str) -> str:
@@ -278,7 +344,8 @@ class ClinicalLayer:
 
     def __init__(self, known_words: frozenset[str] = frozenset()) -> None:
         modifiers = (_NOW.pattern, _NOT_NOW.pattern, _HISTORY.pattern, _FRAMING.pattern, _BENIGN.pattern,
-                     " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern)
+                     " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern, _SATS.pattern, _RR.pattern,
+                     _PEAK_FLOW.pattern, _BP.pattern, _PULSE.pattern)
         words, stems = _words_of([*(p for c in ALL for p in c.patterns), *modifiers])
         self.speller = Speller(words, stems, known_words)
         self._compiled = {c.name: [(p, None if p.startswith("@") else re.compile(p)) for p in c.patterns] for c in ALL}
@@ -309,6 +376,14 @@ class ClinicalLayer:
             sentence.framed = (bool(_FRAMING.search(sentence.text)) or (
                 bool(_QUESTION.match(sentence.text)) and not _PERSONAL.search(sentence.text))) and not sentence.now
             sentence.benign = bool(_BENIGN.search(sentence.text))
+            if sentence.history:
+                clauses: dict[int, list[str]] = {}
+                for word, clause_no in zip(words, clause_ids, strict=True):
+                    clauses.setdefault(clause_no, []).append(word)
+                sentence.clause_history = {n: bool(_HISTORY.search(" ".join(w))) for n, w in clauses.items()}
+            if (out and out[-1].framed and not sentence.now and len(words) <= 5
+                    and not _PERSONAL.search(sentence.text)):  # "Why does DKA make your breath fruity? Acetone?"
+                sentence.framed = True
             out.append(sentence)
         return out
 
@@ -323,6 +398,12 @@ class ClinicalLayer:
                     return True
         return False
 
+    @staticmethod
+    def _denied_inside(sentence: Sentence, start: int, end: int) -> bool:
+        words = sentence.text[start:end].split()
+        return any(w in _INNER_NEGATION and (i + 1 >= len(words) or words[i + 1] not in _INNER_NOT_NEGATION)
+                   for i, w in enumerate(words[1:], start=1))
+
     def _matches(self, concept: Concept, sentence: Sentence, message: Message) -> Iterable[tuple[int, int]]:
         for source, pattern in self._compiled[concept.name]:
             if pattern is None:
@@ -336,9 +417,12 @@ class ClinicalLayer:
             if not contexts and not sentence.current:
                 continue
             for start, end in self._matches(concept, sentence, message):
-                if self._negated(sentence, start):
+                if self._negated(sentence, start) or self._denied_inside(sentence, start, end):
                     continue
-                modified = sentence.history or sentence.framed or (sentence.benign and not concept.strong)
+                history = sentence.history
+                if history and concept.category in _CLAUSE_HISTORY and start < len(sentence.clause_of):
+                    history = sentence.clause_history.get(sentence.clause_of[start], True)
+                modified = history or sentence.framed or (sentence.benign and not concept.strong)
                 if not contexts and not concept.always and modified:
                     continue
                 return sentence.text[start:end], sentence

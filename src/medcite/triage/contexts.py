@@ -25,8 +25,8 @@ from medcite.triage.model import Level
 
 GAP = r"(?: \w+){0,3}"
 PERSON = (r"(?:i|im|me|my|we|our|he|hes|him|his|she|shes|her|they|theyre|them|their|the baby|baby|mi|mis|su|el|ella)")
-CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|\d+ ?(?:yo|y o|yrs? old|"
-         r"years? old|months? old|mo old)|nino|nina|hijo|hija|bebe|nene|nena)")
+CHILD = (r"(?:baby|babies|infant|toddler|kid|kids|child|children|son|daughter|boy|girl|newborn|(?:[1-9]|1[0-2]) ?(?:yo|"
+         r"y o|yrs? old|years? old)|\d+ ?(?:months? old|mo old)|ninos?|ninas?|hijos?|hijas?|bebes?|nene|nena)")
 PAIN = r"(?:pain|pains|painful|hurt|hurts|hurting|ache|aching|agony|sore|cramp|cramps|cramping|dolor|duele)"
 
 
@@ -55,12 +55,13 @@ def _ctx(name, *patterns) -> Concept:
 
 CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.infant_young", "@infant_young", r"\b(?:newborn|new born|neonate|neonatal|recien nacid[oa])\b"),
-    _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bebe|nene|nena)\b", "@infant_young"),
+    _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bubba|lo|little one|bebe|nene|nena)\b", "@infant_young"),
     _ctx("ctx.child", rf"\b{CHILD}\b"),
     _ctx("ctx.pregnant", r"\b(?:pregnant|pregnancy|pg|expecting|trimester|gestation|weeks along|embarazada|embarazo|"
          r"gestante|(?:\d+|thirty|twenty)\w* (?:weeks?|wks?|semanas)(?: pregnant| along| de embarazo)?|positive "
          r"(?:pregnancy )?test|missed (?:my |her )?period|late period|ivf|baby bump|my midwife|the midwife|"
-         r"postpartum|post partum|gave birth|just had (?:a|my|the) baby|delivered|[1-4]\d\+\d|\d{1,2}/40|g\dp\d|"
+         r"postpartum|post partum|gave birth|felt (?:her|him|the baby|baby|bub) (?:kick|move)|"
+         r"just had (?:a|my|the) baby|delivered|[1-4]\d\+\d|\d{1,2}/40|g\dp\d|"
          r"(?:[12]\d|3\d|4[0-2]) (?:weeks|wks|w)\b)\b"),
     _ctx("ctx.diabetic", r"\b(?:diabetes|diabetic|type 1|type one|t1d|t1|type 2|t2d|insulin|novorapid|lantus|humalog|"
          r"sugars?|glucose|bg|bs|blood sugar|glucometer|meter|cgm|libre|dexcom|hypo|hypos|diabetico|diabetica|azucar|"
@@ -86,6 +87,8 @@ CONTEXTS: tuple[Concept, ...] = (
          r"painkillers|tapentadol|nodding)\b"),
     _ctx("ctx.fever", r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|burning up|pyrexia|fiebre|calentura|"
          r"hot to (?:the )?touch|rigors|febrile)\b", "@fever"),
+    _ctx("ctx.chemo", r"\b(?:chemo|chemotherapy|neutropeni\w*|neutrophils|on treatment for (?:\w+ )?(?:cancer|"
+         r"leukaemia|leukemia|lymphoma)|immunotherapy|quimio\w*)\b"),
     _ctx("ctx.sudden", r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|just now|abrupt\w*|"
          r"came on fast|came on quick\w*|de repente|repentin\w*|minutes ago|an hour ago|this morning|woke up with|"
          r"started (?:\d+|an|a few|twenty|ten|thirty) (?:min|mins|minutes|hour|hours)|onset|and now|now (?:he|she|i|they)|"
@@ -100,6 +103,9 @@ CONTEXTS: tuple[Concept, ...] = (
          r"bee|wasp|hornet|sting|stung|bitten|allerg\w*|penicillin|amoxicillin|antibiotic|injection|jab|vaccine|"
          r"contrast|dye|ate|eaten|eating|took|new (?:medicine|medication|pill)|alergi\w*|mani|cacahuate|picadura|"
          r"pico)\b"),
+    _ctx("ctx.allergy_word", r"\b(?:allerg\w*|alergi\w*|anaphyla\w*|anafila\w*)\b"),
+    _ctx("ctx.fluid_loss", r"\b(?:vomit\w*|throwing up|threw up|being sick|been sick|diarrh\w*|the runs|sick for|"
+         r"cant keep (?:\w+ ){0,3}down|vomitando|diarrea)\b"),
     _ctx("ctx.ingestion", r"\b(?:swallowed|swallow|swallowing|ate|eaten|eating|drank|drunk|drinking|took|taken|"
          r"chewed|licked|ingested|sucked on|bit into|got into|had|popped|downed|put (?:\w+ ){0,2}in (?:his|her|their) "
          r"mouth|trago|se trago|se comio|se tomo|tomo|comio)\b"),
@@ -109,7 +115,7 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.co_symptom", r"\b(?:headaches?|dizzy|dizziness|nause\w*|vomit\w*|throwing up|sleepy|drowsy|confus\w*|faint\w*|"
          r"collaps\w*|sick|unwell|passed out|breathless|duele (?:\w+ )?la cabeza|dolor de cabeza|mareo\w*|"
          r"nauseas?|confundid[oa]s?)\b"),
-    _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|burning|scald|scalded|scalding|quemadura|quemo|quemó|"
+    _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|scald|scalded|scalding|quemadura|quemo|quemó|"
          r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling|hirviendo|"
          r"ampollas)\b"),
     _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"
@@ -123,6 +129,7 @@ CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.cardiac_associated", r"\b(?:sweat\w*|clammy|cold sweat|drenched|short of breath|shortness of breath|"
          r"breathless|sob|winded|cant catch (?:my|his|her|their) breath|faint|fainting|lightheaded|light headed|"
          r"dizzy|grey|gray|pale|ashen|diaphores\w*|diaphoretic|nause\w*|sick to (?:my|his|her) stomach|vomit\w*|throwing up|threw up|"
+         r"out of breath|(?:feel|feels|feeling|felt) sick|"
          r"exhausted|wiped out|unusually tired|sudor\w*|sudad[oa]|sudando|nauseas?|vomit[oa]\w*|mareo|mareada|mareado|"
          r"falta de aire|palid[oa])\b"),
     _ctx("ctx.intent", r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|kill (?:my|him|her)self|sleep "

@@ -16,9 +16,16 @@ _PO = "poisoning"
 CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- self-harm and harm to others
     _c("self_harm.intent", _SH, _SH, "thoughts of suicide or of ending one's life",
-       r"\b(?:kill|killing|kil) (?:my ?self|myself)\b(?! laughing)|\b(?:want|wish|wishing) (?:\w+ ){0,3}(?:would|to|could) "
+       r"\b(?:kill|killing|kil) (?:my ?self|myself)\b(?! laughing| (?:with|over|at|for) (?:\w+ )?(?:work|overtime|the gym|"
+       r"studying|revision|exams|shifts|training|housework|chores))|\b(?:want|wish|wishing) (?:\w+ ){0,3}(?:would|to|could) "
        r"kill me\b",
-       r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it (?:all)?\b(?! with)|\bend things\b",
+       r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it(?: all)?\b(?! with)|\bend things\b",
+       r"\b(?:sleep|go to sleep|went to sleep|fall asleep|go to bed|went to bed)\b(?: \w+){0,3} (?:and )?(?:not|never|"
+       r"didnt|wouldnt|dont|did not|would not) (?:ever )?wake (?:up|again)\b|\bsleep forever\b|\bdormir(?:me)? y no "
+       r"despertar\b|\b(?:make sure|so that|so) (?:i|he|she|you|they) (?:never|dont|do not|wont|will not|would not|"
+       r"wouldnt) wake\b|\bnever wake up again\b|\b(?:be|join|joining|go to|with) (?:\w+ )?(?:late )?(?:wife|husband|mum|mom|dad|mother|father|"
+       r"son|daughter|him|her)\b(?: \w+){0,3} (?:in heaven|now (?:that )?(?:s?he|they)s? (?:gone|dead)|on the other "
+       r"side)\b|\btalking about joining (?:\w+ )?(?:late )?(?:wife|husband|mum|mom|dad|mother|father|him|her)\b",
        r"\bsuicid\w*|\bsuicide\b",
        r"\b(?:want|wants|wanna|wanted|wish|wishes|wishing|going|ready) (?:\w+ ){0,2}(?:to die|to be dead|i (?:was|were) dead|i "
        r"(?:wasnt|werent) (?:here|alive)|i could disappear|i could just not wake up)\b",
@@ -31,7 +38,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:not answering|wont answer|isnt answering|cant reach|not picking up)\b|\b(?:cutting|cuts|burning|"
        r"scratching|scratch|cut|slash\w*) (?:\w+ ){0,2}(?:arms|wrists?|thighs|legs|skin)\b|\bfresh cuts\b|\bwith a "
        r"(?:razor|blade)\b|\b(?:rope|noose)\b(?: \w+){0,8} (?:look at|looking at|keep|ready|tonight)\b",
-       r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent) (?:here|around))\b",
+       r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent|just wasnt) (?:here|around))\b"
+       r"(?! (?:at|in|on) (?:the |this |that |tomorrows |todays )?(?:meeting|party|work|office|game|match|event|dinner|"
+       r"wedding|trip|team|class))",
        r"\b(?:no|nothing|dont see (?:a|any)|cant see (?:a|any)) (?:reason|point) (?:to|in|of) (?:live|living|going on|"
        r"being alive|carrying on|staying)\b",
        r"\b(?:cant|cannot) (?:go on|do this anymore|do this any more|keep going|take (?:it|this|any more|anymore) "
@@ -42,16 +51,19 @@ CONCEPTS: tuple[Concept, ...] = (
        r"cat|dog)\b(?: away)?",
        r"\b(?:wont|will not|not going to|i wont) be (?:around|here|alive)(?: \w+){0,2} (?:much longer|for long|"
        r"tomorrow|next week|by|anymore)\b",
-       r"\b(?:stockpil\w*|saving up|saved up|hoarding|collecting|stashed|stash of|been saving) (?:\w+ ){0,3}(?:pills|"
-       r"meds|tablets|medication|medicine|sleeping pills|insulin)\b",
+       r"\b(?:stockpil\w*|saving up|saved up|hoarding|collecting|stashed|stash of|been saving|hiding|hidden|hid|"
+       r"escondiendo|esconde|guardando) (?:\w+ ){0,3}(?:pills|meds|tablets|medication|medicine|sleeping pills|insulin|"
+       r"morphine|painkillers|pastillas)\b",
        r"\b(?:have|got|bought|found|ordered|tied|hung) (?:a |the )?(?:rope|noose|gun|pistol|rifle|razor|blades?)\b"
        r"(?:\w+ ){0,6}(?:myself|me|end|die|tonight|for)",
        r"\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|cut|cutting|burn|burning|hurt|hurting|harm|"
        r"harming|starve|starving) (?:my ?self|myself)\b(?! (?:shaving|cooking|on |by accident|accidentally|while|"
        r"chopping|slicing|with (?:a|the) (?:kitchen|bread)|at work|in the garden|gardening))",
        r"\bself ?harm\w*|\bself ?injur\w*|\bcutting again\b|\bstarted cutting\b",
-       r"\b(?:jump|jumping|throw myself) (?:off|from|in front of) (?:a |the |my )?(?:bridge|building|roof|balcony|"
-       r"cliff|train|bus|car|truck|traffic)\b|\b(?:step|walk|stepping|walking) in front of (?:a |the )?(?:train|bus|"
+       r"\b(?:jump|jumping|throw myself|throw herself|throw himself) (?:off|from|in front of) (?:\w+ ){0,4}(?:bridge|"
+       r"building|roof|balcony|cliff|cliffs|train|bus|car|truck|traffic|car park|parking garage|multi storey|tower|"
+       r"window|overpass|flyover|motorway)\b|\btirar(?:me|se) (?:del|de un|de la|por la|al) (?:puente|edificio|balcon|"
+       r"ventana|tren|azotea)\b|\b(?:step|walk|stepping|walking) in front of (?:a |the )?(?:train|bus|"
        r"car|truck|traffic)\b",
        r"\b(?:thoughts|thinking|think|thought) (?:a lot )?(?:of|about) (?:dying|death|suicide|ending (?:it|my life|"
        r"things)|killing myself|not being here|not waking up)\b",
@@ -60,9 +72,12 @@ CONCEPTS: tuple[Concept, ...] = (
        r"me corto|mejor (?:muerto|muerta))\b|\bsuicid\w*",
        strong=True),
     _c("self_harm.method", _SH, _SH, "a question about a method or lethal amount",
-       r"\b(?:how many|how much) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
+       r"\b(?:how many|how much|what amount|what quantity|what dose) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
        r"would kill|is lethal|is fatal|to end)\b",
        r"\b(?:lethal|fatal|deadly|killing) (?:dose|amount|quantity|number)\b",
+       r"\bhow (?:long|much|many) (?:\w+ ){0,4}(?:to|until|till|before (?:you|i|someone|a person)) (?:bleed out|bleed "
+       r"to death|die|pass away|stop breathing|lose consciousness)\b|\bhow (?:long|quickly|fast) (?:\w+ ){0,3}(?:bleed "
+       r"out|bleed to death)\b|\b(?:quickest|fastest|easiest) way to bleed\b",
        r"\b(?:painless|easiest|quickest|quick|best|peaceful|surest) (?:\w+ )?(?:way|method|ways|methods) (?:to )?(?:go|die|"
        r"do it|end it|kill|check out|to go)\b|\bmost painless\b|\boverdose (?:\w+ ){0,3}(?:painless|peaceful|hurt)\b|"
        r"\bwhat (?:happens|would happen) if (?:you|i|someone|a person) (?:take|took|swallow\w*|ate|drank) (?:\w+ ){0,3}"
@@ -92,7 +107,12 @@ CONCEPTS: tuple[Concept, ...] = (
        r"will| is going to)) (?:to )?(?:kill|hurt|shoot|stab|strangle) (?:me|us|the kids|my|our|him|her|them)\b",
        r"\b(?:has|have|got|bought|holding|with) (?:a |his |her )?(?:gun|knife|weapon)\b(?: \w+){0,6} (?:kill|hurt|"
        r"shoot|stab|threaten\w*)\b",
-       r"\b(?:quiero|voy a) (?:matar|lastimar|hacerle dano) (?:a )?\w+\b",
+       r"\b(?:threaten\w*|threatning|amenaz\w*)\b(?: \w+){0,4} (?:with|con) (?:a |an |the |his |her |un |una |el )?(?:\w+ )?"
+       r"(?:knife|knives|gun|hammer|axe|bat|screwdriver|machete|blade|weapon|scissors|cuchillo|pistola|arma|martillo)\b|"
+       r"\b(?:waving|swinging|brandishing|holding) (?:a |an |the |his |her )?(?:knife|gun|hammer|axe|bat|machete)\b"
+       r"(?: \w+){0,6} (?:kill|smash|hurt|stab|shoot|threaten\w*|at (?:me|us|her|him|mum|mom|the kids))\b",
+       r"\b(?:quiero|voy a) (?:matar|lastimar|hacerle dano) (?:a )?\w+\b|\b(?:me|nos|te) (?:va|van) a (?:matar|pegar|"
+       r"hacer dano|quemar)\b|\bamenaz\w* (?:con )?(?:matar\w*|pegar\w*)\b",
        r"\b(?:gun|guns|rifle|knife|weapon)\b(?: \w+){0,6} (?:to school|to work|get back at|revenge)\b|\b(?:on (?:his|her|"
        r"their) way|coming (?:over|here|back)?) (?:\w+ ){0,3}with (?:a |the |his |her )?(?:gun|knife|weapon)\b|"
        r"\bcommand hallucinations\b|\bvoices (?:\w+ )?(?:telling|tell) (?:him|her|me|them) to (?:hurt|kill|harm)\b|"
@@ -109,7 +129,8 @@ CONCEPTS: tuple[Concept, ...] = (
        requires=(("poisoning.",),), strong=True, always=True),
     # ---------------------------------------------------------------- poisoning and overdose
     _c("poisoning.large_ingestion", "poisoning", _PO, "a large or wrong ingestion of medicine",
-       r"\b(?:took|taken|take|swallowed|ate|had|downed|popped|chugged|necked|took like|tomo|tome|se tomo|trago)"
+       r"\b(?:took|taken|take|swallowed|ate|had|downed|popped|chugged|necked|took like|ingested|consumed|tomo|tome|"
+       r"se tomo|trago)"
        r"(?: \w+){0,3} (?:\d{2,}|[2-9]|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
        r"hundred|a (?:whole|full|entire) (?:bottle|pack|packet|box|strip|sheet|blister)|(?:the |a )?(?:whole|entire|"
        r"full) (?:bottle|pack|packet|box|strip|sheet)|all (?:of )?(?:my|his|her|their|the|them)|a handful|handfuls|a "
@@ -121,6 +142,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"quetiapine|insulin|iron|digoxin|metformin|oxy\w*|opioids?|methadone|tramadol|codeine|percocet|"
        r"vicodin|adderall|ritalin|benadryl|diphenhydramine|pastillas|pastilla|tabletas|pildoras)\b",
        r"\boverdos\w*|\boded\b|\bsobredosis\b",
+       r"\bempty (?:\w+ )?(?:bottle|packet|pack|box|strip|blister|tub|pill organi[sz]er|dosette)s? (?:of|from) (?:\w+ ){0,2}"
+       r"(?:pills|tablets|meds|medicine|paracetamol|tylenol|acetaminophen|ibuprofen|painkillers|sleeping|antidepressants|"
+       r"\w+ (?:pills|tablets))\b|\b(?:pill organi[sz]er|dosette|blister pack|pastillero)\b(?: \w+){0,4} (?:empty|"
+       r"vacio)\b|\b(?:took|taken|tomo|se tomo) (?:all|todas) (?:of )?(?:\w+ ){0,2}(?:week|weeks|semana)\b",
        r"\b(?:taken|took|had|given|gave) (?:\w+ ){0,4}(?:tablets|pills|meds|dose|doses|medication|medicine|insulin)\b"
        r"(?: \w+){0,3} (?:twice|three times|two times|double|again by mistake)\b",
        r"\b(?:accidentally|by mistake|mistakenly) (?:took|gave|double dosed|doubled)\b|\bdouble dosed\b|"
@@ -164,7 +189,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\bse le (?:cayo|cae|torcio) (?:la cara|la boca|un lado)\b", strong=True),
     _c("stroke.arm_weak", "stroke", _EM, "sudden weakness or numbness of one arm, leg or side",
        r"\b(?:arm|leg|hand|side|limb|foot)\b(?: \w+){0,3} (?:weak|weakness|numb|numbness|limp|dead|heavy|"
-       r"paralys\w*|wont move|cant move|not working|gave out|giving out|useless|floppy|went dead)\b",
+       r"paralys\w*|wont move|cant move|not working|gave out|giving out|useless|floppy|went dead|clumsy|wont hold (?:me|"
+       r"him|her) up|will not hold (?:me|him|her) up|keeps giving way|gave way)\b",
        r"\b(?:cant|cannot|unable to|couldnt|can not|wont|struggling to) (?:lift|raise|move|feel|grip|hold|use)"
        r"(?: \w+){0,3} (?:arm|arms|leg|legs|hand|side|fingers)\b",
        r"\b(?:weakness|numbness|tingling|paralysis|heaviness) (?:in|on|of|down)(?: \w+){0,3} (?:arm|leg|side|face|"
@@ -220,7 +246,8 @@ CONCEPTS: tuple[Concept, ...] = (
        requires=(("ctx.cardiac_associated", "cardiac.chest_pain"),)),
     _c("cardiac.atypical", "cardiac", _EM, "indigestion-like pain, nausea or exhaustion with sweating or breathlessness",
        r"\b(?:indigestion|heartburn|upper (?:belly|stomach|abdomen)|epigastric|jaw|left arm|between (?:my |his |her )?"
-       r"shoulder blades|upper back)\b(?: \w+){0,3} (?:pain|ache|aching|discomfort|pressure|hurts|feeling|that wont go)\b|"
+       r"shoulder blades|upper back)\b(?: \w+){0,3} (?:pain|ache|aching|discomfort|pressure|hurts|feeling|that wont "
+       r"(?:go|shift|settle|budge|ease))\b|\b(?:duele|dolor)\b(?: \w+){0,3} (?:mandibula|brazo izquierdo|espalda|pecho)\b|"
        r"\bpressure (?:under|behind|in) (?:my |his |her |the )?(?:breastbone|sternum)\b",
        r"\bunusual(?:ly)? (?:tired|exhausted|fatigue)\b|\b(?:weirdly|unusually|really) exhausted\b|\b(?:exhausted|wiped "
        r"out|so tired)\b(?: \w+){0,6} (?:sweat\w*|clammy|short of breath|breathless|cant catch)\b",
@@ -254,6 +281,18 @@ CONCEPTS: tuple[Concept, ...] = (
        r"grey|gray|dusky|ashen)\b|\b(?:turning|turned|going|gone|went|looks?) (?:a bit |slightly )?(?:blue|purple|"
        r"grey|gray|dusky)\b|\bcyanos\w*|\bcyanotic\b|\blabios (?:morados|azules)\b|\b(?:se (?:esta )?pon\w* "
        r"(?:morad[oa]|azul))\b", strong=True),
+    _c("breathing.stridor", "breathing", _EM, "noisy breathing in at rest, drooling or unable to swallow",
+       r"\bstridor\b|\bhigh pitched (?:noise|sound|squeak\w*|whistl\w*|wheez\w*)\b(?: \w+){0,4} (?:breath\w*|in|at rest)\b|"
+       r"\b(?:noisy|squeaky|whistling|crowing|rasping) (?:breathing|breath|noise)\b(?: \w+){0,4} (?:rest|in|resting|"
+       r"sitting|still|asleep)\b|\b(?:drool|drools|drooling|drooled)\b(?: \w+){0,6} (?:cant swallow|cannot swallow|breath\w*|fever|muffled)\b|"
+       r"\b(?:cant|cannot|unable to) swallow (?:\w+ ){0,2}(?:spit|saliva|own spit)\b",
+       strong=True),
+    _c("breathing.peak_flow", "breathing", _UR, "asthma needing the reliever every few hours or a low peak flow",
+       "@peak_flow_low",
+       r"\b(?:inhaler|puffer|ventolin|salbutamol|albuterol|reliever|blue one)\b(?: \w+){0,3} (?:helps|works|lasts|"
+       r"wears off)(?: \w+){0,3} (?:an hour|a couple of hours|one hour|two hours|\d hours?|then (?:its|it is) back)\b|"
+       r"\b(?:needing|need|using|used|taking) (?:my |the |his |her )?(?:inhaler|puffer|ventolin|reliever)\b(?: \w+){0,2} "
+       r"(?:every (?:hour|two hours|couple of hours|\d hours)|more than every (?:\w+ ){0,2}hours)\b"),
     _c("breathing.choking", "breathing", _EM, "choking",
        r"\bchok\w*\b|\bsomething stuck in (?:his|her|my|their) (?:throat|windpipe)\b|\bcant cough\b|"
        r"\batragant\w*|\bse (?:esta )?atraganta\w*"),
@@ -269,6 +308,15 @@ CONCEPTS: tuple[Concept, ...] = (
        r"(?:epi ?pen|epipen|adrenaline|epinephrine|auto ?injector)\b|\b(?:epi ?pen|epipen)\b",
        r"\b(?:hives|rash|welts|reaction)\b(?: \w+){0,6} (?:breath\w*|throat|swell\w*|dizzy|faint\w*|vomit\w*|"
        r"wheez\w*|collaps\w*)\b", strong=True),
+    _c("anaphylaxis.hives_spreading", "anaphylaxis", _UR, "hives spreading after a new medicine, food or sting",
+       r"\b(?:hives|welts|urticaria|rash|ronchas)\b(?: \w+){0,8} (?:spreading|all over|everywhere|getting worse|worse and "
+       r"worse|keeps spreading|se extiende|por todo el cuerpo)\b|\b(?:spreading|all over) (?:\w+ )?(?:hives|welts)\b",
+       requires=(("ctx.allergen",),)),
+    _c("anaphylaxis.after_allergen", "anaphylaxis", _EM, "a known allergy with a hoarse voice, vomiting or wheeze",
+       r"\bhoarse\w*|\bcroak\w*|\bvoice (?:\w+ ){0,2}(?:hoarse|croaky|funny|weird|different|changed|muffled)\b|"
+       r"\bscratch\w* (?:at )?(?:his|her|my|their) (?:neck|throat|chest)\b|\bwheez\w*|\bvomit\w*|\bbeen sick\b|"
+       r"\bthrew up\b|\bthrowing up\b|\bsick (?:once|twice|on the floor)\b",
+       requires=(("ctx.allergy_word",), ("ctx.allergen",)), strong=True),
     # ---------------------------------------------------------------- sepsis and meningitis
     _c("sepsis_meningitis.rash", "sepsis_meningitis", _EM, "a rash that does not fade under a glass",
        r"\brash\b(?: \w+){0,4} (?:doesnt|does not|wont|didnt|did not|not|dont|isnt|never) (?:fade|go away|blanch|"
@@ -276,7 +324,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:purple|dark red|red|maroon|tiny) (?:spots|dots|blotches|pinpricks)\b(?: \w+){0,4} (?:glass|press\w*|"
        r"fade|spread\w*|fever|everywhere|all over)\b|\bmanchas (?:moradas|que no desaparecen)\b", strong=True),
     _c("sepsis_meningitis.stiff_neck", "sepsis_meningitis", _EM, "fever with a stiff neck or light hurting the eyes",
-       r"\b(?:stiff|rigid|sore|painful) neck\b|\bneck (?:is |feels )?(?:stiff|rigid)\b|\bcant (?:bend|touch|put|move) "
+       r"\b(?:stiff|rigid|sore|painful) neck\b|\bneck (?:(?!isnt |not |wasnt |arent )\w+ ){0,2}(?:stiff|rigid)\b|\b(?:cant|cannot) (?:\w+ ){0,2}"
+       r"chin (?:to|on) (?:\w+ )?chest\b|\bcant (?:bend|touch|put|move) "
        r"(?:his |her |my |their )?(?:neck|chin)\b|\b(?:light|lights) (?:hurts|hurting|bothers)\b|\bphotophob\w*|"
        r"\bcuello (?:rigido|duro|tieso)\b|\brigidez (?:de|en el) cuello\b",
        requires=(("ctx.fever", "stroke.thunderclap"),)),
@@ -284,9 +333,14 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\bsepsis\b|\bseptic\b|\bmottled\b|\bblotchy (?:skin|legs|arms)\b|\bconfus\w*|\bdelirious\b|\bnot making "
        r"sense\b|\bhard to wake\b|\bvery drowsy\b|\bshiver\w* (?:uncontrollabl\w*|violently|and shaking)\b|"
        r"\brigors?\b|\b(?:hasnt|not|no|havent) (?:peed|urinated|passed urine|had a wee)\b|\bice cold (?:hands|feet)\b|"
+       r"\b(?:hands|feet|hands and feet)\b(?: \w+){0,2} (?:ice cold|freezing|icy|like ice)\b|\blegs? (?:\w+ )?(?:really |so )?"
+       r"(?:hurt|hurts|aching|ache|painful)\b|"
        r"\bbreathing (?:really |very )?fast\b|\bheart racing\b|\bconfundid[oa]\b|\brespira (?:muy )?rapido\b|"
        r"\bno (?:orina|ha orinado)\b|\bmanchas\b",
        requires=(("ctx.fever", "sepsis_meningitis."), ("ctx.fever",)),),
+    _c("sepsis_meningitis.neutropenic", "sepsis_meningitis", _EM, "a fever during chemotherapy",
+       "@fever", r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|shiver\w*|rigors?|fiebre)\b",
+       requires=(("ctx.chemo",),), strong=True),
     # ---------------------------------------------------------------- infants
     _c("infant.young_fever", "infant", _EM, "a fever in a baby under 3 months", "@fever",
        r"\b(?:fever|feverish|febrile|high (?:temp|temperature)|burning up|hot to (?:the )?touch|fiebre|calentura)\b",
@@ -322,14 +376,21 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:one sided|left sided|right sided|on (?:my |the |her )?(?:left|right|one) side|lower (?:left|right)|"
        r"(?:left|right) side)\b(?: \w+){0,4} (?:pain|cramp\w*|hurts|ache|stabbing)\b|\b(?:pain|cramp\w*|stabbing)\b"
        r"(?: \w+){0,4} (?:one side|left side|right side|lower left|lower right)\b|\bshoulder tip\b|"
-       r"\bshoulder (?:pain|ache)\b|\bectopic\b|\b(?:fainted|fainting|passed out|dizzy|lightheaded)\b",
+       r"\bshoulder (?:pain|ache)\b|\bectopic\b|\b(?:fainted|fainting|passed out|dizzy|lightheaded)\b|"
+       r"\b(?:dolor|duele)\b(?: \w+){0,4} (?:un lado|lado (?:izquierdo|derecho))\b|\b(?:bleeding|sangrado|sangrando)\b",
        requires=(("ctx.pregnant",), ("ctx.pain", "ctx.sudden")),),
+    _c("pregnancy.abruption", "pregnancy", _EM, "a hard, painful bump or bleeding with pain in pregnancy",
+       r"\b(?:belly|bump|tummy|stomach|womb|uterus|barriga|vientre)\b(?: \w+){0,3} (?:rock hard|hard as a rock|hard and "
+       r"(?:painful|sore)|tight and painful|rigid|dur[oa])\b|\b(?:bleeding|blood|sangrado|sangrando)\b(?: \w+){0,6} "
+       r"(?:pain|painful|cramp\w*|dolor)\b|\b(?:pain|painful|cramp\w*|dolor)\b(?: \w+){0,6} (?:bleeding|sangrado|"
+       r"sangrando)\b",
+       requires=(("ctx.pregnant",), ("ctx.pain",)), strong=True),
     _c("pregnancy.reduced_movements", "pregnancy", _UR, "the baby moving less",
        r"\b(?:baby|bub|babys)\b(?: \w+){0,3} (?:not|hasnt|stopped|less|fewer|barely|isnt|hardly|no longer|havent)"
        r" (?:\w+ )?(?:moving|moved|kicking|kicked|movement|movements|kicks)\b|\b(?:reduced|less|no|fewer|decreased|"
        r"slower) (?:fetal |foetal )?(?:movements?|kicks|moving)\b|\bnot felt (?:\w+ ){0,3}(?:move|kick)\b|\bno se "
        r"mueve\b|\b(?:movements?|kicks|moving)\b(?: \w+){0,3} (?:less|fewer|reduced|slower|not as|weaker|stopped|quiet)\b|"
-       r"\b(?:havent|not|hasnt) (?:felt|feel) (?:\w+ ){0,2}(?:kick|move|movement)\b|\bno (?:siento|noto) (?:\w+ ){0,3}"
+       r"\b(?:havent|not|hasnt) (?:felt|feel) (?:\w+ ){0,2}(?:kick|kicks|kicking|move|moving|movement)\b|\bno (?:siento|noto) (?:\w+ ){0,3}"
        r"(?:moverse|mover|patadas)\b",
        requires=(("ctx.pregnant",),)),
     # ---------------------------------------------------------------- diabetic emergencies
@@ -369,6 +430,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:better|fine|goes away|go away|clears|improves?) (?:\w+ ){0,2}(?:when|once|after) (?:we|i|they) (?:go|"
        r"leave|went|step|get) (?:outside|out of the house|out|to work)\b",
        r"\b(?:headache|dizzy|dizziness|nause\w*|drowsy|sleepy|confused)\b(?: \w+){0,8}",
+       r"\b(?:todos|toda la familia|mis hijos y yo|a mi y a mis hijos|nos duele|estamos (?:todos )?mareados)\b|"
+       r"\b(?:dolor de cabeza|duele la cabeza|mareado\w*|maread[oa]s?)\b",
        requires=(("ctx.co_source",),)),
     # ---------------------------------------------------------------- head injury
     _c("head_injury.red_flag", "head_injury", _EM, "a head injury with red flags",
@@ -396,7 +459,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:lots|lot|pool|puddle|so much|loads|tons) of blood\b|\bblood (?:everywhere|is (?:spurting|gushing|pouring|"
        r"squirting)|(?:spurting|gushing|pouring|squirting|pumping))\b|\b(?:spurting|gushing|pouring|squirting|pumping)"
        r" (?:out )?blood\b|\bsoaked (?:through )?(?:\w+ ){0,2}(?:towel|towels|bandage|dressing|shirt)\b",
-       r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up) (?:\w+ ){0,2}blood\b|"
+       r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up|spitting out|spitting|"
+       r"spat out|spat) (?:\w+ ){0,3}blood\b|"
        r"\bcoffee grounds?\b|\bvomitando sangre\b|\bsangr\w* (?:mucho|sin parar|no para)\b|\bno (?:para|deja) de sangrar\b",
        r"\b(?:amputat\w*|severed|cut off)\b(?: \w+){0,2} (?:finger|toe|hand|arm|leg)\b|\bstabbed\b|\bgunshot\b|"
        r"\bshot\b(?: \w+){0,2} (?:in the|through)\b", strong=True),
@@ -419,7 +483,9 @@ CONCEPTS: tuple[Concept, ...] = (
        r"currently) (?:seizing|convulsing|fitting)\b|\bgtc\b|\btonic clonic\b(?: \w+){0,3} (?:\d|five|ten|minutes)|"
        r"\b(?:seiz\w*|fit)\b(?: \w+){0,8} (?:another one|another seizure|having another)\b|\b(?:jerking|twitching|"
        r"shaking|convuls\w*|seiz\w*|fit)\b(?: \w+){0,12} (?:never (?:happened|done|had) (?:this |that )?before|first "
-       r"time)\b|\bback to back seizures\b|\bone after another\b|\bfirst (?:ever )?(?:seizure|fit)\b|"
+       r"time)\b|\bback to back seizures\b|\bone after another\b|\b(?:seizures|fits|convulsions|convulsiones)\b(?: \w+){0,2} "
+       r"(?:in a row|back to back|one after (?:the )?(?:other|another)|seguidas)\b|\b(?:hasnt|has not|havent|not|didnt|"
+       r"without) (?:\w+ )?(?:woken|woke|come round|come to|waking|recovered)(?: up)? (?:in )?between\b|\bfirst (?:ever )?(?:seizure|fit)\b|"
        r"\bnever had (?:a )?(?:seizure|fit)\b|\bconvulsion\w* (?:\w+ ){0,2}por primera vez\b|\bfebrile (?:seizure|convulsion|fit)\b|\bstatus epilepticus\b|"
        r"\b(?:esta )?convulsionando\b|\bconvulsion\w*", strong=True),
     _c("unconscious.unresponsive", "unconscious", _EM, "unconscious or unresponsive",
@@ -430,6 +496,20 @@ CONCEPTS: tuple[Concept, ...] = (
        r"open (?:his|her|their|my) eyes\b|\bjust groans\b|\bdidnt wake\b",
        r"\b(?:collapsed|collapse|passed out|fainted|blacked out|keeled over|went down|se desmayo|se desplomo)\b",
        strong=True),
+    _c("other.bite", "other", _UR, "a deep animal bite, or one on the face or turning red",
+       r"\b(?:dog|cat|animal|fox|bat|horse|human|mordio|mordido|mordida)\b(?: \w+){0,2} (?:bit|bite|bitten|bites|mordio)\b"
+       r"(?: \w+){0,8} (?:face|deep|gaping|wont stop|red streaks?|swollen|hot|pus|cara|profunda)\b|\b(?:bitten|bit|"
+       r"mordio|mordido|mordida)\b(?: \w+){0,4} (?:by|un|una|el) (?:a |the |our |my |their )?(?:dog|cat|perro|gato)\b"
+       r"(?: \w+){0,8} (?:face|deep|gaping|red streaks?|swollen|cara|profunda)\b"),
+    _c("other.dehydration", "other", _UR, "signs of dehydration after vomiting or diarrhoea",
+       r"\b(?:barely|hardly|not|havent|hasnt|no) (?:\w+ )?(?:peeing|peed|weeing|urinating|passed urine|wet nappies|wet "
+       r"diapers)\b|\bdizzy (?:when |on )?stand\w*|\bdark (?:pee|urine|wee)\b|\bno (?:tears|wet nappy|wet diaper)\b|"
+       r"\bsunken eyes\b|\bno orina\b",
+       requires=(("ctx.fluid_loss",),)),
+    _c("other.assault", "other", _UR, "a sexual assault",
+       r"\b(?:raped|rape|sexually assaulted|sexual assault|assaulted me sexually|spiked my drink|drink was spiked|"
+       r"drugged me|me violaron|"
+       r"violacion|abusaron de mi|agresion sexual)\b"),
     # ---------------------------------------------------------------- testicular torsion, cauda equina
     _c("testicular_torsion.pain", "testicular_torsion", _EM, "sudden severe testicle pain",
        r"\b(?:sudden|suddenly|severe|really bad|excruciating|worst|agony|unbearable|intense|screaming|killing him|"
@@ -471,7 +551,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"green vomit|vomiting green|vomit\w* (?:bile|green|poo|feces|faeces)|swollen and hard|hard and swollen|"
        r"distended|appendix|appendicitis|cant (?:pass gas|poop|fart)|havent pooped|lower right|right lower|"
        r"insoportable|muy fuerte|hinchad[oa] y dur[oa]|vomita verde|vomito verde|really bad|really badly|so bad|terribl\w*|bottom right|rebound|let go|"
-       r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger))\b",
+       r"(?:bigger|swollen|distended) and hard|hard and (?:swollen|bigger)|comes in waves|worse than the last|cant keep "
+       r"(?:\w+ ){0,3}down|vomited (?:\w+ )?(?:[3-9]|three|four|five|six|several|many) times)\b",
        requires=(("ctx.belly",), ("ctx.pain",)),),
 )
 

@@ -1,11 +1,16 @@
 """The similarity layer of triage: nearest written exemplars of each sentence of the message.
 
-``exemplars.jsonl`` (beside this file) holds 2,516 short messages written for this layer alone: 1,944 by two
+``exemplars.jsonl`` (beside this file) holds 2,803 short messages written for this layer alone: 1,944 by two
 writers who saw neither the triage code nor the evaluation messages, and 572 added in round 3 (lines 1,945 on)
 by a third writer who had read the misses of the earlier rounds *by class* (method questions about doses and
 heights, intent behind an overdose, preparations, threats to others, pertinent negatives, hyperbole): 356 urgent
 (192 self-harm or harm to others) and 216 near misses, in many voices, about 13% Spanish. No round-3 exemplar is
 within 0.85 cosine of any evaluation message (those that were are dropped; ``tests/triage`` checks word overlap).
+Round 4 added 287 (lines 2,517 on) by a writer who had read round 4's dev misses: 158 ordinary (everyday medicine
+questions in English and Spanish, the plain sentences long messages are made of, idioms, storage and prevention
+questions, settled histories) and 129 urgent (oxygen readings, stridor, neutropenic fever, pregnancy bleeding with
+pain, seizure clusters, bites, dehydration, assault, third-person and passive self-harm, threats with weapons);
+none within 0.85 cosine or 0.6 word overlap of a message of ``triage.jsonl`` or ``triage_dev.jsonl``.
 Each sentence of the message (long ones in overlapping windows of words) is embedded with the library's own
 sentence embedder and compared with every exemplar: it is flagged when, among its ``k`` nearest exemplars, the
 similarity-weighted share of urgent ones reaches ``share`` and the nearest urgent one is at least
@@ -72,6 +77,14 @@ class SimilaritySettings:
     pills so I don't wake up" is a method question, not an information one). It is what moved the self-harm level: both
     layers give it to 91 of the 101 self-harm messages with it and 74 without it (recall 553 vs 534 of 644),
     for 75 false alarms of 613 instead of 59.
+
+    ``long_pieces`` and ``long_self_harm_min_similarity`` (round 4): in a message of ``long_pieces`` or more pieces
+    the self-harm bar is stricter (nearest self-harm exemplar at 0.6, not 0.4), for the self-harm vote and for the
+    urgent vote's level alike: an urgent piece whose nearest urgent exemplar is a self-harm one below the bar takes
+    the level of the nearest other urgent exemplar. Each piece of a long message is another chance for a plain
+    sentence ("We're students and don't have a car.", "Question about my mum's medication.") to sit near a
+    self-harm exemplar; on round 4's dev data the long real consumer messages' crisis replies went from 3 to 0
+    with no self-harm message lost (docs/evals.md, round 4).
     """
 
     k: int = 10
@@ -79,6 +92,8 @@ class SimilaritySettings:
     min_similarity: float = 0.5
     self_harm_share: float = 0.6
     self_harm_min_similarity: float = 0.4
+    long_pieces: int = 4
+    long_self_harm_min_similarity: float = 0.6
 
 
 def load_exemplars(path: Path = EXEMPLARS) -> list[Exemplar]:
@@ -177,6 +192,8 @@ class SimilarityLayer:
         vote), one row per piece; separate from :meth:`run` so that thresholds can be chosen on cached rows."""
         s = self.settings
         flags: dict[str, RedFlag] = {}
+        long = len(texts) >= s.long_pieces
+        self_harm_min = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
 
         def add(index: int, share: float, text: str) -> None:
             nearest = self.exemplars[index]
@@ -190,11 +207,22 @@ class SimilarityLayer:
             if is_plain:
                 share, nearest = vote(row, self.urgent, s.k)
                 if nearest >= 0 and share >= s.share and row[nearest] >= s.min_similarity:
+                    if self.self_harm[nearest] and row[nearest] < self_harm_min:
+                        # urgent, but too far from any self-harm exemplar for the crisis reply: the nearest other
+                        # urgent exemplar names it
+                        nearest = _nearest_other(row, self.urgent & ~self.self_harm, s.k, nearest)
                     add(nearest, share, text)
             share, nearest = vote(sh_row, self.self_harm, s.k)
-            if nearest >= 0 and share >= s.self_harm_share and sh_row[nearest] >= s.self_harm_min_similarity:
+            if nearest >= 0 and share >= s.self_harm_share and sh_row[nearest] >= self_harm_min:
                 add(nearest, share, text)
         return list(flags.values())
+
+
+def _nearest_other(row: np.ndarray, mask: np.ndarray, k: int, default: int) -> int:
+    """The nearest ``mask`` exemplar among the ``k`` nearest of ``row`` (``default`` when there is none)."""
+    top = np.argsort(-row)[:k]
+    chosen = [int(i) for i in top if mask[i]]
+    return chosen[0] if chosen else default
 
 
 def vote(row: np.ndarray, mask: np.ndarray, k: int) -> tuple[float, int]:

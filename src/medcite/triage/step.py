@@ -51,7 +51,7 @@ class Triage:
         if self.similarity is not None:
             similar = self._similar(message)
             layers["similarity"] = bool(similar)
-            flags = combine(flags, similar)
+            flags = combine(flags, similar, young_child=bool(_YOUNG_CHILD.search(_fold(message))))
         level = most_serious([f.level for f in flags])
         if level == "none":
             return TriageResult(elapsed_ms=_ms(started), layers=layers)
@@ -96,15 +96,23 @@ class Triage:
 # intentional. Beside a stroke or a heart attack it is not: "my face is drooping and I can't lift my arm" sat near
 # a self-harm exemplar and got the crisis reply instead of "call 911" (the regression set, a dev set).
 INTENT_CATEGORIES = frozenset({"poisoning", "self_harm", "harm_to_others"})
+# ... but not beside a young child's ingestion: a toddler in the dishwasher tablets is an accident, and the crisis
+# reply (which withholds the answer) is the wrong one for the parent (round 4 dev).
+ACCIDENTAL_CONCEPTS = frozenset({"poisoning.child_ingestion", "poisoning.button_battery"})
+_YOUNG_CHILD = re.compile(r"\b(?:baby|babies|infant|toddler|newborn|bub|little one|preschooler|(?:[1-9]|one|two|three|"
+                          r"four|five|six|seven|eight) ?(?:yo|y o|year old|years old|yr old|month old|months old)|"
+                          r"(?:[1-9]|one|two|three|four|five) ?(?:anos|ano|meses)|bebe|nene|nena|nino pequeno)\b")
 
 
-def combine(clinical: list[RedFlag], similar: list[RedFlag]) -> list[RedFlag]:
+def combine(clinical: list[RedFlag], similar: list[RedFlag], *, young_child: bool = False) -> list[RedFlag]:
     """The flags of both layers. The nearest exemplar's category is a weaker reading than a named red flag: beside
     clinical flags, a similarity flag only adds a self-harm risk (which changes the reply), never another
-    category's steps, and only beside flags where intent matters (``INTENT_CATEGORIES``)."""
+    category's steps, and only beside flags where intent matters (``INTENT_CATEGORIES``; not a young child's
+    ingestion, ``young_child``: the message names a baby, a toddler or a child under ten)."""
     if not clinical:
         return list(similar)
-    believed = all(f.category in INTENT_CATEGORIES for f in clinical)
+    believed = all(f.category in INTENT_CATEGORIES and not (young_child and f.concept in ACCIDENTAL_CONCEPTS)
+                   for f in clinical)
     return [*clinical, *(f for f in similar if f.level == "self_harm" and believed)]
 
 
