@@ -42,11 +42,12 @@ class TestRealLLMServer:
             if answer.engine == "llm":  # generated: supported by the lexical proxy against a shown passage
                 assert all(c in {p.chunk.id for p in shown} for c in stmt["chunk_ids"])
                 assert max(support_score(stmt["text"], t) for t in cited) >= server_settings.llm_support_threshold
-            else:  # the offline fallback quotes its passages
-                assert any(" ".join(stmt["text"].split()) in " ".join(t.split()) for t in cited)
+            else:  # the offline fallback quotes its passages (a stand-alone repair keeps the span of its source)
+                assert any(" ".join(stmt["text"].split()) in " ".join(t.split()) for t in cited) or stmt.get("span")
         for dropped in verification["dropped"]:
             threshold = server_settings.llm_support_threshold
-            assert dropped["reason"] == "no valid citation" or dropped["support"] < threshold
+            claim_check = dropped["reason"].startswith(("the number", "negation", "direction"))
+            assert dropped["reason"] == "no valid citation" or dropped["support"] < threshold or claim_check
         if answer.engine == "llm-fallback":
             assert FALLBACK_NOTICE in answer.markdown and "**From the Guidelines**" in answer.markdown
         print(f"engine={answer.engine} verification={verification}\n--- generated ---\n{generated}")

@@ -63,6 +63,7 @@ def claims(markdown: str) -> list[tuple[str, list[int]]]:
     for line in content_lines(markdown):
         line = re.sub(r"^- (\*\*[^*]+\*\*" + FACET_SEPARATOR + ")?", "", line)
         line = re.sub(r"^\*\*[^*]+:\*\* ", "", line)  # "In short (from the research):"
+        line = re.sub(r"^\*\*(?:Yes|No|Not for all|The evidence is mixed)\.\*\* ", "", line)  # a verdict
         line = re.sub(r"^\*[^*]+\?\* ", "", line)  # a sub-question's label
         pos = 0
         for m in _MARKED.finditer(line):

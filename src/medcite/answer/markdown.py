@@ -119,7 +119,8 @@ def _sentences(statements: Sequence[Statement], escape) -> str:
 
 
 def _bottom_line(part: BottomLine, escape, several: bool) -> str:
-    text = " ".join(x for x in (escape(part.verdict), _sentences(part.statements, escape)) if x)
+    verdict = f"**{escape(part.verdict)}**" if part.verdict else ""
+    text = " ".join(x for x in (verdict, _sentences(part.statements, escape)) if x)
     if part.unanswered:
         text = " ".join(x for x in (text, escape(part.unanswered)) if x)
     if several and part.question:

@@ -38,6 +38,8 @@ from medcite.answer.markdown import (  # noqa: F401 - the layout's constants and
 from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.studies import Study
+from medcite.qa.decision import agreement_line, finding_direction
+from medcite.qa.verdicts import Stated, asks_yes_no, verdict_for
 from medcite.qa.text import is_anaphoric, normalize_for_match, term_set
 from medcite.types import Chunk, Citation, Passage, Statement
 
@@ -490,6 +492,7 @@ class Composition:
 
     bottom_line: list[BottomLine]
     considerations: list[Consideration]
+    decision: str  # yes / no / maybe for a yes/no question (the verdict in PubMedQA's terms), else ""
     research: list[ResearchFacet]
     citations: list[Citation]
     notes: dict[str, str]
@@ -519,55 +522,92 @@ def question_label(text: str) -> str:
     return text if text.endswith(("?", ".", "!")) else f"{text}?"
 
 
+def _agreement(items: Sequence[Evidence]) -> str:
+    """"3 found a benefit, 1 found no difference" when three or more studies of a facet state a direction (one
+    direction a study: its first sentence that has one)."""
+    by_study: dict[str, str] = {}
+    for e in items:
+        if e.chunk.kind != "guideline" and not by_study.get(e.chunk.doc_id):
+            by_study[e.chunk.doc_id] = finding_direction(e.text)
+    return agreement_line(list(by_study.values()))
+
+
+def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> list[Evidence]:
+    """The bottom line with the verdict's best basis sentence in it (first), so the verdict is followed by what
+    carries it."""
+    if stated is None or not stated.phrase or not stated.basis:
+        return chosen
+    best = stated.basis[0]
+    if any((e.passage_index, e.position) == (best.passage_index, best.position) or _norm(e.text) == _norm(best.text)
+           for e in chosen):
+        return chosen
+    return _reading_order([best, *chosen[: max(limit, 1) - 1]])
+
+
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
                    questions: Sequence[tuple[str, EvidenceSet]] = (),
-                   studies: Mapping[str, Study] | None = None) -> Composition:
+                   studies: Mapping[str, Study] | None = None, asked: str = "") -> Composition:
     """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view).
 
     ``questions``: a message that asks several things gets one bottom line per question, from that question's own
     evidence (each at most two sentences and their continuations), or :data:`UNANSWERED` for a question none answers.
     ``studies``: snapshots and titles of the research documents (:mod:`medcite.qa.studies`): references show them and
-    research bullets are ordered by design strength.
+    research bullets are ordered by design strength. ``asked``: the question, whose verdict (yes/no questions,
+    :mod:`medcite.qa.verdicts`) opens its bottom line; "" for no verdicts at all (a request for personal advice).
     """
     studies = studies or {}
     registry = CitationRegistry(passages, studies)
     notes: dict[str, str] = {}
     parts: list[tuple[str, list[Evidence]]] = []
+    verdicts: list[Stated | None] = []
     if len(questions) > 1:
         taken: set[str] = set()
         each = replace(limits, max_bottom_line=min(2, limits.max_bottom_line))
         for text, sub in questions:
-            chosen = choose_bottom_line(sub, each, taken=taken)
+            stated = verdict_for(text, sub) if asked and asks_yes_no(text) else None
+            chosen = _with_basis(choose_bottom_line(sub, each, taken=taken), stated, each.max_bottom_line)
             taken |= {_norm(e.text) for e in chosen}
             parts.append((text, chosen))
+            verdicts.append(stated)
         if not any(chosen for _, chosen in parts):
-            parts = []
+            parts, verdicts = [], []
     strength = {doc_id: study.snapshot.strength for doc_id, study in studies.items()}
-    plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen] if parts else None,
-                       strength)
+    single = verdict_for(asked, evidence) if not parts and asked and asks_yes_no(asked) else None
     if parts:
+        plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen], strength)
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
-                                   unanswered="" if chosen else UNANSWERED) for text, chosen in parts]
-    elif plan.bottom_line:
-        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in plan.bottom_line))]
-    else:  # no guideline sentence answers: the best study's conclusion comes first, shown once
-        chosen = research_bottom_line(evidence, limits)
-        if chosen:
-            plan = plan_answer(evidence, passages, limits, chosen, strength)
-            plan.bottom_line = []
-        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), source="research")] if chosen else []
+                                   unanswered="" if chosen else UNANSWERED,
+                                   verdict=stated.phrase if stated is not None and stated.basis and chosen else "")
+                        for (text, chosen), stated in zip(parts, verdicts, strict=True)]
+    else:
+        guideline_line = choose_bottom_line(evidence, limits)
+        source, chosen = "guideline", guideline_line
+        if not guideline_line:  # no guideline sentence answers: the best study's conclusion comes first
+            source, chosen = "research", research_bottom_line(evidence, limits)
+        if single is not None:  # the verdict is stated only beside a sentence that carries it, in its own part
+            single = replace(single, basis=tuple(e for e in single.basis if (e.kind == "guideline") == (source ==
+                                                                                                      "guideline")))
+            chosen = _with_basis(chosen, single, limits.max_bottom_line)
+        plan = plan_answer(evidence, passages, limits, chosen, strength)
+        verdict = single.phrase if single is not None and single.basis and chosen else ""
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), verdict=verdict,
+                                   source=source)] if chosen else []
+        verdicts = [single]
     bottom = tuple(s for b in bottom_lines if b.source == "guideline" for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
                       for bullet in plan.considerations] if bottom else []
     if not bottom:
         notes["guidelines"] = NO_GUIDELINE_EVIDENCE if plan.has_guideline_passages else NO_GUIDELINE_PASSAGE
-    research = [ResearchFacet(heading, tuple(_statement(e, registry) for e in items)) for heading, items in plan.research]
+    research = [ResearchFacet(heading, tuple(_statement(e, registry) for e in items), agreement=_agreement(items))
+                for heading, items in plan.research]
     if not research and any(b.source == "research" for b in bottom_lines):
         notes["research"] = RESEARCH_ONLY_BOTTOM
     elif not research:
         notes["research"] = (_research_held(passages, studies) if plan.has_research_passages
                              else NO_RESEARCH_PASSAGE)
+    decision = next((v.verdict.pubmedqa for v in verdicts if v is not None), "")
     return Composition(
+        decision=decision,
         bottom_line=bottom_lines,
         considerations=considerations,
         research=research,

@@ -237,9 +237,11 @@ def compose_offline(
         answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
                           else _suggestions(passages, settings.suggest_topics))
     else:
-        comp = compose_answer(evidence, passages, settings.limits(), questions, studies)
+        # no verdict on a request for personal advice ("Should I take IVIG?"): that is the clinician's to give
+        asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
+        comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked)
         answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
-        answer.citations, answer.part_notes = comp.citations, comp.notes
+        answer.citations, answer.part_notes, answer.decision = comp.citations, comp.notes, comp.decision
     done = time.perf_counter()
     answer.timings_ms = {
         "evidence": round((selected - started) * 1000, 3),

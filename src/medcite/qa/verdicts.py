@@ -1,0 +1,58 @@
+"""Verdicts for yes/no questions: a phrase from a fixed set, stated from the cited evidence (``medcite.qa.decision``).
+
+The offline engine never writes a fact of its own; the only words it adds to an answer are these phrases, each shown
+before the sentences that carry it (the verdict's basis is put into the bottom line when it is not already there):
+
+    =============  ======================  ===========
+    decision       phrase                  PubMedQA
+    =============  ======================  ===========
+    yes            "Yes."                  yes
+    no             "No."                   no
+    not_for_all    "Not for all."          no
+    mixed          "The evidence is mixed." maybe
+    unknown        (no phrase)             maybe
+    =============  ======================  ===========
+
+Measured (issue 14, ``evals/decisions.py``): PubMedQA decision accuracy 0.676 on the 250 dev questions the cues were
+set on, 0.584 on the 250 test questions run once (always "yes": 0.568 / 0.536).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medcite.analysis.types import yes_no
+from medcite.qa.decision import Verdict, decide, findings_of
+from medcite.qa.evidence import Evidence, EvidenceSet
+
+VERDICTS: dict[str, str] = {"yes": "Yes.", "no": "No.", "not_for_all": "Not for all.",
+                            "mixed": "The evidence is mixed."}
+
+
+def asks_yes_no(question: str) -> bool:
+    """A yes/no question, also in a research title's form ("Aquagenic maladies: a pediatric urticaria?").
+
+    >>> asks_yes_no("Storage of vaccines in the community: weak link in the cold chain?")
+    True
+    """
+    tail = question.rsplit(":", 1)[-1].strip()
+    return yes_no(question) or (tail != question and tail.endswith("?") and (yes_no(tail) or len(tail.split()) <= 12))
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A verdict and the evidence sentences that carry it (best first)."""
+
+    verdict: Verdict
+    basis: tuple[Evidence, ...]
+
+    @property
+    def phrase(self) -> str:
+        return VERDICTS.get(self.verdict.label, "")
+
+
+def verdict_for(question: str, evidence: EvidenceSet) -> Stated:
+    """The verdict of ``evidence`` on ``question`` with its basis sentences."""
+    ranked = evidence.ranked
+    verdict = decide(question, findings_of(ranked))
+    return Stated(verdict, tuple(ranked[i] for i in verdict.basis if 0 <= i < len(ranked)))
