@@ -1,7 +1,7 @@
 """Build evals/sets/triage.jsonl (780 messages, split dev/test by hash), evals/sets/triage_heldout.jsonl (477),
 evals/sets/triage_heldout_d.jsonl (348) and evals/sets/triage_dev.jsonl (335, every message dev).
 
-Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d dev]``
+Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d heldout_e dev]``
 (default: all four; name one to rebuild only it, so that building the dev set never opens a held-out file).
 Reads ``evals/triage/messages_*.jsonl``: messages written for MedCite by two writers who saw neither the triage
 code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately),
@@ -46,6 +46,8 @@ OUT = HERE / "sets" / "triage.jsonl"
 OUT_HELDOUT = HERE / "sets" / "triage_heldout.jsonl"
 HELDOUT_D = HERE / "triage" / "heldout_d.jsonl"
 OUT_HELDOUT_D = HERE / "sets" / "triage_heldout_d.jsonl"
+HELDOUT_E = HERE / "triage" / "heldout_e.jsonl"  # round 4's held-out set, written by a fresh writer, run once
+OUT_HELDOUT_E = HERE / "sets" / "triage_heldout_e.jsonl"
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
 SEED = "medcite-triage-v1"
@@ -99,6 +101,7 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     "triage": (OUT, lambda: build()),
     "heldout": (OUT_HELDOUT, lambda: build([HELDOUT], all_test=True)),
     "heldout_d": (OUT_HELDOUT_D, lambda: build([HELDOUT_D], all_test=True)),
+    "heldout_e": (OUT_HELDOUT_E, lambda: build([HELDOUT_E], all_test=True)),
     "dev": (OUT_DEV, lambda: build(DEV_SOURCES, all_dev=True)),
 }
 

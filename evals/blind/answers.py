@@ -5,7 +5,8 @@
 The sample is chosen before any answer is read: per dev set, the questions with the lowest SHA-1 of their id
 (dev split only; test splits are never sampled). Each question is answered on the library its set was built
 for (``MEDCITE_HOME`` for the shared library, ``--mediqa-home`` for the MEDIQA library), by the offline engine.
-``answers.md`` numbers the answers without saying which code wrote them, for a grader who reads
+``answers.md`` shows each answer as ``medcite ask`` prints it (the Markdown layout, source text unescaped) and numbers
+the answers without saying which code wrote them, for a grader who reads
 ``../shared/judge/RUBRIC.md`` and nothing else.
 """
 
@@ -99,9 +100,9 @@ def main() -> None:
         answer = services[home].answer(row["question"])
         hints = hint(row)
         records.append({"n": i, "id": row["id"], "set": row["set"], "question": row["question"], "hints": hints,
-                        "markdown": answer.markdown, "abstained": answer.abstained})
+                        "markdown": answer.markdown, "text": answer.text, "abstained": answer.abstained})
         md += [f"## Answer {i}", "", f"**Question:** {row['question']}", "", f"**Hints for the grader:** {hints}", "",
-               "**Answer as shown:**", "", answer.markdown, "", "---", ""]
+               "**Answer as shown:**", "", answer.text, "", "---", ""]
     (args.out / "answers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     (args.out / "answers.md").write_text("\n".join(md), encoding="utf-8")
     print(f"wrote {len(records)} answers to {args.out}")

@@ -580,18 +580,26 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
                                    verdict=stated.phrase if stated is not None and stated.basis and chosen else "")
                         for (text, chosen), stated in zip(parts, verdicts, strict=True)]
     else:
-        guideline_line = choose_bottom_line(evidence, limits)
-        source, chosen = "guideline", guideline_line
-        if not guideline_line:  # no guideline sentence answers: the best study's conclusion comes first
-            source, chosen = "research", research_bottom_line(evidence, limits)
-        if single is not None:  # the verdict is stated only beside a sentence that carries it, in its own part
-            single = replace(single, basis=tuple(e for e in single.basis if (e.kind == "guideline") == (source ==
-                                                                                                      "guideline")))
-            chosen = _with_basis(chosen, single, limits.max_bottom_line)
-        plan = plan_answer(evidence, passages, limits, chosen, strength)
-        verdict = single.phrase if single is not None and single.basis and chosen else ""
-        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), verdict=verdict,
-                                   source=source)] if chosen else []
+        guideline_line, research_line = choose_bottom_line(evidence, limits), []
+        verdict_on = ""  # which part states the verdict: the one holding a sentence that carries it
+        if single is not None and single.phrase:
+            on_guideline = tuple(e for e in single.basis if e.kind == "guideline")
+            on_research = tuple(e for e in single.basis if e.kind != "guideline")
+            if on_guideline and guideline_line:
+                guideline_line = _with_basis(guideline_line, replace(single, basis=on_guideline),
+                                             limits.max_bottom_line)
+                verdict_on = "guideline"
+            elif on_research:  # a study answers what the guideline sentences shown do not: it comes first
+                research_line = _with_basis(research_bottom_line(evidence, limits), replace(single, basis=on_research),
+                                            min(2, limits.max_bottom_line))
+                verdict_on = "research"
+        if not guideline_line and not research_line:  # no guideline sentence answers: a study's conclusion does
+            research_line = research_bottom_line(evidence, limits)
+        plan = plan_answer(evidence, passages, limits, guideline_line + research_line, strength)
+        phrase = single.phrase if single is not None else ""
+        bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in line), source=source,
+                                   verdict=phrase if verdict_on == source else "")
+                        for source, line in (("research", research_line), ("guideline", guideline_line)) if line]
         verdicts = [single]
     bottom = tuple(s for b in bottom_lines if b.source == "guideline" for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
