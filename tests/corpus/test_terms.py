@@ -74,3 +74,27 @@ def test_an_older_library_is_backfilled_on_the_next_writer_open(tmp_path):
     reader.close()
     writer = Ledger(path, "c")
     assert writer.term_counts() == {"title": 1}
+
+
+def test_the_vocabulary_cache_follows_the_library(tmp_path):
+    """A cached vocabulary is used while the library's terms are unchanged, rebuilt after an ingest, and rebuilt when
+    its file is damaged; a library older than the terms table (no table at all) is read without a crash."""
+    from medcite.analysis import Vocabulary
+
+    cache = tmp_path / "cache"
+    ledger = Ledger(tmp_path / "l.sqlite", "c")
+    ledger.replace_documents([_doc("d1", "Gout")])
+    first = Vocabulary.from_ledger(ledger, cache_dir=cache)
+    [path] = list(cache.glob("vocabulary-*.pickle"))
+    again = Vocabulary.from_ledger(ledger, cache_dir=cache)
+    assert again.terms == first.terms and "gout" in again.terms
+    ledger.replace_documents([_doc("d2", "Marfan syndrome")])
+    ledger.set_meta("last_ingest", "2")
+    grown = Vocabulary.from_ledger(ledger, cache_dir=cache)
+    assert "marfan syndrome" in grown.terms and not path.exists()  # the stale file is gone
+    [path] = list(cache.glob("vocabulary-*.pickle"))
+    path.write_bytes(b"not a pickle")
+    assert "marfan syndrome" in Vocabulary.from_ledger(ledger, cache_dir=cache).terms
+    with ledger.transaction() as conn:
+        conn.execute("DROP TABLE terms")
+    assert ledger.terms_signature()[3] == -1

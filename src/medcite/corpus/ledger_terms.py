@@ -6,6 +6,8 @@ rows are written and deleted by the ledger itself, in the transactions that writ
 
 from __future__ import annotations
 
+import sqlite3
+
 import json
 import logging
 from collections.abc import Iterator
@@ -53,6 +55,16 @@ class VocabularyRows:
             return False
         row = self.conn.execute("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1", (f'"{word}"',))
         return row.fetchone() is not None
+
+    def terms_signature(self) -> tuple:
+        """What the vocabulary built from :meth:`terms` depends on: the last ingest, the terms version, the row count
+        (a cache of that vocabulary is valid while this is unchanged)."""
+        try:
+            rows = self.conn.execute("SELECT count(*) FROM terms").fetchone()[0]
+        except sqlite3.OperationalError:  # a library older than the terms table, opened read-only
+            rows = -1
+        return (self.get_meta("last_ingest"), self.get_meta("terms_version"), TERMS_VERSION, int(rows),
+                self.counts()["documents"])
 
     def term_counts(self) -> dict[str, int]:
         """Distinct names per term kind, for `corpus stats`."""

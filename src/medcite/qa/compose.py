@@ -20,7 +20,7 @@ cannot inject links, HTML or emphasis into the rendered answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from medcite.answer.document import BottomLine, Consideration, ResearchFacet
@@ -329,13 +329,26 @@ def _direct(e: Evidence) -> tuple:
     return (-(e.focus > 0), -e.lexical, -e.score, e.passage_index, e.position)
 
 
-def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str] = frozenset()) -> list[Evidence]:
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> cosine of each
+
+
+def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str] = frozenset(),
+                       focus_rank: Callable[[Chunk], int] | None = None, similarity: Similarity | None = None,
+                       question: str = "") -> list[Evidence]:
     """The bottom line for one question: among the strong guideline sentences (within ``bottom_line_ratio`` of the
     best), the most direct ones (:func:`_direct`), each with the sentence that continues it; texts in ``taken``
     (already shown for another question) are skipped."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
     best = guideline[0].score if guideline else 0.0
     window = sorted((e for e in guideline if e.score >= limits.bottom_line_ratio * best), key=_direct)
+    if similarity is not None and question and len(window) > 1:
+        # the sentences closest in meaning to the question first ("Which foods can set off gout attacks?" -> the
+        # sentence naming the foods, not the ones sharing "gout attacks"); lexical coverage breaks ties
+        cosine = dict(zip((id(e) for e in window), similarity(question, [e.text for e in window]), strict=True))
+        window.sort(key=lambda e: (-(e.focus > 0), -round(cosine[id(e)], 2), -e.lexical, -e.score))
+    if focus_rank is not None and window:  # from pages titled with the focus when there are any: "cure the
+        best_rank = min(focus_rank(e.chunk) for e in window)  # disease" on a Whipple's disease page is no answer for
+        window = [e for e in window if focus_rank(e.chunk) == best_rank]  # Lyme disease
     per_doc: dict[str, int] = {}
     bottom: list[Evidence] = []
     placed: set[tuple[int, int]] = set()
@@ -383,7 +396,8 @@ def research_bottom_line(evidence: EvidenceSet, limits: Limits) -> list[Evidence
 
 
 def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
-                bottom_line: list[Evidence] | None = None, strength: Mapping[str, int] | None = None) -> Plan:
+                bottom_line: list[Evidence] | None = None, strength: Mapping[str, int] | None = None,
+                focus_rank: Callable[[Chunk], int] | None = None) -> Plan:
     """Choose the bottom line (unless given: the parts of a several-question message), the considerations and the
     research bullets from ranked evidence."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
@@ -416,6 +430,8 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
             break
         if (e.passage_index, e.position) in used or _norm(e.text) in shown or e.facet in seen_facets or not room(e):
             continue
+        if focus_rank is not None and focus_rank(e.chunk) > 1:
+            continue  # a look-alike page ("rheumatic fever" in a Lyme disease answer): no key consideration
         bullet = [e]
         used.add((e.passage_index, e.position))
         shown.add(_norm(e.text))
@@ -546,7 +562,9 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
 
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
                    questions: Sequence[tuple[str, EvidenceSet]] = (),
-                   studies: Mapping[str, Study] | None = None, asked: str = "") -> Composition:
+                   studies: Mapping[str, Study] | None = None, asked: str = "",
+                   focus_rank: Callable[[Chunk], int] | None = None,
+                   similarity: Similarity | None = None) -> Composition:
     """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view).
 
     ``questions``: a message that asks several things gets one bottom line per question, from that question's own
@@ -554,6 +572,9 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     ``studies``: snapshots and titles of the research documents (:mod:`medcite.qa.studies`): references show them and
     research bullets are ordered by design strength. ``asked``: the question, whose verdict (yes/no questions,
     :mod:`medcite.qa.verdicts`) opens its bottom line; "" for no verdicts at all (a request for personal advice).
+    ``focus_rank``: how surely a page is about the question's focus (0 titled with it, 1 using it, 2 neither): the
+    bottom line comes from the surest pages there are, key considerations never from a page of rank 2.
+    ``similarity``: the embedder's cosine of the question and each candidate bottom-line sentence (what orders them).
     """
     studies = studies or {}
     registry = CitationRegistry(passages, studies)
@@ -565,7 +586,9 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
         each = replace(limits, max_bottom_line=min(2, limits.max_bottom_line))
         for text, sub in questions:
             stated = verdict_for(text, sub) if asked and asks_yes_no(text) else None
-            chosen = _with_basis(choose_bottom_line(sub, each, taken=taken), stated, each.max_bottom_line)
+            chosen = _with_basis(choose_bottom_line(sub, each, taken=taken, focus_rank=focus_rank,
+                                                    similarity=similarity, question=text), stated,
+                                 each.max_bottom_line)
             taken |= {_norm(e.text) for e in chosen}
             parts.append((text, chosen))
             verdicts.append(stated)
@@ -574,13 +597,16 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     strength = {doc_id: study.snapshot.strength for doc_id, study in studies.items()}
     single = verdict_for(asked, evidence) if not parts and asked and asks_yes_no(asked) else None
     if parts:
-        plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen], strength)
+        plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen], strength,
+                           focus_rank)
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
                                    unanswered="" if chosen else UNANSWERED,
                                    verdict=stated.phrase if stated is not None and stated.basis and chosen else "")
                         for (text, chosen), stated in zip(parts, verdicts, strict=True)]
     else:
-        guideline_line, research_line = choose_bottom_line(evidence, limits), []
+        guideline_line = choose_bottom_line(evidence, limits, focus_rank=focus_rank, similarity=similarity,
+                                            question=asked or evidence.profile.question)
+        research_line: list[Evidence] = []
         verdict_on = ""  # which part states the verdict: the one holding a sentence that carries it
         if single is not None and single.phrase:
             on_guideline = tuple(e for e in single.basis if e.kind == "guideline")
@@ -595,7 +621,7 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
                 verdict_on = "research"
         if not guideline_line and not research_line:  # no guideline sentence answers: a study's conclusion does
             research_line = research_bottom_line(evidence, limits)
-        plan = plan_answer(evidence, passages, limits, guideline_line + research_line, strength)
+        plan = plan_answer(evidence, passages, limits, guideline_line + research_line, strength, focus_rank)
         phrase = single.phrase if single is not None else ""
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in line), source=source,
                                    verdict=phrase if verdict_on == source else "")

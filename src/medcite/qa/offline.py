@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from medcite.analysis import QuestionAnalysis
 from medcite.answer import Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
-from medcite.qa.compose import Limits, compose_answer
+from medcite.qa.compose import Limits, Similarity, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.studies import Study
 from medcite.qa.safety import (
@@ -141,6 +141,21 @@ def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Ref
     return Refusal(missing=tuple(analysis.missing[:3]), broader=tuple(titles))
 
 
+def _focus_rank(analysis: QuestionAnalysis | None):
+    """How surely a page is about the question's focus: 0 titled with a focus name, 1 one of its focus documents (a
+    page that uses the name), 2 neither (None without a focus)."""
+    if analysis is None or not analysis.focus:
+        return None
+    docs = analysis.focus_documents
+    names = [f.display.lower() for f in analysis.focus if len(f.display) >= 3]
+
+    def rank(chunk) -> int:
+        title = chunk.title.lower()
+        return 0 if any(n in title for n in names) else 1 if chunk.doc_id in docs else 2
+
+    return rank
+
+
 def _covered(analysis: QuestionAnalysis | None, passages: Sequence[Passage], top: int = 5) -> bool:
     """The question names a focus the library holds, and retrieval ranked a page about it near the top."""
     if analysis is None or not analysis.focus or analysis.missing_is_subject:
@@ -173,6 +188,7 @@ def compose_offline(
     settings: OfflineSettings | None = None,
     analysis: QuestionAnalysis | None = None,
     studies: Mapping[str, Study] | None = None,
+    similarity: Similarity | None = None,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
 
@@ -239,7 +255,8 @@ def compose_offline(
     else:
         # no verdict on a request for personal advice ("Should I take IVIG?"): that is the clinician's to give
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
-        comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked)
+        comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
+                              focus_rank=_focus_rank(analysis), similarity=similarity)
         answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
         answer.citations, answer.part_notes, answer.decision = comp.citations, comp.notes, comp.decision
     done = time.perf_counter()

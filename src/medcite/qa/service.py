@@ -120,7 +120,7 @@ class AnswerService:
             studies = self.studies.of(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline")
             passages = with_conclusions(passages, studies)
             result = compose_offline(question, passages, history=history, settings=self.offline_settings,
-                                     analysis=analysis, studies=studies)
+                                     analysis=analysis, studies=studies, similarity=self.sentence_similarity)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         result.analysis = analysis
@@ -137,6 +137,14 @@ class AnswerService:
             "total": round((finished - started) * 1000, 1),
         }
         yield result
+
+    def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine of the question and each sentence, by the library's embedding model (orders the bottom line)."""
+        import numpy as np
+
+        vectors = self.embedder.embed_documents([question, *sentences])
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        return [float(x) for x in vectors[1:] @ vectors[0]]
 
     def _refresh_vocabulary(self) -> None:
         """Rebuild the question analysis after an ingest finished (the ledger's last-ingest record changed), so new
@@ -194,7 +202,8 @@ def explain_filtered_parts(answer: Answer, filters: Filters | None) -> None:
 def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     """Question analysis over the library's own vocabulary, with the embedder's English words as "known"."""
     words = getattr(embedder, "word_list", None)
-    vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset())
+    vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset(),
+                                        cache_dir=library.settings.models_dir / "vocabulary")
     # the spelling indexes (about half a second at 34k chunks) build in the background: a one-off `ask` does not
     # wait for them unless its question holds an unknown word
     threading.Thread(target=vocabulary.warm, name="medcite-vocabulary", daemon=True).start()

@@ -495,7 +495,9 @@ def split_sentences(text: str) -> list[str]:
             sentences.append(normalize_ws(para))
             continue
         para = _KEY_POINTS.sub("", para, count=1) if _KEY_POINTS.match(para) else para
-        for item in (x for b in _BULLET_SPLIT.split(para) for x in _LIST_AFTER_COLON.split(b)):
+        items = [x for b in _BULLET_SPLIT.split(para) for x in _LIST_AFTER_COLON.split(b)]
+        bulleted = len(items) > 1  # a list item is a phrase: a capitalised word then a clause is a lost line break
+        for item in items:
             item = item.strip()
             if not item:
                 continue
@@ -504,7 +506,7 @@ def split_sentences(text: str) -> list[str]:
                     sentence = _LIST_MARKER.sub("", sentence.lstrip(":;,. ")).strip()
                     if sentence:
                         sentence = _drop_heading_word(_drop_repeated_heading(sentence))
-                        sentences.extend(split_glued(_drop_glued_heading(sentence)))
+                        sentences.extend(split_glued(_drop_glued_heading(sentence), in_list=bulleted))
     return sentences
 
 
@@ -525,7 +527,7 @@ SENTENCE_OPENERS: frozenset[str] = frozenset(
 _GLUE_POINT = re.compile(r"(?<=[a-z0-9)\]%])\s+(?=([A-Z][a-z]+)\s+[a-z(\d])")
 
 
-def split_glued(sentence: str) -> list[str]:
+def split_glued(sentence: str, *, in_list: bool = False) -> list[str]:
     """A sentence with a list item or heading glued to its front, cut where the lost line break was.
 
     The cut goes before a capitalised sentence opener ("Some", "Most", "It", "Being"...) or before a word
@@ -543,11 +545,16 @@ def split_glued(sentence: str) -> list[str]:
     ['Symptoms of Glaucoma', 'Glaucoma can develop in one or both eyes.']
     >>> split_glued("People with Down syndrome have a higher risk of hepatitis A infection.")
     ['People with Down syndrome have a higher risk of hepatitis A infection.']
+
+    A list item (``in_list``) is cut before any capitalised word that starts a clause, the page's own name too:
+
+    >>> split_glued("Eat too many foods rich in purines Gout can be hard to diagnose.", in_list=True)
+    ['Eat too many foods rich in purines', 'Gout can be hard to diagnose.']
     """
     out: list[str] = []
     rest = sentence
     while True:
-        cut = _glue_cut(rest)
+        cut = _glue_cut(rest, in_list)
         if cut is None:
             out.append(rest)
             return out
@@ -555,7 +562,7 @@ def split_glued(sentence: str) -> list[str]:
         rest = rest[cut:].lstrip()
 
 
-def _glue_cut(sentence: str) -> int | None:
+def _glue_cut(sentence: str, in_list: bool = False) -> int | None:
     for m in _GLUE_POINT.finditer(sentence):
         word = m.group(1)
         head = sentence[: m.start()]
@@ -566,7 +573,7 @@ def _glue_cut(sentence: str) -> int | None:
         repeats = word.lower() == head_words[-1].lower() and head_words[-1][:1].isupper()
         if repeats and has_verb_shape(head):
             continue
-        if word in SENTENCE_OPENERS or repeats:
+        if word in SENTENCE_OPENERS or repeats or in_list:
             if word in ("In", "For", "With", "Without", "After", "Before", "During", "Between", "Among", "About",
                         "Up", "Over", "Less", "More", "Only", "Even", "Not", "Both") and word_count(head) > 12:
                 continue  # a capitalised preposition deep in a sentence is more likely a title's word
@@ -689,8 +696,8 @@ _ANAPHORIC_START = frozenset(_words("this these that those it its they their suc
 _PURPOSE_START = re.compile(
     r"^(?:to (?:assess|evaluate|determine|investigate|examine|compare|describe|explore|identify|test|"
     r"analy[sz]e|estimate|measure|review|report|study|clarify|characteri[sz]e)\b|"
-    r"(?:the )?(?:aim|aims|purpose|objective|objectives|goal) of (?:this|the|our) (?:study|work|review|"
-    r"analysis|trial|paper)|we (?:aimed|sought|set out|wanted|hypothesi[sz]ed)|this study (?:aimed|aims)|"
+    r"(?:the )?(?:(?:main|specific|primary|overall) )?(?:aim|aims|purpose|objective|objectives|goal|goals) of "
+    r"(?:this|the|our|these) (?:study|studies|work|review|analysis|trial|trials|paper|research|project)|we (?:aimed|sought|set out|wanted|hypothesi[sz]ed)|this study (?:aimed|aims)|"
     r"the present study (?:aimed|aims))",
     re.I,
 )
