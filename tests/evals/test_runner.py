@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-
 import pytest
 from click.testing import CliRunner
 
+from medcite.answer import Answer, BottomLine, Citation, ResearchFacet, Statement
 from medcite.cli.main import cli
 from medcite.corpus.library import Library
 from medcite.evals.datasets import load_eval_set
@@ -25,7 +25,6 @@ from medcite.evals.runner import (
 from medcite.ingest.pipeline import IngestPipeline
 from medcite.qa.offline import compose_offline
 from medcite.qa.service import reset_service
-from medcite.answer import Answer, BottomLine, Citation, ResearchFacet, Statement
 from tests.conftest import FIXTURES, FakeEmbedder
 from tests.qa.conftest import GBS_TREATMENT, IVIG_DOSING, IVIG_OVERVIEW, REVIEW_CONCLUSIONS, guideline, research
 
@@ -183,7 +182,8 @@ class TestChecks:
         source = "Experts familiar with this condition often use plasma exchange."
         chunk = source + " Other text.\nAutoimmune autonomic ganglionopathy"
         span = (0, len(source))
-        repaired = Statement("Experts familiar with autoimmune autonomic ganglionopathy often use plasma exchange.", (1,),
+        repaired = Statement("Experts familiar with autoimmune autonomic ganglionopathy often use plasma exchange.",
+                             (1,),
                              ("c1",), span=span)
         invented = Statement("Experts familiar with autoimmune autonomic ganglionopathy often use rituximab.", (1,),
                              ("c1",), span=span)

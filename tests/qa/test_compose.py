@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from medcite.answer import Answer
 from medcite.qa.compose import (
     CONSIDERATIONS_LEAD,
     GUIDELINES_HEADING,
@@ -28,7 +29,6 @@ from medcite.qa.compose import (
     strip_invalid_citations,
 )
 from medcite.qa.evidence import select_evidence
-from medcite.answer import Answer
 from medcite.types import Citation
 from tests.qa.conftest import guideline, research
 
@@ -275,7 +275,8 @@ class TestSeveralQuestions:
         assert not set(shown) & set(others)  # a sentence is shown once
 
     def test_a_question_nothing_answers_says_so(self, ivig_passages) -> None:
-        questions = [("What is the usual dose of IVIG", select_evidence("what is the usual dose of IVIG", ivig_passages)),
+        dose = select_evidence("what is the usual dose of IVIG", ivig_passages)
+        questions = [("What is the usual dose of IVIG", dose),
                      ("Is the lace plant edible", select_evidence("is the lace plant edible", ivig_passages[:1]))]
         comp = compose_answer(questions[0][1], ivig_passages, Limits(), questions)
         assert comp.bottom_line[1].statements == () and comp.bottom_line[1].unanswered

@@ -6,6 +6,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from medcite.answer import Answer
 from medcite.qa.llm import (
     FALLBACK_NOTICE,
     REFUSAL_SENTINEL,
@@ -20,7 +21,6 @@ from medcite.qa.llm import (
 )
 from medcite.qa.safety import REFUSAL
 from medcite.settings import Settings
-from medcite.answer import Answer
 
 QUESTION = "Does IVIG help all autoimmune conditions?"
 

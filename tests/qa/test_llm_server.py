@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from medcite.answer import Answer
 from medcite.qa.llm import FALLBACK_NOTICE, stream_with_llm, support_score
 from medcite.settings import Settings
-from medcite.answer import Answer
 
 pytestmark = pytest.mark.integration
 QUESTION = "Does IVIG help all autoimmune conditions?"

@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from medcite.answer import Answer
 from medcite.cli.main import cli
 from medcite.corpus.library import Library
 from medcite.ingest.pipeline import IngestPipeline
@@ -14,7 +15,6 @@ from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.retrieve import Filters
 from medcite.qa.safety import NO_GUIDANCE_AFTER_TRIAGE, REFUSAL
 from medcite.qa.service import TRIMMED_NOTICE, AnswerService
-from medcite.answer import Answer
 from tests.conftest import FIXTURES, FakeEmbedder
 
 LIBRARY = FIXTURES / "library" / "ivig_library.jsonl"
@@ -170,8 +170,8 @@ class TestAskCommand:
 @pytest.mark.unit
 class TestAnswerJson:
     def test_unsafe_citation_urls_are_dropped(self):
-        from medcite.cli.ask import answer_json
         from medcite.answer import Answer, Citation
+        from medcite.cli.ask import answer_json
 
         cites = [Citation(n=1, doc_id="a", title="A", source="S", year=None, url="javascript:alert(1)"),
                  Citation(n=2, doc_id="b", title="B", source="S", year=2020, url="https://pubmed.ncbi.nlm.nih.gov/1/")]

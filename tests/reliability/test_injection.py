@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from medcite.answer import Answer
 from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.llm import (
     INSTRUCTION_REASON,
@@ -34,7 +35,6 @@ from medcite.qa.llm import (
 from medcite.qa.offline import compose_offline
 from medcite.qa.safety import DISCLAIMER, instruction_like
 from medcite.settings import Settings
-from medcite.answer import Answer
 from medcite.types import Passage
 from medcite.ui import answer_html
 from tests.qa import conftest as qa_fixtures

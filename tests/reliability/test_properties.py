@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from medcite.answer import Answer
 from medcite.corpus.ledger import fts_query
 from medcite.corpus.library import Library
 from medcite.ingest.loaders import LOADERS, LoaderError, LoadOptions, load_file
@@ -33,7 +34,6 @@ from medcite.qa.retrieve import normalise_query
 from medcite.qa.service import EMPTY_QUESTION_REPLY, TRIMMED_NOTICE, AnswerService
 from medcite.qa.text import followup_query
 from medcite.settings import Settings
-from medcite.answer import Answer
 from medcite.types import Document
 from tests.conftest import FIXTURES, FakeEmbedder
 

@@ -36,7 +36,8 @@ def make_answer(**kw) -> Answer:
                                  Statement("It is effective for specific disorders.", (1, 2))), verdict="No.")],
         considerations=[Consideration("Efficacy", (Statement("IVIG is most useful when it is started early.", (2,)),))],
         research=[ResearchFacet("Safety and Adverse Effects",
-                                (Statement("Headache and chills were the most frequent adverse events of IVIG.", (3,)),),
+                                (Statement("Headache and chills were the most frequent adverse events of IVIG.",
+                                           (3,)),),
                                 agreement="3 found a benefit, 1 found no difference")],
         citations=CITATIONS,
     )
@@ -172,6 +173,17 @@ class TestAnswer:
         assert out.html.index("mc-abstain-hint") < out.html.index("mc-disclaimer")
         assert "rephrase" in out.html
         assert_inert(out.html)
+
+    def test_a_studys_conclusion_comes_first_when_no_guideline_answers(self):
+        answer = make_answer(bottom_line=[BottomLine((Statement("Ketamine sedation was well tolerated.", (3,)),),
+                                                     verdict="Yes.", source="research")], considerations=[],
+                             part_notes={"guidelines": "The guideline passages found do not address this question."})
+        out = answer_html.render_answer(answer, 0).html
+        assert out.index("In short (from the research):") < out.index("From the Guidelines")
+        assert "<strong class=\"mc-verdict\">Yes.</strong> Ketamine sedation" in out
+        assert "The guideline passages found do not address" in out
+        md = answer.markdown
+        assert md.startswith("**In short (from the research):** **Yes.** Ketamine sedation was well tolerated [3].")
 
     def test_named_gap(self):
         refusal = Refusal(missing=("tirzepatide",), broader=("Diabetes",))

@@ -154,7 +154,8 @@ class Vocabulary:
                 old.unlink(missing_ok=True)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                pickle.dump((vocabulary.terms, vocabulary.word_df, vocabulary.heads), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((vocabulary.terms, vocabulary.word_df, vocabulary.heads), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:  # a read-only models folder: answer without the cache
             pass

@@ -1,4 +1,5 @@
-"""The answer as JSON: ``ask --json``, the eval results and the HTTP surfaces write :func:`to_dict`, a versioned contract
+"""The answer as JSON: ``ask --json``, the eval results and the HTTP surfaces write :func:`to_dict`, a versioned
+contract
 (:data:`~medcite.answer.document.SCHEMA`, documented field by field in ``docs/answer-json.md``).
 
 Statement text is the source's own text, unescaped (``p<0.001``); only the Markdown view escapes it. URLs pass
@@ -46,7 +47,8 @@ def _refusal_dict(r: Refusal | None) -> dict[str, Any] | None:
 
 
 def sections(answer: Answer) -> dict[str, Any]:
-    """The parts as plain data: ``guidelines`` (bottom line, considerations), ``research``, ``notes``, ``verification``."""
+    """The parts as plain data: ``guidelines`` (bottom line, considerations), ``research``, ``notes``,
+    ``verification``."""
     out: dict[str, Any] = {
         "guidelines": {
             "bottom_line": [statement_dict(s) for b in answer.bottom_line for s in b.statements],

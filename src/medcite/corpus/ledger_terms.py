@@ -6,10 +6,9 @@ rows are written and deleted by the ledger itself, in the transactions that writ
 
 from __future__ import annotations
 
-import sqlite3
-
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 
 from medcite.corpus.terms import document_terms

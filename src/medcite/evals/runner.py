@@ -119,9 +119,8 @@ def support_check(answer: Any, chunk_texts: Callable[[list[str]], Mapping[str, s
     unsupported: list[str] = []
     for s in statements:
         needle = _squash(s.text).rstrip(" .!?;:,")
-        if needle and any(needle in texts.get(cid, "") for cid in s.chunk_ids):
-            supported += 1
-        elif s.span and s.chunk_ids and _repaired(s.text, raw.get(s.chunk_ids[0], ""), s.span):
+        verbatim = bool(needle) and any(needle in texts.get(cid, "") for cid in s.chunk_ids)
+        if verbatim or (s.span and s.chunk_ids and _repaired(s.text, raw.get(s.chunk_ids[0], ""), s.span)):
             supported += 1
         else:
             unsupported.append(s.text)
@@ -131,8 +130,9 @@ def support_check(answer: Any, chunk_texts: Callable[[list[str]], Mapping[str, s
 
 # What a repair may take out of a quoted sentence: a leading discourse marker, or a phrase referring to the page's
 # subject ("this condition", "It") that the page's name replaced (medcite.qa.standalone).
-_REPAIRABLE = frozenset("this these that condition disorder disease syndrome it however thus therefore also but "
-                        "in addition furthermore moreover additionally the".split())
+_REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "however",
+                        "thus", "therefore", "also", "but", "in", "addition", "furthermore", "moreover",
+                        "additionally", "the"])
 
 
 def _words(text: str) -> set[str]:

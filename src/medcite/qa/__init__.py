@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from medcite.qa.retrieve import Filters
 from medcite.answer import Answer
+from medcite.qa.retrieve import Filters
 
 __all__ = ["Answer", "Filters", "answer", "stream_answer"]
 

@@ -13,7 +13,8 @@ shares most of its words (its *source sentence*) and names the first disagreemen
 - **direction**: a direction word of the sentence (increase/decrease, higher/lower, more/less, improve/worsen,
   reduce/raise, ...) is not contradicted by the opposite one in its source sentence without the same one.
 
-    >>> check_claim("IVIG reduced relapses by 30%.", "IVIG did not reduce relapses. Relapses fell by 30% with steroids.")
+    >>> check_claim("IVIG reduced relapses by 30%.",
+    ...             "IVIG did not reduce relapses. Relapses fell by 30% with steroids.")
     'negation differs from the cited passage'
     >>> check_claim("The dose is 2 g/kg.", "The usual dose of IVIG is 2 g/kg, divided over two to five days.") is None
     True

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medcite.answer import Answer, BottomLine, Consideration, ResearchFacet
+from medcite.qa.claims import check_claim
 from medcite.qa.compose import (
     NO_GUIDELINE_EVIDENCE,
     NO_RESEARCH_EVIDENCE,
@@ -23,7 +24,6 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
-from medcite.qa.claims import check_claim
 from medcite.qa.text import content_stems, split_sentences
 from medcite.settings import Settings
 from medcite.types import Passage, Statement
@@ -317,7 +317,8 @@ def stream_with_llm(
     verified = verify(text, shown, settings.llm_support_threshold)
     if verified.refused and not verified.kept:
         yield Answer(question=question, abstained=True, engine=ENGINE_NAME, notices=notices,
-                     verification={"generated": 0, "kept": 0, "dropped": verified.dropped, "excluded_passages": excluded},
+                     verification={"generated": 0, "kept": 0, "dropped": verified.dropped,
+                                   "excluded_passages": excluded},
                      timings_ms={"generate": round((generated - started) * 1000, 1)})
         return
     if not verified.kept or len(verified.kept) < settings.llm_min_kept * verified.generated:

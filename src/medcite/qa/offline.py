@@ -14,11 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
-from medcite.answer import Refusal, Suggestion
+from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.qa.compose import Limits, Similarity, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
-from medcite.qa.studies import Study
 from medcite.qa.safety import (
     DISCLAIMER,
     PERSONAL_ADVICE_NOTICE,
@@ -26,7 +25,7 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
-from medcite.answer import Answer
+from medcite.qa.studies import Study
 from medcite.types import Passage
 
 ENGINE_NAME = "offline"
@@ -208,12 +207,14 @@ def compose_offline(
     if asks_personal_advice(question):
         notices.append(PERSONAL_ADVICE_NOTICE)
 
+    names = [*(f.display for f in analysis.focus), *analysis.also_named] if analysis is not None else []
+
     def select(text: str) -> EvidenceSet:
         return select_evidence(text, passages, history=history, min_relevance=settings.min_relevance,
                                near_duplicate=settings.near_duplicate, min_words=settings.min_words,
                                max_words=settings.max_words, history_weight=settings.history_weight,
                                topic_share=settings.min_key_coverage,
-                               focus_names=[*(f.display for f in analysis.focus), *analysis.also_named] if analysis is not None else (),
+                               focus_names=names,
                                focus_documents=analysis.focus_documents if analysis is not None else frozenset())
 
     several = analysis is not None and len(analysis.sub_questions) > 1
@@ -245,7 +246,8 @@ def compose_offline(
             or not evidence.topic_known
         )
     if analysis is not None and analysis.missing and not gap and not abstain:
-        notices.append(NAMED_GAP.format(names=_names(list(analysis.missing[:3]))) + " The answer below covers the rest.")
+        gap = NAMED_GAP.format(names=_names(list(analysis.missing[:3])))
+        notices.append(f"{gap} The answer below covers the rest.")
     answer = Answer(question=question, retrieved=_retrieved_ids(passages), engine=ENGINE_NAME, notices=notices,
                     analysis=analysis)
     if abstain:
@@ -257,7 +259,8 @@ def compose_offline(
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
                               focus_rank=_focus_rank(analysis), similarity=similarity)
-        answer.bottom_line, answer.considerations, answer.research = comp.bottom_line, comp.considerations, comp.research
+        answer.bottom_line, answer.considerations = comp.bottom_line, comp.considerations
+        answer.research = comp.research
         answer.citations, answer.part_notes, answer.decision = comp.citations, comp.notes, comp.decision
     done = time.perf_counter()
     answer.timings_ms = {

@@ -13,13 +13,13 @@ import time
 from collections.abc import Iterator, Sequence
 
 from medcite.analysis import QuestionAnalyzer, Vocabulary
+from medcite.answer import Answer
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
 from medcite.qa.retrieve import Filters, Retriever, documents_of
+from medcite.qa.studies import StudyLookup, with_conclusions
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
-from medcite.answer import Answer
-from medcite.qa.studies import StudyLookup, with_conclusions
 
 History = Sequence[tuple[str, str]]
 

@@ -697,7 +697,8 @@ _PURPOSE_START = re.compile(
     r"^(?:to (?:assess|evaluate|determine|investigate|examine|compare|describe|explore|identify|test|"
     r"analy[sz]e|estimate|measure|review|report|study|clarify|characteri[sz]e)\b|"
     r"(?:the )?(?:(?:main|specific|primary|overall) )?(?:aim|aims|purpose|objective|objectives|goal|goals) of "
-    r"(?:this|the|our|these) (?:study|studies|work|review|analysis|trial|trials|paper|research|project)|we (?:aimed|sought|set out|wanted|hypothesi[sz]ed)|this study (?:aimed|aims)|"
+    r"(?:this|the|our|these) (?:study|studies|work|review|analysis|trial|trials|paper|research|project)|"
+    r"we (?:aimed|sought|set out|wanted|hypothesi[sz]ed)|this study (?:aimed|aims)|"
     r"the present study (?:aimed|aims))",
     re.I,
 )

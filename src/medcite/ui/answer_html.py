@@ -23,6 +23,7 @@ from medcite.answer.markdown import (
     CONSIDERATIONS_LEAD,
     FILTERS_NOTICE,
     NAMED_GAP,
+    RESEARCH_BOTTOM_LEAD,
     SUGGESTION_LEAD,
     safe_url,
 )
