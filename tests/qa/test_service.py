@@ -47,6 +47,12 @@ class TestAnswerService:
         assert ninds.source == "National Institute of Neurological Disorders and Stroke"
         assert set(answer.timings_ms) >= {"retrieve", "compose", "total"}
 
+    def test_sentence_similarity_is_the_cosine_and_caches_library_sentences(self, service):
+        same, other = service.sentence_similarity(IVIG, [IVIG, "The lace plant has holes in its leaves."])
+        assert same == pytest.approx(1.0, abs=1e-5) and other < same
+        assert "The lace plant has holes in its leaves." in service._sentence_vectors
+        assert IVIG not in service._sentence_vectors  # questions are not kept, only library sentences
+
     def test_unrelated_question_abstains(self, service):
         answer = service.answer("What is the capital of France?")
         assert answer.abstained and answer.markdown.startswith(REFUSAL) and answer.citations == []

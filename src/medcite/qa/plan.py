@@ -85,6 +85,7 @@ def _direct(e: Evidence) -> tuple:
 
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> cosine of each
+MAX_COMPARED = 8  # bottom-line candidates compared by meaning (the most direct by words first): each costs an encoding
 
 
 def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str] = frozenset(),
@@ -96,6 +97,7 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
     best = guideline[0].score if guideline else 0.0
     window = sorted((e for e in guideline if e.score >= limits.bottom_line_ratio * best), key=_direct)
+    window = window[:MAX_COMPARED] if similarity is not None else window
     if similarity is not None and question and len(window) > 1:
         # the sentences closest in meaning to the question first ("Which foods can set off gout attacks?" -> the
         # sentence naming the foods, not the ones sharing "gout attacks"); lexical coverage breaks ties

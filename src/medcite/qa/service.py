@@ -28,6 +28,9 @@ READ_AS_NOTICE = "Read {pairs}."
 EMPTY_QUESTION_REPLY = "Please type a medical question, for example: “Does IVIG help all autoimmune conditions?”"
 
 
+SENTENCE_CACHE = 50_000  # encoded sentences kept (384 floats each: about 80 MB at most)
+
+
 class AnswerService:
     """Holds the library, the embedding model and the retriever; answers many questions."""
 
@@ -36,6 +39,7 @@ class AnswerService:
         self.retriever = open_retriever(settings, library=library, embedder=embedder)
         self.library = self.retriever.library
         self.studies = StudyLookup(self.library.ledger)
+        self._sentence_vectors: dict[str, object] = {}  # library sentences encoded for the bottom line, by text
         self.embedder = self.retriever.embedder
         self.analyzer = self.retriever.analyzer
         self._vocabulary_version = self.library.ledger.get_meta("last_ingest")
@@ -142,9 +146,18 @@ class AnswerService:
         """Cosine of the question and each sentence, by the library's embedding model (orders the bottom line)."""
         import numpy as np
 
-        vectors = self.embedder.embed_documents([question, *sentences])
-        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-        return [float(x) for x in vectors[1:] @ vectors[0]]
+        cache = self._sentence_vectors
+        found = {t: cache.get(t) for t in dict.fromkeys([question, *sentences])}
+        todo = [t for t, v in found.items() if v is None]
+        if todo:  # (a local copy: another chat's answer may clear the shared cache meanwhile)
+            fresh = self.embedder.embed_documents(todo)
+            fresh = fresh / np.maximum(np.linalg.norm(fresh, axis=1, keepdims=True), 1e-9)
+            found.update(zip(todo, fresh, strict=True))
+            if len(cache) > SENTENCE_CACHE:
+                cache.clear()
+            cache.update((t, found[t]) for t in todo if t != question)
+        q = found[question]
+        return [float(found[t] @ q) for t in sentences]
 
     def _refresh_vocabulary(self) -> None:
         """Rebuild the question analysis after an ingest finished (the ledger's last-ingest record changed), so new
