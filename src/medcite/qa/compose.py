@@ -37,6 +37,7 @@ from medcite.answer.markdown import (  # noqa: F401 - the layout's constants and
 from medcite.qa.decision import agreement_line, finding_direction
 from medcite.qa.evidence import Evidence, EvidenceSet
 from medcite.qa.plan import (  # noqa: F401 - re-exported
+    FocusRank,
     Limits,
     Plan,
     Similarity,
@@ -96,17 +97,25 @@ class Composition:
 
 UNANSWERED = "The library's sources do not answer this part."
 RESEARCH_ONLY_BOTTOM = "The study quoted above is what the library's research says on this question."
-RESEARCH_HELD = "The nearest studies in the library are about other questions: {titles}."
+RESEARCH_HELD = "Its nearest study on {focus} is about another question: {title}."
+RESEARCH_NONE = "The library holds no study on {focus}."
 
 
-def _research_held(passages: Sequence[Passage], studies: Mapping[str, Study], n: int = 2) -> str:
-    """The note for research passages that do not address the question, naming the closest studies by their
-    readable titles (a study without one is not named: its stored title may be a cut first sentence)."""
-    titles = list(dict.fromkeys(studies[p.chunk.doc_id].title for p in passages
-                                if p.chunk.kind != "guideline" and p.chunk.doc_id in studies))[:n]
-    if not titles:
+def _research_held(passages: Sequence[Passage], studies: Mapping[str, Study], focus: Sequence[str] = (),
+                   focus_rank: FocusRank | None = None) -> str:
+    """The note for research passages that do not address the question: it says so and, when the question has a
+    focus, names what the library's research holds on it: no study at all, or the nearest study that uses the name
+    (by its readable title); unrelated studies are never listed."""
+    if not focus or focus_rank is None:
         return NO_RESEARCH_EVIDENCE
-    return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_HELD.format(titles='; '.join(titles))}"
+    names = " or ".join(dict.fromkeys(focus[:2]))
+    about = [p for p in passages if p.chunk.kind != "guideline" and focus_rank(p.chunk, p.chunk.text) <= 1]
+    titled = [studies[p.chunk.doc_id].title for p in about if p.chunk.doc_id in studies]
+    if not about:
+        return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_NONE.format(focus=names)}"
+    if not titled:
+        return NO_RESEARCH_EVIDENCE
+    return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_HELD.format(focus=names, title=titled[0])}"
 
 
 def question_label(text: str) -> str:
@@ -128,6 +137,11 @@ def _agreement(items: Sequence[Evidence]) -> str:
     return agreement_line(list(by_study.values()))
 
 
+def _is_finding(e: Evidence) -> bool:
+    label = (e.chunk.label or e.chunk.section).upper()
+    return any(k in label for k in ("CONCLUSION", "RESULT", "FINDING", "INTERPRETATION"))
+
+
 def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> list[Evidence]:
     """The bottom line with the verdict's best basis sentence in it (first), so the verdict is followed by what
     carries it."""
@@ -141,9 +155,10 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
 
 
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
-                   questions: Sequence[tuple[str, EvidenceSet]] = (),
+                   questions: Sequence[tuple] = (),
                    studies: Mapping[str, Study] | None = None, asked: str = "",
-                   focus_rank: Callable[[Chunk], int] | None = None,
+                   focus_rank: FocusRank | None = None, population: tuple[str, ...] = (),
+                   focus: Sequence[str] = (),
                    similarity: Similarity | None = None) -> Composition:
     """The two parts and the reference list for ranked ``evidence`` (the Markdown is the document's view).
 
@@ -155,6 +170,7 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     ``focus_rank``: how surely a page is about the question's focus (0 titled with it, 1 using it, 2 neither): the
     bottom line comes from the surest pages there are, key considerations never from a page of rank 2.
     ``similarity``: the embedder's cosine of the question and each candidate bottom-line sentence (what orders them).
+    ``population``: who the question is about (``QuestionAnalysis.population``): their sentences lead the bottom line.
     """
     studies = studies or {}
     registry = CitationRegistry(passages, studies)
@@ -164,11 +180,13 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     if len(questions) > 1:
         taken: set[str] = set()
         each = replace(limits, max_bottom_line=min(2, limits.max_bottom_line))
-        for text, sub in questions:
-            stated = verdict_for(text, sub) if asked and asks_yes_no(text) else None
+        for item in questions:  # (label, evidence) or (label, the question as read with its focus, evidence)
+            text, sub = item[0], item[-1]
+            read = item[1] if len(item) == 3 else text
+            stated = verdict_for(read, sub) if asked and asks_yes_no(text) else None
             chosen = _with_basis(choose_bottom_line(sub, each, taken=taken, focus_rank=focus_rank,
-                                                    similarity=similarity, question=text), stated,
-                                 each.max_bottom_line)
+                                                    similarity=similarity, question=read, population=population),
+                                 stated, each.max_bottom_line)
             taken |= {_norm(e.text) for e in chosen}
             parts.append((text, chosen))
             verdicts.append(stated)
@@ -185,12 +203,16 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
                         for (text, chosen), stated in zip(parts, verdicts, strict=True)]
     else:
         guideline_line = choose_bottom_line(evidence, limits, focus_rank=focus_rank, similarity=similarity,
-                                            question=asked or evidence.profile.question)
+                                            question=asked or evidence.profile.question, population=population)
         research_line: list[Evidence] = []
         verdict_on = ""  # which part states the verdict: the one holding a sentence that carries it
         if single is not None and single.phrase:
             on_guideline = tuple(e for e in single.basis if e.kind == "guideline")
             on_research = tuple(e for e in single.basis if e.kind != "guideline")
+            # the verdict goes with its strongest basis (the decision orders it: a study's conclusion weighs more
+            # than a guideline sentence that only shares words, "Smoking also increases the risk of eye problems")
+            if single.basis[0].kind != "guideline" and _is_finding(single.basis[0]):
+                on_guideline = ()
             if on_guideline and guideline_line:
                 guideline_line = _with_basis(guideline_line, replace(single, basis=on_guideline),
                                              limits.max_bottom_line)
@@ -217,7 +239,7 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     if not research and any(b.source == "research" for b in bottom_lines):
         notes["research"] = RESEARCH_ONLY_BOTTOM
     elif not research:
-        notes["research"] = (_research_held(passages, studies) if plan.has_research_passages
+        notes["research"] = (_research_held(passages, studies, focus, focus_rank) if plan.has_research_passages
                              else NO_RESEARCH_PASSAGE)
     decision = next((v.verdict.pubmedqa for v in verdicts if v is not None), "")
     return Composition(

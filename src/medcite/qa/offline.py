@@ -9,11 +9,13 @@ sentence of its own beyond fixed notices, headings and the reference list.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
+from medcite.corpus.terms import normalise_term
 from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.qa.compose import Limits, Similarity, compose_answer
@@ -141,16 +143,21 @@ def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Ref
 
 
 def _focus_rank(analysis: QuestionAnalysis | None):
-    """How surely a page is about the question's focus: 0 titled with a focus name, 1 one of its focus documents (a
-    page that uses the name), 2 neither (None without a focus)."""
+    """How surely a sentence is about the question's focus: 0 on a page titled with a focus name, 1 naming a focus
+    (or a name the message also holds) or on one of its focus documents (a page that uses the name), 2 neither
+    (None without a focus)."""
     if analysis is None or not analysis.focus:
         return None
     docs = analysis.focus_documents
     names = [f.display.lower() for f in analysis.focus if len(f.display) >= 3]
+    keys = [f" {normalise_term(n)} " for n in names]  # "Huntington disease" titles "Huntington's Disease" too
+    named = [re.compile(rf"\b{re.escape(n)}", re.I) for n in names + [t.lower() for t in analysis.also_named]]
 
-    def rank(chunk) -> int:
-        title = chunk.title.lower()
-        return 0 if any(n in title for n in names) else 1 if chunk.doc_id in docs else 2
+    def rank(chunk, text: str = "") -> int:
+        title = f" {normalise_term(chunk.title)} "
+        if any(k in title for k in keys):
+            return 0
+        return 1 if chunk.doc_id in docs or any(p.search(text) for p in named) else 2
 
     return rank
 
@@ -222,12 +229,12 @@ def compose_offline(
     # answers together ("Can I get shingles again, and is the vaccine still worth getting?").
     evidence = (select(analysis.asked if analysis is not None else question)
                 if not (several and analysis.sub_queries) else None)
-    questions: list[tuple[str, EvidenceSet]] = []
+    questions: list[tuple[str, str, EvidenceSet]] = []
     if several:  # each question gets its own bottom line, from its own evidence
-        questions = [(sub.text, select(text)) for sub, text in zip(analysis.sub_questions, analysis.sub_asked,
-                                                                   strict=False)]
+        questions = [(sub.text, text, select(text)) for sub, text in zip(analysis.sub_questions, analysis.sub_asked,
+                                                                         strict=False)]
         if evidence is None or not evidence.ranked:
-            evidence = _merged([sub for _, sub in questions])
+            evidence = _merged([sub for *_, sub in questions])
     selected = time.perf_counter()
     similarities = [p.similarity for p in passages if p.similarity is not None]
     gap = analysis is not None and analysis.missing_is_subject
@@ -258,7 +265,9 @@ def compose_offline(
         # no verdict on a request for personal advice ("Should I take IVIG?"): that is the clinician's to give
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
-                              focus_rank=_focus_rank(analysis), similarity=similarity)
+                              focus_rank=_focus_rank(analysis), similarity=similarity,
+                              population=analysis.population if analysis is not None else (),
+                              focus=[f.display for f in analysis.focus] if analysis is not None else ())
         answer.bottom_line, answer.considerations = comp.bottom_line, comp.considerations
         answer.research = comp.research
         answer.citations, answer.part_notes, answer.decision = comp.citations, comp.notes, comp.decision

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from medcite.analysis.types import population_of
 from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.text import is_anaphoric, normalize_for_match, term_set
@@ -88,12 +89,17 @@ Similarity = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sente
 MAX_COMPARED = 8  # bottom-line candidates compared by meaning (the most direct by words first): each costs an encoding
 
 
+FocusRank = Callable[[Chunk, str], int]  # (page, sentence) -> 0 titled with the focus, 1 naming or using it, 2 neither
+
+
 def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str] = frozenset(),
-                       focus_rank: Callable[[Chunk], int] | None = None, similarity: Similarity | None = None,
-                       question: str = "") -> list[Evidence]:
+                       focus_rank: FocusRank | None = None, similarity: Similarity | None = None,
+                       question: str = "", population: tuple[str, ...] = ()) -> list[Evidence]:
     """The bottom line for one question: among the strong guideline sentences (within ``bottom_line_ratio`` of the
     best), the most direct ones (:func:`_direct`), each with the sentence that continues it; texts in ``taken``
-    (already shown for another question) are skipped."""
+    (already shown for another question) are skipped. A sentence about the asker's ``population`` ("pregnant women")
+    on a page that names the focus comes first: "Most people with toxoplasmosis don't need treatment" is no answer
+    for a pregnant asker."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
     best = guideline[0].score if guideline else 0.0
     window = sorted((e for e in guideline if e.score >= limits.bottom_line_ratio * best), key=_direct)
@@ -104,8 +110,10 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
         cosine = dict(zip((id(e) for e in window), similarity(question, [e.text for e in window]), strict=True))
         window.sort(key=lambda e: (-(e.focus > 0), -round(cosine[id(e)], 2), -e.lexical, -e.score))
     if focus_rank is not None and window:  # from pages titled with the focus when there are any: "cure the
-        best_rank = min(focus_rank(e.chunk) for e in window)  # disease" on a Whipple's disease page is no answer for
-        window = [e for e in window if focus_rank(e.chunk) == best_rank]  # Lyme disease
+        rank = {id(e): focus_rank(e.chunk, e.text) for e in window}  # disease" on a Whipple's disease page is no
+        best_rank = min(rank.values())  # answer for Lyme disease
+        asked_for = [e for e in window if rank[id(e)] <= 1 and set(population) & set(population_of(e.text))]
+        window = asked_for + [e for e in window if rank[id(e)] == best_rank and e not in asked_for]
     per_doc: dict[str, int] = {}
     bottom: list[Evidence] = []
     placed: set[tuple[int, int]] = set()
@@ -154,7 +162,7 @@ def research_bottom_line(evidence: EvidenceSet, limits: Limits) -> list[Evidence
 
 def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
                 bottom_line: list[Evidence] | None = None, strength: Mapping[str, int] | None = None,
-                focus_rank: Callable[[Chunk], int] | None = None) -> Plan:
+                focus_rank: FocusRank | None = None) -> Plan:
     """Choose the bottom line (unless given: the parts of a several-question message), the considerations and the
     research bullets from ranked evidence."""
     guideline = [e for e in evidence.ranked if e.chunk.kind == "guideline"]
@@ -187,7 +195,7 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
             break
         if (e.passage_index, e.position) in used or _norm(e.text) in shown or e.facet in seen_facets or not room(e):
             continue
-        if focus_rank is not None and focus_rank(e.chunk) > 1:
+        if focus_rank is not None and focus_rank(e.chunk, e.text) > 1:
             continue  # a look-alike page ("rheumatic fever" in a Lyme disease answer): no key consideration
         bullet = [e]
         used.add((e.passage_index, e.position))
@@ -218,6 +226,8 @@ def plan_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limi
             break
         if (e.passage_index, e.position) in used or _norm(e.text) in shown:
             continue
+        if focus_rank is not None and focus_rank(e.chunk, e.text) > 1:
+            continue  # a study about something else ("Jordanian men's role" in an answer on breast cancer genes)
         bucket = groups.setdefault(e.facet, [])
         if len(bucket) >= limits.max_bullets_per_heading or not room(e):
             continue
