@@ -19,7 +19,7 @@ cannot inject links, HTML or emphasis into the rendered answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from medcite.answer.document import BottomLine, Consideration, ResearchFacet
@@ -61,7 +61,7 @@ from medcite.qa.references import (  # noqa: F401 - re-exported
 )
 from medcite.qa.studies import Study
 from medcite.qa.verdicts import Stated, asks_yes_no, verdict_for
-from medcite.types import Chunk, Citation, Passage, Statement
+from medcite.types import Citation, Passage, Statement
 
 NO_GUIDELINE_PASSAGE = "The library has no guideline passage on this question."
 NO_RESEARCH_PASSAGE = "The library has no research passage on this question."

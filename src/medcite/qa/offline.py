@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medcite.analysis import QuestionAnalysis
-from medcite.corpus.terms import normalise_term
 from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
+from medcite.corpus.terms import normalise_term
 from medcite.qa.compose import Limits, Similarity, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.safety import (
