@@ -97,25 +97,21 @@ class Composition:
 
 UNANSWERED = "The library's sources do not answer this part."
 RESEARCH_ONLY_BOTTOM = "The study quoted above is what the library's research says on this question."
-RESEARCH_HELD = "Its nearest study on {focus} is about another question: {title}."
 RESEARCH_NONE = "The library holds no study on {focus}."
 
 
 def _research_held(passages: Sequence[Passage], studies: Mapping[str, Study], focus: Sequence[str] = (),
                    focus_rank: FocusRank | None = None) -> str:
     """The note for research passages that do not address the question: it says so and, when the question has a
-    focus, names what the library's research holds on it: no study at all, or the nearest study that uses the name
-    (by its readable title); unrelated studies are never listed."""
+    focus the library's research never takes up, says that too ("The library holds no study on toxoplasmosis.").
+    Unrelated studies are never listed: a blind read counted "its nearest study is about another question: ..." as
+    one more irrelevant sentence in every answer that had it."""
     if not focus or focus_rank is None:
         return NO_RESEARCH_EVIDENCE
     names = " or ".join(dict.fromkeys(focus[:2]))
-    about = [p for p in passages if p.chunk.kind != "guideline" and focus_rank(p.chunk, p.chunk.text) <= 1]
-    titled = [studies[p.chunk.doc_id].title for p in about if p.chunk.doc_id in studies]
-    if not about:
-        return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_NONE.format(focus=names)}"
-    if not titled:
+    if any(p.chunk.kind != "guideline" and focus_rank(p.chunk, p.chunk.text) <= 1 for p in passages):
         return NO_RESEARCH_EVIDENCE
-    return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_HELD.format(focus=names, title=titled[0])}"
+    return f"{NO_RESEARCH_EVIDENCE} {RESEARCH_NONE.format(focus=names)}"
 
 
 def question_label(text: str) -> str:
