@@ -115,17 +115,27 @@ def suggestion_question(title: str) -> str:
     return f"What is {name}?"
 
 
-def _suggestions(passages: Sequence[Passage], n: int) -> Refusal:
+def _suggestions(passages: Sequence[Passage], n: int, studies: Mapping[str, Study] | None = None) -> Refusal:
+    """The closest topics the library holds, each with a question to ask about it. A study is offered by its readable
+    title; a stored research title cut from a first sentence ("The aim of this study is to explore ...") never."""
     titles: list[str] = []
+    research: set[str] = set()
     for p in passages:
         title = " ".join(p.chunk.title.split())
+        if p.chunk.kind != "guideline":
+            study = (studies or {}).get(p.chunk.doc_id)
+            title = study.title if study is not None else title
+            research.add(title)
+            if title.endswith(("\u2026", "...")):
+                continue
         if title and title not in titles and not instruction_like(title):
             titles.append(title)
         if len(titles) >= n:
             break
     if not titles:
         return Refusal(hint=NO_PASSAGES_HINT)
-    return Refusal(suggestions=tuple(Suggestion(t, suggestion_question(t)) for t in titles))
+    # a study's title is its own best query; a topic is asked about
+    return Refusal(suggestions=tuple(Suggestion(t, t if t in research else suggestion_question(t)) for t in titles))
 
 
 def _names(names: Sequence[str]) -> str:
@@ -260,7 +270,7 @@ def compose_offline(
     if abstain:
         answer.abstained = True
         answer.refusal = (_gap(analysis, passages, settings.suggest_topics) if gap and analysis is not None
-                          else _suggestions(passages, settings.suggest_topics))
+                          else _suggestions(passages, settings.suggest_topics, studies))
     else:
         # no verdict on a request for personal advice ("Should I take IVIG?"): that is the clinician's to give
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
