@@ -12,16 +12,8 @@ from medcite.qa.evidence import (
     research_section_prior,
     select_evidence,
 )
-from medcite.qa.text import (
-    find_acronyms,
-    followup_query,
-    is_followup,
-    sentence_problem,
-    split_sentences,
-    stem,
-    term_set,
-    trim_long_sentence,
-)
+from medcite.qa.sentences import sentence_problem, split_sentences, trim_long_sentence
+from medcite.qa.text import find_acronyms, followup_query, is_followup, stem, term_set
 from tests.qa.conftest import guideline, research, squash
 
 pytestmark = pytest.mark.unit

@@ -9,8 +9,8 @@ import pytest
 
 from medcite.qa import facets
 from medcite.qa.evidence import research_problem, select_evidence
+from medcite.qa.sentences import split_glued, split_sentences
 from medcite.qa.standalone import focus_name, repair, stands_alone
-from medcite.qa.text import split_glued, split_sentences
 
 from .conftest import guideline
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from medcite.qa.text import content_stems, split_sentences
+from medcite.qa.sentences import split_sentences
+from medcite.qa.text import content_stems
 
 _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"

@@ -46,20 +46,16 @@ from functools import lru_cache
 
 from medcite.qa import facets, standalone
 from medcite.qa.safety import instruction_like
+from medcite.qa.sentences import is_anaphoric, sentence_problem, split_sentences, trim_long_sentence, word_count
 from medcite.qa.text import (
     Forms,
     find_acronyms,
-    is_anaphoric,
     is_followup,
     is_generic,
     normalize_for_match,
     normalize_ws,
     prepare_forms,
-    sentence_problem,
-    split_sentences,
     term_set,
-    trim_long_sentence,
-    word_count,
 )
 from medcite.types import Chunk, Passage
 

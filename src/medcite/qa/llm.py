@@ -24,7 +24,8 @@ from medcite.qa.safety import (
     asks_personal_advice,
     instruction_like,
 )
-from medcite.qa.text import content_stems, split_sentences
+from medcite.qa.sentences import split_sentences
+from medcite.qa.text import content_stems
 from medcite.settings import Settings
 from medcite.types import Passage, Statement
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from medcite.analysis.types import population_of
 from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
-from medcite.qa.text import is_anaphoric, normalize_for_match, term_set
+from medcite.qa.sentences import is_anaphoric
+from medcite.qa.text import normalize_for_match, term_set
 from medcite.types import Chunk, Passage
 
 
