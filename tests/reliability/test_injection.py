@@ -25,6 +25,7 @@ from types import SimpleNamespace
 import pytest
 
 from medcite.answer import Answer
+from medcite.answer.contract import statement_dict
 from medcite.qa.compose import parse_citation_numbers
 from medcite.qa.llm import (
     INSTRUCTION_REASON,
@@ -34,6 +35,7 @@ from medcite.qa.llm import (
 )
 from medcite.qa.offline import compose_offline
 from medcite.qa.safety import DISCLAIMER, instruction_like
+from medcite.qa.standalone import is_repair
 from medcite.settings import Settings
 from medcite.types import Passage
 from medcite.ui import answer_html
@@ -87,11 +89,7 @@ def comparable(answer: Answer) -> dict:
 
 
 def statements(answer: Answer) -> list[dict]:
-    s = answer.sections
-    if "guidelines" not in s:
-        return []
-    return [*s["guidelines"]["bottom_line"], *s["guidelines"]["considerations"],
-            *(b for h in s["research"] for b in h["bullets"])]
+    return [statement_dict(s) for s in answer.statements()]
 
 
 def squash(text: str) -> str:
@@ -160,8 +158,11 @@ class TestOfflineEngine:
         assert_inert(answer)
         texts = {p.chunk.id: p.chunk.text for p in passages}
         by_n = {c.n: c.doc_id for c in answer.citations}
-        for stmt in statements(answer):  # every sentence is a quote of a passage it cites, and cites it
-            assert any(squash(stmt["text"]).rstrip(".") in squash(texts[c]) for c in stmt["chunk_ids"]), stmt
+        for stmt in statements(answer):  # every sentence is a quote (or a stand-alone repair) of a passage it cites
+            span = stmt.get("span")
+            source = texts[stmt["chunk_ids"][0]][span[0]:span[1]] if span else ""
+            assert any(squash(stmt["text"]).rstrip(".") in squash(texts[c]) for c in stmt["chunk_ids"]) or (
+                source and is_repair(stmt["text"], source, texts[stmt["chunk_ids"][0]])), stmt
             assert {by_n[n] for n in stmt["citations"]} == {cid.split("#")[0] for cid in stmt["chunk_ids"]}
         quoted = [s for s in statements(answer) if "MARKUP_ivig#0" in s["chunk_ids"]]
         if "side effects" in question:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -128,26 +127,13 @@ def support_check(answer: Any, chunk_texts: Callable[[list[str]], Mapping[str, s
             "statements_supported": supported, "unsupported": unsupported[:3]}
 
 
-# What a repair may take out of a quoted sentence: a leading discourse marker, or a phrase referring to the page's
-# subject ("this condition", "It") that the page's name replaced (medcite.qa.standalone).
-_REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "however",
-                        "thus", "therefore", "also", "but", "in", "addition", "furthermore", "moreover",
-                        "additionally", "the"])
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower()))
-
-
 def _repaired(statement: str, chunk: str, span: Sequence[int]) -> bool:
-    """A repaired quote: the chunk's text at ``span`` with only a marker dropped or a reference to the page's subject
-    replaced by a name the chunk (its title or text) holds."""
+    """A repaired quote of the chunk's text at ``span`` (:func:`medcite.qa.standalone.is_repair`)."""
+    from medcite.qa.standalone import is_repair
+
     start, end = int(span[0]), int(span[1])
     source = chunk[start:end] if 0 <= start < end <= len(chunk) else ""
-    if not source:
-        return False
-    added, removed = _words(statement) - _words(source), _words(source) - _words(statement)
-    return removed <= _REPAIRABLE and added <= _words(chunk)
+    return bool(source) and is_repair(statement, source, chunk)
 
 
 def first_relevant_rank(retrieved: Sequence[str], relevant: set[str]) -> int | None:

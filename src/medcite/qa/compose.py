@@ -19,6 +19,7 @@ cannot inject links, HTML or emphasis into the rendered answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -78,9 +79,22 @@ PART_NOTES: frozenset[str] = frozenset(
 
 def _statement(e: Evidence, registry: CitationRegistry) -> Statement:
     nums, chunk_ids = registry.cite((e.passage_index, *e.also_in))
-    start = e.chunk.text.find(e.verbatim)
-    span = (start, start + len(e.verbatim)) if start >= 0 else None
-    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet, span=span)
+    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet, span=quote_span(e.chunk.text,
+                                                                                                    e.verbatim))
+
+
+def quote_span(text: str, sentence: str) -> tuple[int, int] | None:
+    """Where ``sentence`` stands in ``text``, whitespace-insensitively (sentences are quoted with whitespace collapsed).
+
+    >>> quote_span("IVIG is given.  It is   safe.", "It is safe.")
+    (16, 29)
+    """
+    start = text.find(sentence)
+    if start >= 0:
+        return start, start + len(sentence)
+    words = sentence.split()
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
+    return (m.start(), m.end()) if m else None
 
 
 @dataclass

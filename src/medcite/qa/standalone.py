@@ -22,6 +22,7 @@ and the dropped marker (the caller keeps the verbatim sentence for its character
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Markers whose removal leaves a sentence that still says what the source says.
 DROPPABLE_MARKERS: tuple[str, ...] = (
@@ -207,3 +208,27 @@ def _capitalise(s: str) -> str:
     if len(s) > 1 and s[0].islower() and s[1].isupper():
         return s
     return s[:1].upper() + s[1:]
+
+
+# What a repair may take out of a quoted sentence: a leading discourse marker, or a phrase referring to the page's
+# subject ("this condition", "It") that the page's name replaced.
+_REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "however",
+                         "thus", "therefore", "also", "but", "in", "addition", "furthermore", "moreover",
+                         "additionally", "the"])
+
+
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower()))
+
+
+def is_repair(statement: str, source: str, context: str = "") -> bool:
+    """``statement`` is ``source`` repaired by :func:`repair` alone: only a marker or a reference to the page's subject
+    taken out, and only words the page (``context``: its text and title) holds put in.
+
+    >>> is_repair("IVIG is effective for CIDP.", "It is effective for CIDP.", "Intravenous Immunoglobulin (IVIG)")
+    True
+    >>> is_repair("IVIG cures CIDP.", "It is effective for CIDP.", "Intravenous Immunoglobulin (IVIG)")
+    False
+    """
+    added, removed = _word_set(statement) - _word_set(source), _word_set(source) - _word_set(statement)
+    return removed <= _REPAIRABLE and added <= _word_set(f"{context} {source}")
