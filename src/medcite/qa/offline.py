@@ -109,10 +109,11 @@ def _retrieved_ids(passages: Sequence[Passage]) -> list[str]:
     return out
 
 
-def suggestion_question(title: str) -> str:
-    """A question to ask about a topic the library holds ("Gout" -> "What is gout?")."""
+def suggestion_question(title: str, *, study: bool = False) -> str:
+    """A question to ask about a topic the library holds ("Gout" -> "What is gout?"; a study: "What does research
+    say about ...?", its title being its best query)."""
     name = title if title.isupper() or (len(title) > 1 and title[1:2].isupper()) else title[:1].lower() + title[1:]
-    return f"What is {name}?"
+    return f"What does research say about {name.rstrip('.?')}?" if study else f"What is {name}?"
 
 
 def _suggestions(passages: Sequence[Passage], n: int, studies: Mapping[str, Study] | None = None) -> Refusal:
@@ -134,8 +135,7 @@ def _suggestions(passages: Sequence[Passage], n: int, studies: Mapping[str, Stud
             break
     if not titles:
         return Refusal(hint=NO_PASSAGES_HINT)
-    # a study's title is its own best query; a topic is asked about
-    return Refusal(suggestions=tuple(Suggestion(t, t if t in research else suggestion_question(t)) for t in titles))
+    return Refusal(suggestions=tuple(Suggestion(t, suggestion_question(t, study=t in research)) for t in titles))
 
 
 def _names(names: Sequence[str]) -> str:
