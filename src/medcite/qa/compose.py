@@ -164,6 +164,64 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
     return _reading_order([best, *chosen[: max(limit, 1) - 1]])
 
 
+@dataclass(frozen=True)
+class _Chooser:
+    """Chooses the bottom line: one part per question of a several-question message, or the message's own (a study's
+    conclusion first when it carries the verdict or no guideline sentence answers)."""
+
+    limits: Limits
+    focus_rank: FocusRank | None
+    similarity: Similarity | None
+    population: tuple[str, ...]
+    verdicts: bool  # False for a request for personal advice: no verdict at all
+
+    def line(self, evidence: EvidenceSet, question: str, limits: Limits | None = None,
+             taken: set[str] = frozenset()) -> list[Evidence]:
+        return choose_bottom_line(evidence, limits or self.limits, taken=taken, focus_rank=self.focus_rank,
+                                  similarity=self.similarity, question=question, population=self.population)
+
+    def per_question(self, questions: Sequence[tuple]) -> list[tuple[str, list[Evidence], Stated | None]]:
+        """(label, chosen sentences, verdict) per question; [] when no question gets a sentence."""
+        taken: set[str] = set()
+        each = replace(self.limits, max_bottom_line=min(2, self.limits.max_bottom_line))
+        parts = []
+        for item in questions:  # (label, evidence) or (label, the question as read with its focus, evidence)
+            text, sub = item[0], item[-1]
+            read = item[1] if len(item) == 3 else text
+            stated = verdict_for(read, sub) if self.verdicts and asks_yes_no(text) else None
+            chosen = _with_basis(self.line(sub, read, each, taken), stated, each.max_bottom_line)
+            taken |= {_norm(e.text) for e in chosen}
+            parts.append((text, chosen, stated))
+        return parts if any(chosen for _, chosen, _ in parts) else []
+
+    def single(self, asked: str, evidence: EvidenceSet
+               ) -> tuple[list[tuple[str, list[Evidence]]], str, Stated | None]:
+        """The ("research", ...) and ("guideline", ...) lines of a one-question answer, which of them states the
+        verdict ("" for none), and the verdict."""
+        single = verdict_for(asked, evidence) if asked and asks_yes_no(asked) else None
+        guideline_line = self.line(evidence, asked or evidence.profile.question)
+        research_line: list[Evidence] = []
+        verdict_on = ""
+        if single is not None and single.phrase:
+            on_guideline = tuple(e for e in single.basis if e.kind == "guideline")
+            on_research = tuple(e for e in single.basis if e.kind != "guideline")
+            # the verdict goes with its strongest basis (the decision orders it: a study's conclusion weighs more
+            # than a guideline sentence that only shares words, "Smoking also increases the risk of eye problems")
+            if single.basis[0].kind != "guideline" and _is_finding(single.basis[0]):
+                on_guideline = ()
+            if on_guideline and guideline_line:
+                guideline_line = _with_basis(guideline_line, replace(single, basis=on_guideline),
+                                             self.limits.max_bottom_line)
+                verdict_on = "guideline"
+            elif on_research:  # a study answers what the guideline sentences shown do not: it comes first
+                research_line = _with_basis(research_bottom_line(evidence, self.limits),
+                                            replace(single, basis=on_research), min(2, self.limits.max_bottom_line))
+                verdict_on = "research"
+        if not guideline_line and not research_line:  # no guideline sentence answers: a study's conclusion does
+            research_line = research_bottom_line(evidence, self.limits)
+        return [("research", research_line), ("guideline", guideline_line)], verdict_on, single
+
+
 def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: Limits,
                    questions: Sequence[tuple] = (),
                    studies: Mapping[str, Study] | None = None, asked: str = "",
@@ -185,59 +243,23 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
     studies = studies or {}
     registry = CitationRegistry(passages, studies)
     notes: dict[str, str] = {}
-    parts: list[tuple[str, list[Evidence]]] = []
-    verdicts: list[Stated | None] = []
-    if len(questions) > 1:
-        taken: set[str] = set()
-        each = replace(limits, max_bottom_line=min(2, limits.max_bottom_line))
-        for item in questions:  # (label, evidence) or (label, the question as read with its focus, evidence)
-            text, sub = item[0], item[-1]
-            read = item[1] if len(item) == 3 else text
-            stated = verdict_for(read, sub) if asked and asks_yes_no(text) else None
-            chosen = _with_basis(choose_bottom_line(sub, each, taken=taken, focus_rank=focus_rank,
-                                                    similarity=similarity, question=read, population=population),
-                                 stated, each.max_bottom_line)
-            taken |= {_norm(e.text) for e in chosen}
-            parts.append((text, chosen))
-            verdicts.append(stated)
-        if not any(chosen for _, chosen in parts):
-            parts, verdicts = [], []
     strength = {doc_id: study.snapshot.strength for doc_id, study in studies.items()}
-    single = verdict_for(asked, evidence) if not parts and asked and asks_yes_no(asked) else None
+    choose = _Chooser(limits, focus_rank, similarity, population, verdicts=bool(asked))
+    parts = choose.per_question(questions) if len(questions) > 1 else []
     if parts:
-        plan = plan_answer(evidence, passages, limits, [e for _, chosen in parts for e in chosen], strength,
+        plan = plan_answer(evidence, passages, limits, [e for _, chosen, _ in parts for e in chosen], strength,
                            focus_rank)
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
                                    unanswered="" if chosen else UNANSWERED,
                                    verdict=stated.phrase if stated is not None and stated.basis and chosen else "")
-                        for (text, chosen), stated in zip(parts, verdicts, strict=True)]
+                        for text, chosen, stated in parts]
+        verdicts = [stated for *_, stated in parts]
     else:
-        guideline_line = choose_bottom_line(evidence, limits, focus_rank=focus_rank, similarity=similarity,
-                                            question=asked or evidence.profile.question, population=population)
-        research_line: list[Evidence] = []
-        verdict_on = ""  # which part states the verdict: the one holding a sentence that carries it
-        if single is not None and single.phrase:
-            on_guideline = tuple(e for e in single.basis if e.kind == "guideline")
-            on_research = tuple(e for e in single.basis if e.kind != "guideline")
-            # the verdict goes with its strongest basis (the decision orders it: a study's conclusion weighs more
-            # than a guideline sentence that only shares words, "Smoking also increases the risk of eye problems")
-            if single.basis[0].kind != "guideline" and _is_finding(single.basis[0]):
-                on_guideline = ()
-            if on_guideline and guideline_line:
-                guideline_line = _with_basis(guideline_line, replace(single, basis=on_guideline),
-                                             limits.max_bottom_line)
-                verdict_on = "guideline"
-            elif on_research:  # a study answers what the guideline sentences shown do not: it comes first
-                research_line = _with_basis(research_bottom_line(evidence, limits), replace(single, basis=on_research),
-                                            min(2, limits.max_bottom_line))
-                verdict_on = "research"
-        if not guideline_line and not research_line:  # no guideline sentence answers: a study's conclusion does
-            research_line = research_bottom_line(evidence, limits)
-        plan = plan_answer(evidence, passages, limits, guideline_line + research_line, strength, focus_rank)
+        lines, verdict_on, single = choose.single(asked, evidence)
+        plan = plan_answer(evidence, passages, limits, [e for _, line in lines for e in line], strength, focus_rank)
         phrase = single.phrase if single is not None else ""
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in line), source=source,
-                                   verdict=phrase if verdict_on == source else "")
-                        for source, line in (("research", research_line), ("guideline", guideline_line)) if line]
+                                   verdict=phrase if verdict_on == source else "") for source, line in lines if line]
         verdicts = [single]
     bottom = tuple(s for b in bottom_lines if b.source == "guideline" for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
