@@ -72,13 +72,14 @@ class OfflineSettings:
     suggest_topics: how many passage titles an abstention suggests.
     """
 
-    max_bottom_line: int = 3
-    bottom_line_ratio: float = 0.7
-    max_considerations: int = 5
-    consideration_ratio: float = 0.5
-    max_bullets_per_heading: int = 3
-    max_research_bullets: int = 8
-    max_sentences_per_document: int = 3
+    # how much of the evidence is shown: the defaults are Limits' own (one place for them)
+    max_bottom_line: int = Limits.max_bottom_line
+    bottom_line_ratio: float = Limits.bottom_line_ratio
+    max_considerations: int = Limits.max_considerations
+    consideration_ratio: float = Limits.consideration_ratio
+    max_bullets_per_heading: int = Limits.max_bullets_per_heading
+    max_research_bullets: int = Limits.max_research_bullets
+    max_sentences_per_document: int = Limits.max_sentences_per_document
     min_relevance: float = 0.25
     abstain_below: float = 0.35
     min_similarity: float | None = None
@@ -90,15 +91,7 @@ class OfflineSettings:
     suggest_topics: int = 3
 
     def limits(self) -> Limits:
-        return Limits(
-            max_bottom_line=self.max_bottom_line,
-            bottom_line_ratio=self.bottom_line_ratio,
-            max_considerations=self.max_considerations,
-            consideration_ratio=self.consideration_ratio,
-            max_bullets_per_heading=self.max_bullets_per_heading,
-            max_research_bullets=self.max_research_bullets,
-            max_sentences_per_document=self.max_sentences_per_document,
-        )
+        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits)})
 
 
 def _retrieved_ids(passages: Sequence[Passage]) -> list[str]:
