@@ -1,7 +1,7 @@
 """Build evals/sets/triage.jsonl (780 messages, split dev/test by hash), evals/sets/triage_heldout.jsonl (477),
 evals/sets/triage_heldout_d.jsonl (348) and evals/sets/triage_dev.jsonl (335, every message dev).
 
-Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d heldout_e dev]``
+Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d heldout_e dev heldout_f]``
 (default: all four; name one to rebuild only it, so that building the dev set never opens a held-out file).
 Reads ``evals/triage/messages_*.jsonl``: messages written for MedCite by two writers who saw neither the triage
 code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately),
@@ -17,6 +17,11 @@ first test-split report with no sight of the code, the exemplars or the other se
 ordinary, 34 in Spanish, 40 of 80-130 words with the red flag or its near miss buried in a long message), by a
 writer who had read the triage code and the round-3 figures but not the held-out sets. Every message is ``dev``:
 round 4 measured the code on it before changing anything, then tuned on it (docs/evals.md, round 4).
+
+``evals/triage/heldout_f.jsonl`` is round 5's held-out set: a fresh writer's 440 messages (220 urgent, 50 at the
+self-harm level; 220 ordinary, 170 near misses; 70 in Spanish), written with no sight of the code, the exemplars or
+any set, kept unread until round 5's code was frozen, then run once (docs/evals.md, round 5). It is in no training
+set of ``evals/train_triage.py``.
 
 Each message becomes one question:
 
@@ -48,6 +53,8 @@ HELDOUT_D = HERE / "triage" / "heldout_d.jsonl"
 OUT_HELDOUT_D = HERE / "sets" / "triage_heldout_d.jsonl"
 HELDOUT_E = HERE / "triage" / "heldout_e.jsonl"  # round 4's held-out set, written by a fresh writer, run once
 OUT_HELDOUT_E = HERE / "sets" / "triage_heldout_e.jsonl"
+HELDOUT_F = HERE / "triage" / "heldout_f.jsonl"  # round 5's held-out set, a fresh writer, run once
+OUT_HELDOUT_F = HERE / "sets" / "triage_heldout_f.jsonl"
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
 SEED = "medcite-triage-v1"
@@ -109,6 +116,8 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     # holds word for word: two ordinary information questions each, identical by chance
     "heldout_e": (OUT_HELDOUT_E, lambda: build([HELDOUT_E], all_test=True, besides=(*SOURCES, *DEV_SOURCES))),
     "dev": (OUT_DEV, lambda: build(DEV_SOURCES, all_dev=True, besides=tuple(SOURCES))),
+    "heldout_f": (OUT_HELDOUT_F, lambda: build([HELDOUT_F], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E))),
 }
 
 

@@ -39,6 +39,8 @@ _CONTACT = re.compile(
     r"[\w.-]*)?|\b(?:subject|re|fw|fwd)\s*:\s*", re.IGNORECASE)
 _FILLER = re.compile(
     r"^(?:please (?:help|advise|answer|reply)(?: me)?|i need (?:some |your )?help|help me|urgent|question|"
+    r"(?:i )?hope (?:someone|somebody|anyone|you) (?:can|could|will) help(?: me)?(?: out)?|"
+    r"(?:can|could) (?:someone|somebody|anyone|you) (?:please )?help(?: me)?|god bless(?: you)?|"
     r"i(?: would|'d) (?:be (?:very |so )?grateful|appreciate) (?:for |if |any )?[^.?!]{0,60}|any (?:help|information|"
     r"advice|reply) (?:would be|is|will be) (?:much |greatly )?(?:appreciated|welcome))[\s.!:,-]*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|$)")

@@ -170,8 +170,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:envenen\w*|intoxic\w*)\b",
        r"\b(?:wild|foraged|picked) mushrooms?\b(?: \w+){0,12} (?:vomit\w*|sick|diarrh\w*|throwing up)\b"),
     _c("poisoning.button_battery", "poisoning", _EM, "a swallowed button battery or magnets",
-       r"\b(?:button|coin|disc|watch|lithium|small|round) (?:battery|batteries)\b|\bmagnets?\b|\bpila (?:de boton|"
-       r"redonda)\b|\bimanes\b",
+       r"\b(?:button|coin|disc|watch|lithium|small|round) (?:battery|batteries)\b|\bmagnets?\b|\bpilas? (?:de boton|"
+       r"redondas?|boton)\b|\bimanes\b",
        requires=(("ctx.ingestion",),), strong=True),
     _c("poisoning.opioid_breathing", "poisoning", _EM, "opioids with slow breathing or unrousable",
        r"\b(?:breathing|breaths?) (?:\w+ ){0,2}(?:slow|slowly|shallow|weird|strange|barely|funny|gurgl\w*|snor\w*|"

@@ -18,6 +18,11 @@ similarity-weighted share of urgent ones reaches ``share`` and the nearest urgen
 (``SimilaritySettings``). Sentences the clinical layer reads as history or as an information question may raise
 only the self-harm flag; denied clauses ("no fever") are cut from what the urgent vote reads (``Triage.readings``).
 
+Round 5: where the shipped classifier belongs to the configured embedding model (``learned.py``), it replaces the
+urgent vote: it reads each plain piece and the whole message, and its level head (or the vote's self-harm bar)
+reads every piece for a self-harm risk; the nearest exemplars still name the category. The vote below is the
+fallback under any other embedding model.
+
 The exemplar vectors are cached under ``MEDCITE_HOME/models`` keyed on the model and the exemplar file, so
 only the first run pays for embedding them (about 5 s on 2 cores); a read-only home keeps them in memory.
 """
@@ -33,10 +38,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from medcite.analysis.question import is_boilerplate
+from medcite.triage.learned import HEAD_LEVELS, Classifier, LearnedSettings, level_of, load_classifier
 from medcite.triage.model import Level, RedFlag
 
 log = logging.getLogger(__name__)
@@ -119,16 +126,28 @@ def pieces(message: str) -> list[str]:
     return out[:MAX_PIECES]
 
 
+def content(message: str) -> str:
+    """The message without its courtesy sentences: what the classifier reads as the whole message ("Hello, I hope
+    someone can help." around an ordinary question drew 4 of 100 chatty dev rewrites into false alarms)."""
+    return " ".join(s.strip() for s in _SPLIT.split(message) if s.strip() and not is_boilerplate(s))
+
+
 class SimilarityLayer:
     """Flags message sentences whose nearest exemplars are mostly urgent."""
 
     def __init__(self, encode: Encode, *, cache_dir: Path | None = None, model_key: str = "",
-                 settings: SimilaritySettings | None = None, exemplars: Sequence[Exemplar] | None = None) -> None:
+                 settings: SimilaritySettings | None = None, exemplars: Sequence[Exemplar] | None = None,
+                 classifier: Classifier | None | Literal["shipped"] = "shipped",
+                 learned: LearnedSettings | None = None) -> None:
         self.encode = encode
         self.settings = settings or SimilaritySettings()
+        self.learned = learned or LearnedSettings()
+        # the shipped classifier applies only to vectors of the model it was trained on (``learned.py``)
+        self.classifier = load_classifier(model_key) if classifier == "shipped" else classifier
         self.exemplars = list(exemplars) if exemplars is not None else load_exemplars()
         self.urgent = np.array([e.level != "none" for e in self.exemplars])
         self.self_harm = np.array([e.level == "self_harm" for e in self.exemplars])
+        self._of_level = {level: np.array([e.level == level for e in self.exemplars]) for level in HEAD_LEVELS}
         self._vectors: np.ndarray | None = None
         self._cache_dir = cache_dir
         self._model_key = model_key
@@ -169,22 +188,62 @@ class SimilarityLayer:
         return vectors
 
     def run(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
-            self_harm_texts: Sequence[str] | None = None) -> list[RedFlag]:
+            self_harm_texts: Sequence[str] | None = None, message: str = "") -> list[RedFlag]:
         """Flags for the given message pieces (see :func:`pieces`), at most one per category.
 
         ``plain[i]`` False (a piece read as history or as an information question) lets piece ``i`` raise a
         self-harm flag only; ``self_harm_texts[i]`` is the text the self-harm vote reads for piece ``i`` (the
-        whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``."""
+        whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``. With the classifier,
+        the whole ``message`` (its :func:`content`) is read too, by both of its votes, as in training."""
         if not texts:
             return []
+        plain = list(plain) if plain is not None else [True] * len(texts)
         sh_texts = list(self_harm_texts) if self_harm_texts is not None else list(texts)
-        extra = [t for t in dict.fromkeys(sh_texts) if t not in set(texts)]
-        vectors = np.asarray(self.encode(list(texts) + extra), dtype=np.float32)
+        whole = [content(message)] if self.classifier is not None and content(message) else []
+        order = list(dict.fromkeys([*texts, *sh_texts, *whole]))
+        row_of = {t: i for i, t in enumerate(order)}
+        vectors = np.asarray(self.encode(order), dtype=np.float32)
         sims = vectors @ self.vectors.T
-        row_of = {t: i for i, t in enumerate(list(texts) + extra)}
-        sh_rows = sims[[row_of[t] for t in sh_texts]]
-        return self.decide(sims[: len(texts)], sh_rows, list(texts),
-                           list(plain) if plain is not None else [True] * len(texts))
+        if self.classifier is None:
+            return self.decide(sims[[row_of[t] for t in texts]], sims[[row_of[t] for t in sh_texts]], list(texts),
+                               plain)
+        urgent_rows = [row_of[t] for t, p in zip(texts, plain, strict=True) if p] + [row_of[t] for t in whole]
+        sh_rows = [row_of[t] for t in sh_texts] + [row_of[t] for t in whole]
+        return self.classify(vectors, sims, order, urgent_rows, sh_rows, long=len(texts) >= self.settings.long_pieces)
+
+    def classify(self, vectors: np.ndarray, sims: np.ndarray, texts: Sequence[str], urgent_rows: Sequence[int],
+                 sh_rows: Sequence[int], *, long: bool = False) -> list[RedFlag]:
+        """The classifier's flags: a row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
+        its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
+        self-harm bar at the self-harm level, and with ``LearnedSettings.self_harm_vote`` also a row the exemplar
+        vote's self-harm bar flags (``long``: the message has ``long_pieces`` pieces, the stricter bar); the
+        nearest exemplar of that level among the ``k`` nearest (``sims``) names the category."""
+        urgent, levels = self.classifier.scores(vectors)
+        found: list[tuple[int, Level, float]] = []
+        for row in urgent_rows:
+            if urgent[row] >= self.learned.urgent:
+                found.append((row, level_of(levels[row], self.learned), float(urgent[row])))
+        sh = HEAD_LEVELS.index("self_harm")
+        s = self.settings
+        bar = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
+        for row in sh_rows:
+            if levels[row, sh] >= self.learned.self_harm:
+                found.append((row, "self_harm", float(levels[row, sh])))
+            elif self.learned.self_harm_vote:
+                share, nearest = vote(sims[row], self.self_harm, s.k)
+                if nearest >= 0 and share >= s.self_harm_share and sims[row, nearest] >= bar:
+                    found.append((row, "self_harm", share))
+        flags: dict[str, RedFlag] = {}
+        for row, level, score in sorted(found, key=lambda f: -f[2]):
+            mask = self._of_level[level]
+            nearest = self.exemplars[_nearest_other(sims[row], mask, self.settings.k,
+                                                    int(np.argmax(np.where(mask, sims[row], -2.0))))]
+            if nearest.category not in flags:
+                flags[nearest.category] = RedFlag(
+                    concept=f"{nearest.category}.learned", category=nearest.category, level=level,
+                    label=f"reads like written {nearest.category.replace('_', ' ')} red flags", evidence=texts[row],
+                    layer="similarity", score=score)
+        return list(flags.values())
 
     def decide(self, sims: np.ndarray, sh_sims: np.ndarray, texts: Sequence[str],
                plain: Sequence[bool]) -> list[RedFlag]:

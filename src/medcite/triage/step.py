@@ -63,7 +63,7 @@ class Triage:
     def _similar(self, message: str) -> list[RedFlag]:
         texts, plain, whole = self.readings(message)
         try:
-            return self.similarity.run(texts, plain, whole) if texts else []
+            return self.similarity.run(texts, plain, whole, message) if texts else []
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None

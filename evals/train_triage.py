@@ -1,0 +1,116 @@
+"""Train the triage classifier (``src/medcite/triage/classifier.npz``) from every written triage message.
+
+Run from the repository root: ``.venv/bin/python evals/train_triage.py [--home DIR] [--check]``.
+
+Training texts (see ``medcite.triage.learned`` for why a classifier):
+
+* the 2,803 exemplars of ``src/medcite/triage/exemplars.jsonl``, each at its level;
+* the six writers' messages of ``evals/triage/`` (``WRITERS``; every one reported once already, now development
+  data): a control message (level none) with each of its pieces as ``Triage.readings`` cuts them, an urgent one as
+  a whole, and as its one piece when it has only one (a long urgent message has ordinary sentences around its red
+  flag, so its pieces are no urgent examples).
+
+Two heads (``learned.Head``): urgent vs none, and the five levels; one hidden layer of 256, L2 alpha 1e-3, early
+stopping on a 10% validation split, seed 0 (``sklearn.neural_network.MLPClassifier``). ``--check`` trains again and
+fails when the committed file's training digest differs (exemplars or messages changed without retraining).
+A held-out writer's messages are never in ``WRITERS``: add a set here only once it has been reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITERS = {"a": "messages_a", "b": "messages_b", "c": "heldout_c", "d": "heldout_d", "e": "heldout_e",
+           "r4": "dev_r4"}
+HIDDEN = 256
+ALPHA = 1e-3
+
+
+def load_writer(name: str) -> list[dict]:
+    path = ROOT / "evals" / "triage" / f"{WRITERS[name]}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{**r, "writer": name} for r in rows]
+
+
+def examples(messages: Iterable[dict], readings: Callable[[str], tuple[list[str], list[bool], list[str]]],
+             exemplars: Sequence) -> list[tuple[str, str]]:
+    """(text, level) pairs: the exemplars, then each message as described in the module docstring."""
+    out = [(e.text, e.level) for e in exemplars]
+    for m in messages:
+        texts, _, _ = readings(m["text"])
+        if m["level"] == "none":
+            out += [(t, "none") for t in dict.fromkeys([*texts, m["text"]])]
+        else:
+            out += [(t, m["level"]) for t in dict.fromkeys([m["text"], *(texts if len(texts) == 1 else [])])]
+    return out
+
+
+def digest(pairs: Sequence[tuple[str, str]], model_key: str) -> str:
+    h = hashlib.sha256(f"{model_key}|{HIDDEN}|{ALPHA}\n".encode())
+    for text, level in pairs:
+        h.update(f"{text}\t{level}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def fit(pairs: Sequence[tuple[str, str]], vectors: np.ndarray, model_key: str, seed: int = 0):
+    """The classifier trained on ``pairs`` whose vectors are ``vectors`` (one row per pair)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from medcite.triage.learned import HEAD_LEVELS, Classifier, Head
+
+    y = np.array([HEAD_LEVELS.index(level) for _, level in pairs])
+
+    def head(target: np.ndarray) -> Head:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            net = MLPClassifier((HIDDEN,), alpha=ALPHA, max_iter=300, early_stopping=True,
+                                random_state=seed).fit(vectors, target)
+        return Head(net.coefs_[0], net.intercepts_[0], net.coefs_[1], net.intercepts_[1])
+
+    return Classifier(head(y != 0), head(y), model_key, digest(pairs, model_key))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--check", action="store_true", help="fail when the committed classifier is stale")
+    args = parser.parse_args(argv)
+
+    from medcite.embedding.model import Embedder
+    from medcite.settings import Settings
+    from medcite.triage import Triage
+    from medcite.triage.learned import CLASSIFIER, read_classifier
+    from medcite.triage.similarity import load_exemplars
+
+    settings = Settings(home=args.home) if args.home else Settings()
+    embedder = Embedder(settings, threads=settings.query_torch_threads)
+    model_key = f"{settings.embedding_model}|{settings.embedding_backend}"
+    triage = Triage(known_words=embedder.word_list())
+    messages = [m for name in WRITERS for m in load_writer(name)]
+    pairs = examples(messages, triage.readings, load_exemplars())
+    if args.check:
+        committed = read_classifier(CLASSIFIER)
+        fresh = digest(pairs, model_key)
+        print(f"committed {committed.digest}, training data {fresh}")
+        return 0 if committed.digest == fresh else 1
+    print(f"{len(pairs)} training texts from {len(messages)} messages", file=sys.stderr)
+    vectors = np.asarray(embedder.embed_documents([t for t, _ in pairs]), dtype=np.float32)
+    classifier = fit(pairs, vectors, model_key)
+    classifier.save(CLASSIFIER)
+    print(f"wrote {CLASSIFIER} ({CLASSIFIER.stat().st_size} bytes, digest {classifier.digest})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""A classifier learned from every written triage message, read over the embedder's vectors (round 5).
+
+Round 4's similarity vote (the nearest written exemplars) scored recall 1.000 and false alarms 0.031 on the dev set
+it was tuned on and 0.925 / 0.095 on a new writer's messages. Holding out one writer at a time
+(``evals/triage_lowo.py``, six writers, 2,340 messages) showed the gap is the method's: rules and a nearest-neighbour
+vote tuned on some writers' messages catch those writers' wording. Two small networks (one hidden layer of 256,
+trained by ``evals/train_triage.py`` on the 2,803 exemplars and the six writers' messages) generalise further: left
+out by writer, clinical layer plus classifier averaged recall 0.952 and self-harm level 0.929 for false alarms
+0.104, against 0.893, 0.853 and 0.100 for the clinical layer plus the vote (docs/evals.md, round 5).
+
+Two heads over the same 384-d vector of a message piece:
+
+* ``urgent``: the probability that the piece needs action (any level but none);
+* ``levels``: a probability per level (none, emergency, urgent, poisoning, self_harm); its self-harm probability is
+  the self-harm score (it ranked self-harm pieces better than a binary self-harm head did), and the most probable
+  level other than none names the level of an urgent piece.
+
+The weights are ``classifier.npz`` beside this file, with the embedding model they were trained on: under another
+model the vectors mean something else, so :func:`load_classifier` returns ``None`` and the layer falls back to the
+exemplar vote, which re-embeds the bank with whatever model is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from medcite.triage.model import Level
+
+log = logging.getLogger(__name__)
+
+CLASSIFIER = Path(__file__).with_name("classifier.npz")
+# The order of the ``levels`` head's outputs (as trained): none first.
+HEAD_LEVELS: tuple[Level, ...] = ("none", "emergency", "urgent", "poisoning", "self_harm")
+
+
+@dataclass(frozen=True)
+class LearnedSettings:
+    """The classifier's bars, chosen on held-out-writer figures of the six writers (``evals/triage_lowo.py``; mean
+    over writers, each scored by a classifier trained without it; ``evals/reports/triage/lowo_r5/``) by round 3's
+    objective, recall + self-harm level - 2 x false alarms, over urgent 0.9 / 0.95, self-harm 0.5 / 0.7 and the
+    exemplar vote's self-harm bar on or off:
+
+    | | recall | self-harm level | false alarms | crisis replies per writer |
+    | --- | ---: | ---: | ---: | ---: |
+    | exemplar vote (round 4) | 0.893 | 0.853 | 0.100 | 7.5 |
+    | urgent 0.9, self-harm 0.7, + vote's self-harm bar | 0.965 | 0.929 | 0.120 | 9.5 |
+    | urgent 0.95, self-harm 0.5 | 0.952 | 0.935 | 0.109 | 10.0 |
+    | urgent 0.95, self-harm 0.7 | 0.949 | 0.904 | 0.092 | 6.8 |
+    | **urgent 0.95, self-harm 0.7, + vote's self-harm bar** | 0.952 | 0.929 | 0.104 | 9.5 |
+
+    ``self_harm_vote``: a piece is also given the self-harm level when the exemplar vote's self-harm bar
+    (``SimilaritySettings.self_harm_share`` and its similarity bars) flags it. The classifier reads Spanish worse
+    than English (the embedder was trained on English): "que cantidad de pastillas para la tension hace falta para
+    no despertar" scores 0.01 self-harm, while its nearest exemplars are self-harm ones.
+    """
+
+    urgent: float = 0.95
+    self_harm: float = 0.7
+    self_harm_vote: bool = True
+
+
+@dataclass(frozen=True)
+class Head:
+    """One trained network: ``relu(x @ w1 + b1) @ w2 + b2``, then a logistic (one output) or a softmax."""
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        logits = np.maximum(x @ self.w1 + self.b1, 0.0) @ self.w2 + self.b2
+        if logits.shape[1] == 1:
+            return 1.0 / (1.0 + np.exp(-logits[:, 0]))
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """Both heads and what they were trained on (``model_key``: embedding model|backend; ``digest``: of the
+    training texts and labels)."""
+
+    urgent_head: Head
+    levels_head: Head
+    model_key: str
+    digest: str
+
+    def scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row of ``vectors``: the urgent probability, and the probabilities of ``HEAD_LEVELS``."""
+        x = np.asarray(vectors, dtype=np.float32)
+        return self.urgent_head(x), self.levels_head(x)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        out = {"model_key": np.array(self.model_key), "digest": np.array(self.digest)}
+        for name, head in (("urgent", self.urgent_head), ("levels", self.levels_head)):
+            for part in ("w1", "b1", "w2", "b2"):
+                out[f"{name}_{part}"] = getattr(head, part).astype(np.float32)
+        return out
+
+    def save(self, path: Path = CLASSIFIER) -> None:
+        np.savez_compressed(path, **self.to_arrays())
+
+
+def read_classifier(path: Path = CLASSIFIER) -> Classifier:
+    data = np.load(path)
+    heads = {name: Head(*(data[f"{name}_{part}"] for part in ("w1", "b1", "w2", "b2")))
+             for name in ("urgent", "levels")}
+    return Classifier(heads["urgent"], heads["levels"], str(data["model_key"]), str(data["digest"]))
+
+
+def load_classifier(model_key: str, path: Path = CLASSIFIER) -> Classifier | None:
+    """The shipped classifier when it was trained on ``model_key``'s vectors, else ``None`` (logged)."""
+    if not path.is_file():
+        return None
+    try:
+        classifier = read_classifier(path)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("the triage classifier %s is unreadable (%s); using the exemplar vote", path, exc)
+        return None
+    if classifier.model_key != model_key:
+        log.info("the triage classifier was trained on %s, not %s; using the exemplar vote",
+                 classifier.model_key, model_key)
+        return None
+    return classifier
+
+
+def level_of(level_probs: np.ndarray, settings: LearnedSettings) -> Level:
+    """The level an urgent piece is shown at: the most probable one other than none, and self-harm only where its
+    probability reaches the self-harm bar (the crisis reply withholds the answer)."""
+    order = np.argsort(-level_probs)
+    for index in order:
+        level = HEAD_LEVELS[int(index)]
+        if level == "none" or (level == "self_harm" and level_probs[index] < settings.self_harm):
+            continue
+        return level
+    return "emergency"
+
