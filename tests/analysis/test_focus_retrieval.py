@@ -69,6 +69,7 @@ def test_a_chatty_drug_question_reaches_the_drug(service):
 @pytest.mark.parametrize("question, doc", [
     ("what is marfans syndrom", "AN_marfan"),  # a doubled/missing letter in a syndrome's name
     ("side effects of metfromin", "AN_metformin"),  # a drug name two letters off
+    ("what is metformine used for", "AN_metformin"),  # a misspelling the lexical index stems to the name
 ])
 def test_misspelt_names_are_answered(service, question, doc):
     answer = service.answer(question)
@@ -97,6 +98,22 @@ def test_a_missing_focus_is_refused_by_name(service):
     assert answer.abstained
     assert "no source on **tirzepatide**" in answer.markdown
     assert "not on **tirzepatide**, the library does hold: *Metformin*" in answer.markdown
+
+
+def test_an_unknown_drug_name_is_refused_by_name(service):
+    # an invented drug: the refusal names it and offers the topic the library holds, labelled as broader
+    answer = service.answer("Is zelvoprant safe for people with gout?")
+    assert answer.abstained and "no source on **zelvoprant**" in answer.markdown
+    assert "not on **zelvoprant**, the library does hold: *Gout*" in answer.markdown
+    told = service.answer("I read that lumaprex is linked to gout. Should I stop taking it?")
+    assert told.abstained and "no source on **lumaprex**" in told.markdown
+
+
+def test_a_two_part_question_answers_its_answerable_part_and_names_the_missing_one(service):
+    answer = service.answer("What is gout, and can drovimab treat it?")
+    assert not answer.abstained
+    assert "The library has no source on drovimab. The answer below covers the rest." in answer.notices
+    assert any(c.doc_id == "AN_gout" for c in answer.citations)
 
 
 def test_ask_json_carries_the_analysis(service):

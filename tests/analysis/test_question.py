@@ -14,7 +14,9 @@ from .test_vocabulary import ENGLISH, ROWS
 @pytest.fixture
 def analyzer() -> QuestionAnalyzer:
     words = ("should he not eat also safe with his kidney problems father was diagnosed last month thank you so "
-             "much hello doctor name mary smith about better than could it be pills three months which or")
+             "much hello doctor name mary smith about better than could it be pills three months which or "
+             "take taken new pill read linked stop taking different from treat did help still sore suggest how ease "
+             "usual dose was tried pen replace tablets physio")
     english = ENGLISH | frozenset(words.split())
     rows = [*ROWS, ("d-gout", "gout", "Gout", "title")]
     return QuestionAnalyzer(Vocabulary.from_rows(rows, english=english, documents=100))
@@ -90,9 +92,54 @@ def test_a_follow_up_inherits_the_focus(analyzer):
 def test_a_missing_name_is_reported_and_placed(analyzer):
     subject = analyzer.run("Is tirzepatide better than metformin?")
     assert subject.missing == ("tirzepatide",) and subject.missing_is_subject
-    aside = analyzer.run("metformin or tirzepatide, which is better?")
+    # a comparison needs both sides, whichever comes first
+    assert analyzer.run("metformin or tirzepatide, which is better?").missing_is_subject
+    aside = analyzer.run("I was on tirzepatide. What is the usual dose of metformin?")
     assert aside.missing == ("tirzepatide",) and not aside.missing_is_subject
     assert not analyzer.run("What is gout?").missing
+
+
+def test_an_unknown_drug_name_is_the_subject_wherever_the_question_names_it(analyzer):
+    # invented names: none is a word of the library, the English list or any eval set
+    for question in ("Is zelvoprant safe with gout?", "Should my father take the new gout pill (zelvoprant)?",
+                     "can metformin be taken with zelvoprant?"):
+        analysis = analyzer.run(question)
+        assert analysis.missing == ("zelvoprant",) and analysis.missing_is_subject, question
+
+
+def test_a_question_pointing_back_at_a_missing_name_is_about_it(analyzer):
+    told = analyzer.run("I read lumaprex is linked to gout. Should I stop taking it?")
+    assert told.missing == ("lumaprex",) and told.missing_is_subject
+    joined = analyzer.run("what is lumaprex and how is it different from metformin?")
+    assert [s.missing for s in joined.sub_questions] == [("lumaprex",), ("lumaprex",)] and joined.missing_is_subject
+
+
+def test_a_two_part_question_keeps_its_answerable_part(analyzer):
+    analysis = analyzer.run("What is gout, and can drovimab treat it?")
+    assert analysis.missing == ("drovimab",) and not analysis.missing_is_subject
+    assert [s.missing for s in analysis.sub_questions] == [(), ("drovimab",)]
+    assert [f.display for f in analysis.sub_questions[0].focus] == ["Gout"]
+
+
+def test_a_question_sentences_away_from_a_missing_name_is_not_about_it(analyzer):
+    far = analyzer.run("My physio tried zentrapy for my gout. It did not help. I am still sore. "
+                       "Can you suggest how to ease the pain?")
+    assert far.missing == ("zentrapy",) and not far.missing_is_subject
+
+
+def test_a_brand_typed_with_a_capital_inside_is_taken_as_written(analyzer):
+    # "estatin" is one letter from the library's "statin": typed "eStatin", it is a product, not a typo
+    analysis = analyzer.run("Does the eStatin pen replace tablets?")
+    assert analysis.missing == ("eStatin",) and not analysis.corrections and analysis.missing_is_subject
+    assert analyzer.run("Does the estatin pen replace tablets?").corrections == (("estatin", "Statins"),)
+
+
+def test_a_lead_in_of_the_writer_is_dropped_but_a_topic_is_kept():
+    assert split_questions("asking for my mum: What is gout?") == ["What is gout?"]
+    assert split_questions("Hi, I'm a nurse and a patient asked me: Who is at risk for gout?") == [
+        "Who is at risk for gout?"]
+    topic = "Late bleeding after tonsil surgery: is it a night-time event?"
+    assert split_questions(topic) == [topic]
 
 
 def test_to_dict_is_json_ready(analyzer):

@@ -79,3 +79,36 @@ def test_unlisted_names_are_reported(vocabulary):
 def test_nothing_is_unlisted_without_an_english_word_list():
     # an embedding model without a vocabulary file: "prevent" must not read as a name the library lacks
     assert not Vocabulary.from_rows(ROWS, documents=100).unlisted("prevent")
+
+
+def test_a_misspelling_of_a_word_the_lexical_index_holds_is_no_missing_name(vocabulary):
+    # "quellazine" is in the index (5 chunks) but names no document: "quelazine" is its typo, not a missing thing
+    vocabulary.index_df = {"quellazin": 5}  # "rarr", in one chunk, is below INDEX_MIN_DOCS
+    vocabulary.stem = lambda word: word[:-1] if word.endswith("e") else word
+    assert not vocabulary.unlisted("quelazine")
+    assert vocabulary.unlisted("zorbquenil")  # nothing near it anywhere: a name the library lacks
+    assert vocabulary.unlisted("rarrx")  # near an index word in one chunk only: too rare to be what was meant
+
+
+def test_a_typo_of_a_plural_looking_name_reaches_the_name():
+    rows = [*ROWS, ("d-zent", "zentarosis", "Zentarosis", "title")]
+    vocabulary = Vocabulary.from_rows(rows, english=ENGLISH, documents=100)
+    # the key of "zentarosos" drops its "s" ("zentaroso", two edits away); the word as typed is one
+    assert link(vocabulary, "symptoms of zentarosos") == [("zentarosos", "Zentarosis")]
+    assert not vocabulary.unlisted("zentaroso", "zentarosos")
+
+
+def test_a_word_with_a_capital_inside_is_taken_as_written(vocabulary):
+    assert vocabulary.correct("estatin") == "statin"
+    assert link(vocabulary, "the eStatin pen") == []
+    assert vocabulary.unlisted("estatin", "eStatin") and not vocabulary.unlisted("estatin")
+
+
+def test_site_prefixes_and_glosses_of_titles_are_names():
+    rows = [("d1", "imh depression", "IMH » Depression", "title"),
+            ("d2", "high blood pressure hypertension", "High blood pressure (hypertension)", "title")]
+    vocabulary = Vocabulary.from_rows(rows, english=ENGLISH, documents=10)
+    assert vocabulary.terms["depression"].doc_ids == {"d1"}
+    assert {"high blood pressure", "hypertension"} <= set(vocabulary.terms)
+    assert link(vocabulary, "Depression and High Blood Pressure") == [
+        ("Depression", "Depression"), ("High Blood Pressure", "High blood pressure")]

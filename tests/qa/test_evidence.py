@@ -274,6 +274,18 @@ class TestEvidenceSelector:
         assert "Statin medicines lower cholesterol and the risk of a second stroke." in texts
         assert "Statins reduced the risk of stroke in primary prevention trials." in texts
 
+    def test_the_anchor_comes_from_the_titles_ranked_highest(self) -> None:
+        # a word of a low-ranked page's title ("cure" on a wart page) is no anchor when the top pages share one
+        allergy = [
+            guideline(f"egg{i}", "Oral immunotherapy with small daily doses helped some people with egg allergies.",
+                      title="Egg allergy", qtype="treatment", question="How is egg allergy treated?", score=0.9)
+            for i in range(5)
+        ]
+        warts = guideline("wart", "Freezing is one cure for common warts on the hands.", title="Is there a cure for "
+                          "warts?", qtype="treatment", question="How are warts treated?", score=0.2)
+        ev = select_evidence("is there any cure for egg allergies in the near future", [*allergy, warts])
+        assert ev.ranked and all("egg allergies" in e.text for e in ev.ranked)
+
     def test_near_duplicates_are_removed(self) -> None:
         a = research("1", "IVIG shortened the time to walking unaided in adults with GBS.", title="A", label="RESULTS")
         b = research("2", "In adults with GBS, IVIG shortened the time to walking unaided.", title="B", label="RESULTS")

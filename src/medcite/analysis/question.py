@@ -52,6 +52,9 @@ _JOINED = re.compile(r",?\s+(?:and|also|plus|or)\s+(?=(?:what|how|why|when|where
                      r"will|would)\b)", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|but|so|ok|okay)\b|\b(?:it|its|this|that|they|them|"
                         r"these|those)\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^[^:?]{3,120}:\s+")
+# the writer speaking: "I" only where a clause starts with it ("bipolar I disorder" is a name)
+_SPEAKER = re.compile(r"\b(?:i'm|i've|my|me|we|our|us|you|your)\b|(?:^|[,;]\s*|\band\s+)i\b", re.IGNORECASE)
 _PUNCT_RUN = re.compile(r"[?!]+|\.{2,}|\s+")
 
 
@@ -201,10 +204,17 @@ def canonical(text: str) -> str:
 
 
 def split_questions(text: str) -> list[str]:
-    """The questions of a message; its statements ("I have gout.") are context, not questions."""
+    """The questions of a message; its statements ("I have gout.") are context, not questions. A lead-in of the
+    writer's before a colon ("asking for my dad who doesn't use the internet: What is ...?") is context too: left
+    in, its words outweighed the question's in the evidence scores (dev: noisy.jsonl chatty variants). A lead-in
+    without "I", "my", "we" or "you" is a topic ("Post-tonsillectomy late haemorrhage: is it a night-time event?",
+    PubMedQA's titles) and stays."""
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     questions: list[str] = []
     for sentence in sentences:
+        lead = _LEAD_IN.match(sentence)
+        if lead and _SPEAKER.search(lead.group(0)) and _QUESTION_START.match(sentence[lead.end():]):
+            sentence = sentence[lead.end():]
         if sentence.endswith("?") or _QUESTION_START.match(sentence):
             questions.extend(p.strip(" ,") for p in _JOINED.split(sentence) if len(p.split()) >= 2)
     return questions[:MAX_SUB_QUESTIONS] or [text]
@@ -216,15 +226,19 @@ class QuestionAnalyzer:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
 
-    def run(self, message: str, history: Sequence[str] = ()) -> QuestionAnalysis:
-        """Analyse ``message``; ``history`` holds the user's earlier turns, latest last (for follow-ups)."""
+    def run(self, message: str, history: Sequence[str] = (), *, absent: Sequence[str] = ()) -> QuestionAnalysis:
+        """Analyse ``message``; ``history`` holds the user's earlier turns, latest last (for follow-ups). ``absent``
+        holds phrases of the message found after retrieval to name what the library lacks
+        (``medcite.analysis.coverage``): they are missing names too."""
         cleaned = drop_boilerplate(message)
         # A message in capitals is shouted, not full of acronyms: read it as lower case ("IS THE FLU SHOT SAFE")
         letters = [c for c in cleaned if c.isalpha()]
         shouted = len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
         words = tokens(cleaned.lower() if shouted else cleaned)
         matches = [m for m in self.vocabulary.link(words) if self._is_focus(m)]
-        missing = tuple(dict.fromkeys(w.text for w in words if self._missing(w, matches)))
+        missing = tuple(dict.fromkeys(w.text for w in words if self._missing(w, matches, cleaned)))
+        spans = [(i, phrase) for phrase in absent for i in [cleaned.lower().find(phrase.lower())] if i >= 0]
+        missing = tuple(dict.fromkeys([*missing, *(phrase for _, phrase in spans)]))
         focus = tuple(self._focus(m) for m in _best(matches))
         if not focus and history and _FOLLOW_UP.search(cleaned) and len(words) <= 12:
             earlier = self.run(history[-1], history[:-1])
@@ -232,7 +246,8 @@ class QuestionAnalyzer:
                           for f in earlier.focus)
         corrections = tuple((m.text, m.term.display) for m in matches if m.corrected)
         names = sorted([(m.start, m.text, False) for m in matches if m.term.strong or not focus]
-                       + [(w.start, w.text, True) for w in words if w.text in missing])
+                       + [(w.start, w.text, True) for w in words if w.text in missing]
+                       + [(i, phrase, True) for i, phrase in spans])
         subs = self._sub_questions(cleaned, focus, names)
         types = tuple(dict.fromkeys(t for s in subs for t in s.types)) or ("information",)
         return QuestionAnalysis(
@@ -248,9 +263,14 @@ class QuestionAnalyzer:
         words = set(match.term.key.split())
         return not match.term.generic and not words <= _TYPE_WORDS
 
-    def _missing(self, word: Token, matches: list[Match]) -> bool:
+    def _missing(self, word: Token, matches: list[Match], text: str) -> bool:
         inside = any(m.start <= word.start < m.end for m in matches)
-        return not inside and self.vocabulary.unlisted(word.key)
+        if inside or not self.vocabulary.unlisted(word.key, word.text):
+            return False
+        # part of a hyphenated word the library writes joined: "peri-sinusoidal" (dev: pubmedqa "perisinusoidal")
+        joined = _HYPHENATED.finditer(text)
+        whole = next((m.group(0) for m in joined if m.start() <= word.start < m.end()), "")
+        return not (whole and self.vocabulary.known(re.sub(r"\W", "", whole).lower()))
 
     @staticmethod
     def _focus(match: Match) -> Focus:
@@ -260,18 +280,33 @@ class QuestionAnalyzer:
     @staticmethod
     def _sub_questions(cleaned: str, focus: tuple[Focus, ...],
                        names: list[tuple[int, str, bool]]) -> tuple[SubQuestion, ...]:
-        """Each question with its focus and, when what it asks about is a name the library lacks, that name.
-        ``names`` are (offset, text, missing) of every name in the message, in order."""
+        """Each question with its focus and, when it asks about a name the library lacks, that name. ``names`` are
+        (offset, text, missing) of every name in the message, in order.
+
+        A question asks about a missing name when it holds one ("Should he get the RSV vaccine (Arexvy)?", "Is
+        metformin better than tirzepatide?"), or when it points back, by a pronoun before any name of its own or by
+        naming nothing, to a sentence or clause right before it that holds one ("I read erythritol is linked to
+        heart attacks. Should I stop using it?", "what is zuranolone and how is it different from
+        antidepressants"). Only that close: "how can I overcome the pain", four sentences after a therapy the library
+        lacks, asks about the pain (dev: MEDIQA Val-4; the rule before took the last name anywhere earlier)."""
         out = []
         cursor = 0
+        starts = [m.start() for m in _SENTENCE.finditer(cleaned)]
         for text in split_questions(cleaned):
             start = max(0, cleaned.find(text, cursor))
             cursor = start + len(text)
             inside = [n for n in names if start <= n[0] < start + len(text)]
-            before = [n for n in names if n[0] < start]
-            subject = inside[0] if inside else (before[-1] if before else None)
+            gone_inside = [n[1] for n in inside if n[2]]
             own = [f for f in focus if f.text.lower() in text.lower() or f.inherited]
-            gone = (subject[1],) if subject is not None and subject[2] else ()
+            if gone_inside:
+                gone: tuple[str, ...] = (gone_inside[0],)
+            elif _points_back(text, inside[0][0] - start if inside else None):
+                opening = max([s for s in starts if s <= start] or [0])
+                previous = max([s for s in starts if s < opening] or [opening])
+                earlier = [n[1] for n in names if previous <= n[0] < start and n[2]]
+                gone = (earlier[-1],) if earlier else ()
+            else:
+                gone = ()
             out.append(SubQuestion(text=text, types=question_types(text), yes_no=yes_no(text),
                                    focus=tuple(own or focus), missing=gone))
         return tuple(out)
@@ -294,6 +329,18 @@ class QuestionAnalyzer:
         lowered = canonical(text)
         extra = [f.display for f in focus if canonical(f.display) not in lowered and canonical(f.text) not in lowered]
         return canonical(" ".join([text, *extra]))
+
+
+_HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+_POINTER = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+
+
+def _points_back(text: str, first_name: int | None) -> bool:
+    """A question that names nothing, or whose first reference is a pronoun before any name of its own."""
+    if first_name is None:
+        return True
+    pointer = _POINTER.search(text)
+    return pointer is not None and pointer.start() < first_name
 
 
 SPECIFIC_NAME_DOCS = 25  # a name in more documents than this ("Child", "Risk Factors") says what a message is not about

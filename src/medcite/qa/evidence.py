@@ -72,6 +72,7 @@ PENALTY_NUMERIC = 0.05
 PENALTY_SHORT = 0.03
 PENALTY_TRIMMED = 0.02
 CONTAINMENT = 0.85
+ANCHOR_PASSAGES = 5  # the focus anchor is a title word of these first passages when they hold one
 
 RESEARCH_SECTION_PRIORS: tuple[tuple[str, float], ...] = (
     ("CONCLU", 1.0),
@@ -451,7 +452,12 @@ def select_evidence(
     for p in passages:
         for t in term_set(p.chunk.title, forms) & profile.key_terms:
             title_docs.setdefault(t, set()).add(p.chunk.doc_id)
-    anchors = sorted((t for t in title_docs if t not in _NOT_ANCHORS), key=lambda t: (len(title_docs[t]), t))
+    # The anchor comes from the titles retrieval ranks highest when they hold one: "cure" in the 18th passage's
+    # title ("HIV/AIDS (Is There a Cure for HIV?)") is no anchor for a milk-allergy question whose top five
+    # passages are all "Food allergy" pages (dev: MEDIQA Val-23, refused for want of a "cure" sentence).
+    top_titles = set().union(*(term_set(p.chunk.title, forms) for p in passages[:ANCHOR_PASSAGES]))
+    anchors = sorted((t for t in title_docs if t not in _NOT_ANCHORS),
+                     key=lambda t: (t not in top_titles, len(title_docs[t]), t))
     named = set(profile.focus_terms)
     if named and any(named & (c.terms | contexts[c.passage_index]) for c in cands):
         # The user named the subject ("IVIG"): evidence must be about it, not just about a broader anchor

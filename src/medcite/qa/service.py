@@ -12,7 +12,8 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 
-from medcite.analysis import QuestionAnalyzer, Vocabulary
+from medcite.analysis import QuestionAnalysis, QuestionAnalyzer, Vocabulary
+from medcite.analysis.coverage import absent_names
 from medcite.answer import Answer
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
@@ -98,9 +99,11 @@ class AnswerService:
             yield triage
         t_analyse = time.perf_counter()
         self._refresh_vocabulary()
-        analysis = self.analyzer.run(question, [user for user, _ in history])
+        read: tuple[str, list[str]] = (question, [user for user, _ in history])
+        analysis = self.analyzer.run(*read)
         if not analysis.focus and history:  # a follow-up without a name of its own: the earlier key words help
-            analysis = self.analyzer.run(followup_query(question, history))
+            read = (followup_query(question, history), [])
+            analysis = self.analyzer.run(*read)
         if analysis.corrections:  # say how a misspelt name was read, as a search engine does
             notices.append(READ_AS_NOTICE.format(pairs="; ".join(f"“{typed}” as {fixed}"
                                                                 for typed, fixed in analysis.corrections)))
@@ -108,6 +111,7 @@ class AnswerService:
         ranked, extra = self.retriever.search_both_kinds(question, self.settings.retrieve_k, filters,
                                                          mode=mode or self.settings.retrieval_mode, analysis=analysis)
         passages = ranked + extra
+        analysis = self._with_absent_names(analysis, read, passages)
         t_compose = time.perf_counter()
         engine = engine or self.settings.engine
         if engine == "llm" and not analysis.missing_is_subject:
@@ -141,6 +145,16 @@ class AnswerService:
             "total": round((finished - started) * 1000, 1),
         }
         yield result
+
+    def _with_absent_names(self, analysis: QuestionAnalysis, read: tuple[str, list[str]],
+                           passages: list) -> QuestionAnalysis:
+        """The analysis again, with the names retrieval shows the library lacks (``medcite.analysis.coverage``)."""
+        lookup = getattr(self.library.ledger, "documents_with", None)
+        if lookup is None:
+            return analysis
+        absent = absent_names(analysis, self.analyzer.vocabulary,
+                              [(p.chunk.doc_id, p.similarity) for p in passages], lookup)
+        return self.analyzer.run(*read, absent=absent) if absent else analysis
 
     def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Cosine of the question and each sentence, by the library's embedding model (orders the bottom line)."""
