@@ -1,6 +1,6 @@
 """Answers for a blind read (issue 14): a fixed, hash-chosen sample of dev questions, answered as a user sees them.
 
-    python evals/blind/answers.py --out /tmp/blind/before        # writes answers.jsonl and answers.md
+    python evals/blind/answers.py --out /tmp/blind/before [--round 2]   # writes answers.jsonl and answers.md
 
 The sample is chosen before any answer is read: per dev set, the questions with the lowest SHA-1 of their id
 (dev split only; test splits are never sampled). Each question is answered on the library its set was built
@@ -28,7 +28,9 @@ SAMPLE = (
 )
 
 
-def sample() -> list[dict]:
+def sample(round_: int = 1) -> list[dict]:
+    """Round ``round_``'s questions: the ``n`` per set after the ``(round_ - 1) * n`` earlier rounds read (round 1:
+    session 3's before / after reads, tuned on; round 2: fresh questions for session 4's read)."""
     out = []
     for path, group, n in SAMPLE:
         file = ROOT / path
@@ -37,7 +39,7 @@ def sample() -> list[dict]:
         rows = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
         rows = [r for r in rows if r.get("split", "dev") == "dev" and (group is None or r.get("group") == group)]
         rows.sort(key=lambda r: hashlib.sha1(r["id"].encode()).hexdigest())
-        out += [{**r, "set": Path(path).stem} for r in rows[:n]]
+        out += [{**r, "set": Path(path).stem} for r in rows[(round_ - 1) * n:round_ * n]]
     return out
 
 
@@ -85,11 +87,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--mediqa-home", default="/tmp/mediqa-home")
+    parser.add_argument("--round", type=int, default=1, help="which sample: 1 (read and tuned on), 2 (fresh), ...")
     args = parser.parse_args()
     from medcite.qa.service import AnswerService
     from medcite.settings import Settings
 
-    rows = sample()
+    rows = sample(args.round)
     args.out.mkdir(parents=True, exist_ok=True)
     services = {}
     records, md = [], ["# Answers for a blind read", ""]

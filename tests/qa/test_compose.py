@@ -318,3 +318,42 @@ def test_studies_give_titles_snapshots_and_order(ivig_passages) -> None:
     safety = next(f for f in comp.research if f.heading == "Safety and Adverse Effects")
     numbers = [s.citations[0] for s in safety.statements]
     assert numbers[0] == trial.n and numbers[-1] == refs["pubmed:90000002"].n
+
+
+@pytest.mark.unit
+class TestShownVerdict:
+    """A "Yes." is not shown where the bottom line would contradict it or where it rests on a sentence far from the
+    question (the blind read's round-2 sample: "**Yes.** ... is not recommended")."""
+
+    @staticmethod
+    def _stated(label: str, text: str):
+        from types import SimpleNamespace
+
+        from medcite.qa.decision import Verdict
+        from medcite.qa.verdicts import Stated
+
+        return Stated(Verdict(label, (0,), 0.8), (SimpleNamespace(text=text),))
+
+    def test_a_yes_beside_a_sentence_that_says_no_is_not_shown(self) -> None:
+        from types import SimpleNamespace
+
+        from medcite.qa.compose import shown_verdict
+
+        stated = self._stated("yes", "The infection rate without prophylaxis was under 1%.")
+        chosen = [SimpleNamespace(text="The infection rate without prophylaxis was under 1%."),
+                  SimpleNamespace(text="Routine prophylaxis is therefore not recommended.")]
+        assert shown_verdict(stated, chosen, "Is prophylaxis needed before port placement?", None) == ""
+        assert shown_verdict(stated, chosen[:1], "Is prophylaxis needed before port placement?", None) == "Yes."
+
+    def test_a_yes_far_from_the_question_is_not_shown_and_a_no_is_kept(self) -> None:
+        from types import SimpleNamespace
+
+        from medcite.qa.compose import YES_MIN_COSINE, shown_verdict
+
+        chosen = [SimpleNamespace(text="Acute chest syndrome is common in febrile children.")]
+        far = lambda q, texts: [YES_MIN_COSINE - 0.1 for _ in texts]  # noqa: E731
+        near = lambda q, texts: [YES_MIN_COSINE + 0.1 for _ in texts]  # noqa: E731
+        yes = self._stated("yes", chosen[0].text)
+        assert shown_verdict(yes, chosen, "Is the trait the same as the disease?", far) == ""
+        assert shown_verdict(yes, chosen, "Is the trait the same as the disease?", near) == "Yes."
+        assert shown_verdict(self._stated("no", chosen[0].text), chosen, "Is it the same?", far) == "No."

@@ -35,7 +35,7 @@ from medcite.answer.markdown import (  # noqa: F401 - the layout's constants and
     format_reference,
     safe_url,
 )
-from medcite.qa.decision import agreement_line, finding_direction
+from medcite.qa.decision import agreement_line, finding_direction, sentence_stance
 from medcite.qa.evidence import Evidence, EvidenceSet
 from medcite.qa.plan import (  # noqa: F401 - re-exported
     FocusRank,
@@ -164,6 +164,30 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
     return _reading_order([best, *chosen[: max(limit, 1) - 1]])
 
 
+# A "Yes." resting on a sentence this far from the question (the embedder's cosine) is not shown: the decision's
+# default stance is yes (a finding with no negation), so an on-topic sentence that does not address the question
+# ("ACS is common in patients with SCD ..." for "Is sickle cell trait the same thing as sickle cell disease?") read
+# as one. Chosen on dev (round-2 blind-read sample and PubMedQA dev, docs/evals.md).
+YES_MIN_COSINE = 0.5
+
+
+def shown_verdict(stated: Stated | None, chosen: Sequence[Evidence], question: str,
+                  similarity: Similarity | None) -> str:
+    """The verdict phrase to show before ``chosen``, or "" where the bottom line would contradict it: a "Yes."
+    beside a shown sentence whose own stance is no ("... is not recommended"), or resting on a sentence far from the
+    question (``YES_MIN_COSINE``). The decision itself (``Composition.decision``) is not changed."""
+    if stated is None or not stated.basis or not chosen:
+        return ""
+    if stated.verdict.label != "yes":
+        return stated.phrase
+    if any(sentence_stance(e.text, question) == "no" for e in chosen):
+        return ""
+    if similarity is not None and question and max(similarity(question, [stated.basis[0].text]),
+                                                   default=0.0) < YES_MIN_COSINE:
+        return ""
+    return stated.phrase
+
+
 @dataclass(frozen=True)
 class _Chooser:
     """Chooses the bottom line: one part per question of a several-question message, or the message's own (a study's
@@ -251,15 +275,15 @@ def compose_answer(evidence: EvidenceSet, passages: Sequence[Passage], limits: L
                            focus_rank)
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in chosen), question=question_label(text),
                                    unanswered="" if chosen else UNANSWERED,
-                                   verdict=stated.phrase if stated is not None and stated.basis and chosen else "")
+                                   verdict=shown_verdict(stated, chosen, text, similarity))
                         for text, chosen, stated in parts]
         verdicts = [stated for *_, stated in parts]
     else:
         lines, verdict_on, single = choose.single(asked, evidence)
         plan = plan_answer(evidence, passages, limits, [e for _, line in lines for e in line], strength, focus_rank)
-        phrase = single.phrase if single is not None else ""
         bottom_lines = [BottomLine(tuple(_statement(e, registry) for e in line), source=source,
-                                   verdict=phrase if verdict_on == source else "") for source, line in lines if line]
+                                   verdict=shown_verdict(single, line, asked, similarity) if verdict_on == source
+                                   else "") for source, line in lines if line]
         verdicts = [single]
     bottom = tuple(s for b in bottom_lines if b.source == "guideline" for s in b.statements)
     considerations = [Consideration(bullet[0].facet, tuple(_statement(e, registry) for e in bullet))
