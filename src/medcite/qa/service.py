@@ -8,6 +8,7 @@ the usual refusal and suggestions.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -166,6 +167,16 @@ class AnswerService:
         if version != self._vocabulary_version:
             self._vocabulary_version = version
             self.analyzer = self.retriever.analyzer = make_analyzer(self.library, self.embedder)
+            # only a long-lived service sees an ingest finish: build the new spelling indexes beside its answers
+            threading.Thread(target=self.analyzer.vocabulary.warm, name="medcite-vocabulary", daemon=True).start()
+
+    def warm_up(self) -> None:
+        """Build now what a first misspelt question would wait for: the spelling indexes (about 0.5 s of CPU at
+        34k chunks). For a long-lived process (the UI's warm-up thread). A one-off ``medcite ask`` never builds
+        them unless its question holds an unknown word: built in a background thread beside its answer, they
+        cost that answer more than they save (the thread holds the interpreter lock half the time, and their
+        0.4 M small lists slow every garbage collection after), 0.6-1.0 s of a cold ask."""
+        self.analyzer.vocabulary.warm()
 
     def close(self) -> None:
         self.library.close()
@@ -217,10 +228,7 @@ def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     words = getattr(embedder, "word_list", None)
     vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset(),
                                         cache_dir=library.settings.models_dir / "vocabulary")
-    # the spelling indexes (about half a second at 34k chunks) build in the background: a one-off `ask` does not
-    # wait for them unless its question holds an unknown word
-    threading.Thread(target=vocabulary.warm, name="medcite-vocabulary", daemon=True).start()
-    return QuestionAnalyzer(vocabulary)
+    return QuestionAnalyzer(vocabulary)  # its spelling indexes build on a first unknown word (or AnswerService.warm_up)
 
 
 def open_retriever(settings: Settings, *, library: Library | None = None, embedder=None) -> Retriever:
@@ -252,13 +260,27 @@ _lock = threading.Lock()
 
 
 def get_service(settings: Settings | None = None) -> AnswerService:
-    """The process-wide service (the model is loaded once)."""
+    """The process-wide service (the model is loaded once).
+
+    What it holds lives as long as the process (the imported modules, the library's vocabulary, triage's tables):
+    building it allocates some 200,000 tracked objects and next to no garbage, so the cyclic garbage collector is off
+    meanwhile, and what exists then is frozen out of it (``gc.freeze``). Otherwise the collections during the build,
+    every later full collection and those at interpreter exit all walk those objects again: 0.5 s or more of a
+    cold ``medcite ask`` (docs/benchmarks.md, "Cold start")."""
     global _service
     with _lock:
         if _service is None or (settings is not None and settings is not _service.settings):
             from medcite.settings import get_settings
 
-            _service = AnswerService(settings or get_settings())
+            gc.unfreeze()  # a service being replaced: what only it held may be collected again
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                _service = AnswerService(settings or get_settings())
+            finally:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
         return _service
 
 
@@ -287,3 +309,4 @@ def reset_service() -> None:
         if _service is not None:
             _service.close()
         _service = None
+        gc.unfreeze()
