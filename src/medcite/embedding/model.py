@@ -155,6 +155,13 @@ class Embedder:
         log.info("loaded embedding model %s (onnx-int8) from %s", self.model_name, export)
         return encoder
 
+    def load(self) -> None:
+        """Load the model now rather than on the first encoding."""
+        if self.backend == "onnx-int8":
+            self.encoder  # noqa: B018 - the property loads it
+        else:
+            self.model  # noqa: B018
+
     @property
     def tokenizer(self):
         """The model's tokenizer, loaded alone (cheap) so chunking does not need the weights."""

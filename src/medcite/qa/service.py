@@ -9,9 +9,10 @@ the usual refusal and suggestions.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from medcite.analysis import QuestionAnalyzer, Vocabulary
 from medcite.answer import Answer
@@ -22,6 +23,7 @@ from medcite.qa.studies import StudyLookup, with_conclusions
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
 
+log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
 
 TRIMMED_NOTICE = "Your message was long, so only its first {limit:,} characters were used."
@@ -37,8 +39,15 @@ class AnswerService:
 
     def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
         self.settings = settings
+        embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
+        # Start-up steps that mostly release the GIL run beside the ones that hold it (docs/benchmarks.md, "Cold
+        # start"): onnxruntime builds the model's session while chromadb is imported, and Chroma reads its vector
+        # index while the vocabulary and triage are set up and the first message is triaged.
+        beside(getattr(embedder, "load", None), "medcite-model")
+        library = library or Library(settings, readonly=True)
+        beside(library.vectors.warm, "medcite-index")
         self.retriever = open_retriever(settings, library=library, embedder=embedder)
-        self.library = self.retriever.library
+        self.library = library
         self.studies = StudyLookup(self.library.ledger)
         self._sentence_vectors: dict[str, object] = {}  # library sentences encoded for the bottom line, by text
         self.embedder = self.retriever.embedder
@@ -237,6 +246,21 @@ def open_retriever(settings: Settings, *, library: Library | None = None, embedd
     library = library or Library(settings, readonly=True)
     embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
     return Retriever(library, embedder, analyzer=make_analyzer(library, embedder), fusion=settings.retrieval_fusion)
+
+
+def beside(step: Callable[[], object] | None, name: str) -> None:
+    """Run a start-up ``step`` in a thread of its own. A failure is only logged: the step is one the first real use
+    would take anyway, and that use reports it. Not a daemon, so the interpreter never exits under it."""
+    if step is None:
+        return
+
+    def run() -> None:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - reported by the first real use
+            log.debug("start-up step %s failed", name, exc_info=True)
+
+    threading.Thread(target=run, name=name).start()
 
 
 def make_triage(settings: Settings, embedder) -> Triage:
