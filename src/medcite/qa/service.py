@@ -4,6 +4,13 @@ Triage runs first on every message (``medcite.triage``). A self-harm risk gets t
 retrieval, no evidence, no "closest topics". Any other flagged message gets its actions as the answer's first
 block; where the library holds nothing relevant, a short line sends the reader back to those actions instead of
 the usual refusal and suggestions.
+
+Start-up is most of a cold ``medcite ask`` (docs/benchmarks.md, "Cold start"; 3.5 s before these measures at the
+full library): the process-wide service is built with the cyclic GC off and then frozen out of it (``get_service``:
+the collections it ran during the build and at exit cost 0.5 s or more); the ONNX session and Chroma's first index
+read, which mostly release the GIL, run in threads beside chromadb's import and the vocabulary and triage set-up
+(``beside``); and the spelling indexes are built only for a question with an unknown word (``warm_up`` builds them
+for the UI): built in a thread beside a one-off answer they cost it 0.6-1.0 s.
 """
 
 from __future__ import annotations
