@@ -76,6 +76,7 @@ class Embedder:
         self._encoder: OnnxEncoder | None = None
         self._tokenizer = None
         self._fast_tokenizer = None
+        self._words: frozenset[str] | None = None
         self._lock = threading.Lock()
         # The last few query-time texts and their vectors: triage embeds a message's sentences, and retrieval then
         # embeds the same (one-sentence) message again; the second costs nothing (docs/benchmarks.md, "Triage").
@@ -252,11 +253,14 @@ class Embedder:
         return self.embed_documents([text])[0]
 
     def word_list(self) -> frozenset[str]:
-        """The whole alphabetic words of the model's vocabulary (about 22,500 for MiniLM): what triage's
-        speller treats as known English, never to be "corrected". Empty when the model has no vocab.txt."""
-        path = Path(resolve_model_path(self.model_name)) / "vocab.txt"
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return frozenset()
-        return frozenset(word for word in lines if word.isalpha() and word.islower())
+        """The whole alphabetic words of the model's vocabulary (about 22,000 for MiniLM): what triage's
+        speller treats as known English, never to be "corrected". Empty when the model has no vocab.txt. Read
+        once (15-25 ms; the question analysis and triage both ask for it at start-up)."""
+        if self._words is None:
+            path = Path(resolve_model_path(self.model_name)) / "vocab.txt"
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                lines = []
+            self._words = frozenset(word for word in lines if word.isalpha() and word.islower())
+        return self._words
