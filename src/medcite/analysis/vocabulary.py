@@ -27,7 +27,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,20 +107,66 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-VOCABULARY_CACHE_VERSION = 3  # raise when Term or from_rows changes what a cached vocabulary holds
+VOCABULARY_CACHE_VERSION = 4  # raise when Term, from_rows or the file's layout changes what a cached vocabulary holds
+TermRow = tuple[str, tuple[str, ...], tuple[str, ...], bool]  # a cached Term: display, kinds, doc_ids, generic
+
+
+class TermTable(Mapping[str, Term]):
+    """A cached vocabulary's terms: each row becomes its :class:`Term` when first looked up (a question looks up
+    a few dozen of the 21,666)."""
+
+    def __init__(self, rows: dict[str, TermRow]) -> None:
+        self._rows = rows
+        self._made: dict[str, Term] = {}
+
+    def __getitem__(self, key: str) -> Term:
+        term = self._made.get(key)
+        if term is None:
+            display, kinds, doc_ids, generic = self._rows[key]
+            term = self._made[key] = Term(key, display, frozenset(kinds), frozenset(doc_ids), generic)
+        return term
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class HeadTable(Mapping[str, list[Term]]):
+    """A cached vocabulary's name heads (``Vocabulary.heads``), their terms read from a :class:`TermTable`."""
+
+    def __init__(self, keys: dict[str, list[str]], terms: TermTable) -> None:
+        self._keys = keys
+        self._terms = terms
+
+    def __getitem__(self, word: str) -> list[Term]:
+        return [self._terms[key] for key in self._keys[word]]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @dataclass
 class Vocabulary:
     """The library's names, indexed for linking and spelling. Build with :meth:`from_rows`."""
 
-    terms: dict[str, Term]
+    terms: Mapping[str, Term]
     english: frozenset[str]
     has_word: Callable[[str], bool] = lambda _w: False
     word_df: Counter = field(default_factory=Counter)
     index_df: dict[str, int] | None = None  # the lexical index's stems in INDEX_MIN_DOCS chunks or more, and how many
     stem: Callable[[str], str] | None = None  # the lexical index's own stemmer
-    heads: dict[str, list[Term]] = field(default_factory=dict)
+    heads: Mapping[str, list[Term]] = field(default_factory=dict)
     _names_index: DeletionIndex | None = None
     _english_index: DeletionIndex | None = None
     _stems_index: DeletionIndex | None = None
@@ -158,30 +204,38 @@ class Vocabulary:
     def from_ledger(cls, ledger, english: frozenset[str] = frozenset(), cache_dir: Path | None = None) -> Vocabulary:
         """The library's vocabulary; with ``cache_dir``, kept there as a pickle for the ledger's current terms
         (:meth:`~medcite.corpus.ledger_terms.VocabularyRows.terms_signature`): building it from 50k rows is about
-        0.5 s of a cold ``medcite ask``, loading it about a fifth of that. A cache that cannot be read is rebuilt."""
+        0.5 s of a cold ``medcite ask``. The file holds each term as a row (display, kinds, documents, generic),
+        made into a :class:`Term` when a question first looks it up (:class:`TermTable`): unpickling 21,666 Terms
+        took 90 ms, their rows take 20 ms. A cache that cannot be read is rebuilt. Files of other cache versions are
+        left alone: two versions side by side (a benchmark against the previous commit) would otherwise rebuild
+        each other's file on every run."""
         if cache_dir is None:
             return cls._built(ledger, english)
         import hashlib
         import pickle
 
-        key = hashlib.sha256(repr((str(ledger.path), *ledger.terms_signature(), len(english),
-                                   VOCABULARY_CACHE_VERSION)).encode()).hexdigest()[:16]
-        path = Path(cache_dir) / f"vocabulary-{key}.pickle"
+        key = hashlib.sha256(repr((str(ledger.path), *ledger.terms_signature(),
+                                   len(english))).encode()).hexdigest()[:16]
+        prefix = f"vocabulary-v{VOCABULARY_CACHE_VERSION}-"
+        path = Path(cache_dir) / f"{prefix}{key}.pickle"
         try:
             with path.open("rb") as fh:
-                terms, word_df, heads, index_df = pickle.load(fh)  # noqa: S301 - MedCite's own file
-            return cls(terms=terms, english=english, has_word=ledger.has_word, word_df=word_df, heads=heads,
-                       index_df=index_df, stem=getattr(ledger, "stem", None))
+                rows, word_df, head_keys, index_df = pickle.load(fh)  # noqa: S301 - MedCite's own file
+            terms = TermTable(rows)
+            return cls(terms=terms, english=english, has_word=ledger.has_word, word_df=word_df,
+                       heads=HeadTable(head_keys, terms), index_df=index_df, stem=getattr(ledger, "stem", None))
         except Exception:  # noqa: BLE001 - missing, stale or damaged: rebuild
             pass
         vocabulary = cls._built(ledger, english)
+        rows = {k: (t.display, tuple(t.kinds), tuple(t.doc_ids), t.generic) for k, t in vocabulary.terms.items()}
+        head_keys = {w: [t.key for t in ts] for w, ts in vocabulary.heads.items()}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("vocabulary-*.pickle"):
+            for old in path.parent.glob(f"{prefix}*.pickle"):
                 old.unlink(missing_ok=True)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                pickle.dump((vocabulary.terms, vocabulary.word_df, vocabulary.heads, vocabulary.index_df), fh,
+                pickle.dump((rows, vocabulary.word_df, head_keys, vocabulary.index_df), fh,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:  # a read-only models folder: answer without the cache

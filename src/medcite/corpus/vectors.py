@@ -123,6 +123,13 @@ class VectorStore:
                 raise self._failure(f"open Chroma collection {self.name!r}", exc) from exc
         return self._collection
 
+    def warm(self) -> None:
+        """Read an embedded store's vector index into memory now, as its first search otherwise does (about 0.25 s at
+        34k chunks, mostly outside the GIL, so it can overlap other start-up work); nothing for a Chroma server,
+        which keeps its index loaded, or a collection not made yet (this never creates one)."""
+        if not self.settings.chroma_url:
+            self.client.get_collection(self.name).get(limit=1, include=["embeddings"])
+
     def exists(self) -> bool:
         try:
             return self.name in {c if isinstance(c, str) else c.name for c in self.client.list_collections()}

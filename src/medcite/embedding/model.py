@@ -76,6 +76,7 @@ class Embedder:
         self._encoder: OnnxEncoder | None = None
         self._tokenizer = None
         self._fast_tokenizer = None
+        self._words: frozenset[str] | None = None
         self._lock = threading.Lock()
         # The last few query-time texts and their vectors: triage embeds a message's sentences, and retrieval then
         # embeds the same (one-sentence) message again; the second costs nothing (docs/benchmarks.md, "Triage").
@@ -154,6 +155,13 @@ class Embedder:
                                       "Set MEDCITE_EMBEDDING_BACKEND=torch to use sentence-transformers.") from exc
         log.info("loaded embedding model %s (onnx-int8) from %s", self.model_name, export)
         return encoder
+
+    def load(self) -> None:
+        """Load the model now rather than on the first encoding."""
+        if self.backend == "onnx-int8":
+            self.encoder  # noqa: B018 - the property loads it
+        else:
+            self.model  # noqa: B018
 
     @property
     def tokenizer(self):
@@ -245,11 +253,14 @@ class Embedder:
         return self.embed_documents([text])[0]
 
     def word_list(self) -> frozenset[str]:
-        """The whole alphabetic words of the model's vocabulary (about 22,500 for MiniLM): what triage's
-        speller treats as known English, never to be "corrected". Empty when the model has no vocab.txt."""
-        path = Path(resolve_model_path(self.model_name)) / "vocab.txt"
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return frozenset()
-        return frozenset(word for word in lines if word.isalpha() and word.islower())
+        """The whole alphabetic words of the model's vocabulary (about 22,000 for MiniLM): what triage's
+        speller treats as known English, never to be "corrected". Empty when the model has no vocab.txt. Read
+        once (15-25 ms; the question analysis and triage both ask for it at start-up)."""
+        if self._words is None:
+            path = Path(resolve_model_path(self.model_name)) / "vocab.txt"
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                lines = []
+            self._words = frozenset(word for word in lines if word.isalpha() and word.islower())
+        return self._words

@@ -4,13 +4,22 @@ Triage runs first on every message (``medcite.triage``). A self-harm risk gets t
 retrieval, no evidence, no "closest topics". Any other flagged message gets its actions as the answer's first
 block; where the library holds nothing relevant, a short line sends the reader back to those actions instead of
 the usual refusal and suggestions.
+
+Start-up is most of a cold ``medcite ask`` (docs/benchmarks.md, "Cold start"; 3.5 s before these measures at the
+full library): the process-wide service is built with the cyclic GC off and then frozen out of it (``get_service``:
+the collections it ran during the build and at exit cost 0.5 s or more); the ONNX session and Chroma's first index
+read, which mostly release the GIL, run in threads beside chromadb's import and the vocabulary and triage set-up
+(``beside``); and the spelling indexes are built only for a question with an unknown word (``warm_up`` builds them
+for the UI): built in a thread beside a one-off answer they cost it 0.6-1.0 s.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from medcite.analysis import QuestionAnalysis, QuestionAnalyzer, Vocabulary
 from medcite.analysis.coverage import absent_names
@@ -22,6 +31,7 @@ from medcite.qa.studies import StudyLookup, with_conclusions
 from medcite.settings import Settings
 from medcite.triage import Numbers, Triage, TriageResult
 
+log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
 
 TRIMMED_NOTICE = "Your message was long, so only its first {limit:,} characters were used."
@@ -37,8 +47,15 @@ class AnswerService:
 
     def __init__(self, settings: Settings, *, library: Library | None = None, embedder=None) -> None:
         self.settings = settings
+        embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
+        # Start-up steps that mostly release the GIL run beside the ones that hold it (docs/benchmarks.md, "Cold
+        # start"): onnxruntime builds the model's session while chromadb is imported, and Chroma reads its vector
+        # index while the vocabulary and triage are set up and the first message is triaged.
+        beside(getattr(embedder, "load", None), "medcite-model")
+        library = library or Library(settings, readonly=True)
+        beside(library.vectors.warm, "medcite-index")
         self.retriever = open_retriever(settings, library=library, embedder=embedder)
-        self.library = self.retriever.library
+        self.library = library
         self.studies = StudyLookup(self.library.ledger)
         self._sentence_vectors: dict[str, object] = {}  # library sentences encoded for the bottom line, by text
         self.embedder = self.retriever.embedder
@@ -180,6 +197,16 @@ class AnswerService:
         if version != self._vocabulary_version:
             self._vocabulary_version = version
             self.analyzer = self.retriever.analyzer = make_analyzer(self.library, self.embedder)
+            # only a long-lived service sees an ingest finish: build the new spelling indexes beside its answers
+            threading.Thread(target=self.analyzer.vocabulary.warm, name="medcite-vocabulary", daemon=True).start()
+
+    def warm_up(self) -> None:
+        """Build now what a first misspelt question would wait for: the spelling indexes (about 0.5 s of CPU at
+        34k chunks). For a long-lived process (the UI's warm-up thread). A one-off ``medcite ask`` never builds
+        them unless its question holds an unknown word: built in a background thread beside its answer, they
+        cost that answer more than they save (the thread holds the interpreter lock half the time, and their
+        0.4 M small lists slow every garbage collection after), 0.6-1.0 s of a cold ask."""
+        self.analyzer.vocabulary.warm()
 
     def close(self) -> None:
         self.library.close()
@@ -231,10 +258,7 @@ def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     words = getattr(embedder, "word_list", None)
     vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset(),
                                         cache_dir=library.settings.models_dir / "vocabulary")
-    # the spelling indexes (about half a second at 34k chunks) build in the background: a one-off `ask` does not
-    # wait for them unless its question holds an unknown word
-    threading.Thread(target=vocabulary.warm, name="medcite-vocabulary", daemon=True).start()
-    return QuestionAnalyzer(vocabulary)
+    return QuestionAnalyzer(vocabulary)  # its spelling indexes build on a first unknown word (or AnswerService.warm_up)
 
 
 def open_retriever(settings: Settings, *, library: Library | None = None, embedder=None) -> Retriever:
@@ -243,6 +267,21 @@ def open_retriever(settings: Settings, *, library: Library | None = None, embedd
     library = library or Library(settings, readonly=True)
     embedder = embedder or Embedder(settings, threads=settings.query_torch_threads)
     return Retriever(library, embedder, analyzer=make_analyzer(library, embedder), fusion=settings.retrieval_fusion)
+
+
+def beside(step: Callable[[], object] | None, name: str) -> None:
+    """Run a start-up ``step`` in a thread of its own. A failure is only logged: the step is one the first real use
+    would take anyway, and that use reports it. Not a daemon, so the interpreter never exits under it."""
+    if step is None:
+        return
+
+    def run() -> None:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - reported by the first real use
+            log.debug("start-up step %s failed", name, exc_info=True)
+
+    threading.Thread(target=run, name=name).start()
 
 
 def make_triage(settings: Settings, embedder) -> Triage:
@@ -266,13 +305,27 @@ _lock = threading.Lock()
 
 
 def get_service(settings: Settings | None = None) -> AnswerService:
-    """The process-wide service (the model is loaded once)."""
+    """The process-wide service (the model is loaded once).
+
+    What it holds lives as long as the process (the imported modules, the library's vocabulary, triage's tables):
+    building it allocates some 200,000 tracked objects and next to no garbage, so the cyclic garbage collector is off
+    meanwhile, and what exists then is frozen out of it (``gc.freeze``). Otherwise the collections during the build,
+    every later full collection and those at interpreter exit all walk those objects again: 0.5 s or more of a
+    cold ``medcite ask`` (docs/benchmarks.md, "Cold start")."""
     global _service
     with _lock:
         if _service is None or (settings is not None and settings is not _service.settings):
             from medcite.settings import get_settings
 
-            _service = AnswerService(settings or get_settings())
+            gc.unfreeze()  # a service being replaced: what only it held may be collected again
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                _service = AnswerService(settings or get_settings())
+            finally:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
         return _service
 
 
@@ -301,3 +354,4 @@ def reset_service() -> None:
         if _service is not None:
             _service.close()
         _service = None
+        gc.unfreeze()

@@ -3,8 +3,8 @@
 The message is split into sentences (and each sentence into clauses at commas and "but"), normalised to
 lower-case ASCII words, and each word the lexicon does not know and English does not know (the embedding
 model's own word list, when given) is corrected to the nearest lexicon word within one edit (two for words of
-eight letters or more; Damerau-Levenshtein, a deletion index), so "chesst pian" and "siezure" are read as
-written by someone in a hurry.
+eight letters or more; Damerau-Levenshtein, a deletion index: ``medcite.triage.speller``), so "chesst pian" and
+"siezure" are read as written by someone in a hurry.
 A concept's match is then dropped when
 
 - it is **negated**: a cue (no, not, never, without, denies, sin, ...) up to six words before it in its clause;
@@ -24,12 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from pathlib import Path
 
-from medcite.spelling import deletes as _deletes
-from medcite.spelling import distance as _distance
 from medcite.triage.lexicon import ALL, CONCEPTS, CONTEXTS, Concept
 from medcite.triage.model import RedFlag
+from medcite.triage.speller import Speller, words_of
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;…]+(?!\d)|[.!?;…]+(?=\s|$)|\n+")
@@ -51,7 +50,6 @@ _NEGATION_CUES = frozenset({
 _PSEUDO_NEGATION = frozenset({"sure", "idea", "clue", "know", "certain", "joke", "kidding", "matter", "only", "just",
                               "one", "doubt", "longer"})
 _NEGATION_WINDOW = 6
-MAX_CORRECTED = 24  # longest word the speller corrects
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
                       r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b|"
@@ -214,99 +212,6 @@ def _detect(name: str, sentence: Sentence, message: Message) -> list[tuple[int, 
     return spans
 
 
-# ------------------------------------------------------------------------------------------ spelling
-def _words_of(patterns: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The lexicon's words (4+ letters) and its stems (words written with a ``\\w*`` or ``[..]`` ending). A stem is
-    not a word: before round 4 "allerg" (from ``allerg\\w*``) and "sudad" (from ``sudad[oa]``) were, and the speller
-    turned "allergy" into "allerg" and "sudada" into "sudad"."""
-    words: set[str] = set()
-    stems: set[str] = set()
-    for pattern in patterns:
-        if pattern.startswith("@"):
-            continue
-        plain = re.sub(r"\\[bdsBDS]", " ", pattern)
-        stems.update(re.findall(r"([a-z]{4,})(?:\\w\*|\[)", plain))
-        words.update(re.findall(r"[a-z]{4,}(?![a-z\\\[(])", plain.replace("\\w", "\\")))
-    return frozenset(words), frozenset(stems)
-
-
-# Words the speller must leave alone that neither the lexicon nor the embedder's word list has whole: clinical
-# shorthand ("sats" became "says", "copd" "cold") and common Spanish words ("pero" became "paro", "todos" "todas").
-SHORTHAND = frozenset(re.findall(r"\S+", """
-sats spo2 copd ecg ekg bpm mmol inr nicu picu chemo neutropenic oximeter oxymeter stridor epipen epipens
-gaviscon calpol ventolin salbutamol albuterol nebs neb amoxil paracetamols ibuprofens
-"""))
-SPANISH = frozenset(re.findall(r"\S+", """
-pero todos todas hijos hijas ellos ellas nosotros desde cuando donde tiene tienen tengo esta estan estoy
-estamos muy mucho mucha muchos muchas poco para como porque despues antes ahora siempre nunca nada algo todo
-toda casa noche dias semana semanas meses anos hace hacer puede puedo pueden quiero quiere dice dijo sido
-estado tambien otra otro otros otras mismo misma bien malo mala mejor peor menos cada entre sobre hasta
-mientras aunque madre padre abuela abuelo hermana hermano amiga amigo pareja esposo esposa marido novio novia
-nieto nieta medico medica pastilla pastillas desmayo mareados mareadas sudada sudado cansado cansada tomado
-tomada
-"""))
-_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly", "er")
-
-
-class Speller:
-    """Corrects a word the lexicon and English do not know to the nearest lexicon word (1 edit up to 7 letters,
-    2 from 8); a word either one knows is never changed."""
-
-    def __init__(self, lexicon_words: frozenset[str], stems: frozenset[str], known: frozenset[str] = frozenset()):
-        self.lexicon = lexicon_words
-        self.stems = stems
-        self.known = known | lexicon_words | SHORTHAND | SPANISH
-        self._index: dict[str, list[str]] | None = None
-
-    @property
-    def index(self) -> dict[str, list[str]]:
-        """Deletion index of the lexicon words, built at the first word to correct (about 0.3 s; most messages have
-        none, and a cold ``medcite ask`` should not wait for it)."""
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            for word in self.lexicon:
-                for d in _deletes(word, 1 if len(word) <= 5 else 2):
-                    index.setdefault(d, []).append(word)
-            self._index = index
-        return self._index
-
-    def _inflected(self, word: str) -> bool:
-        for ending in _INFLECTIONS:
-            base = word[: -len(ending)]
-            if word.endswith(ending) and len(base) >= 4 and (base in self.known or base + "e" in self.known):
-                return True
-        return False
-
-    @staticmethod
-    def budget(word: str) -> int:
-        return 1 if len(word) <= 7 else 2
-
-    @lru_cache(maxsize=8192)  # noqa: B019 - one Speller per process; words repeat
-    def correct(self, word: str) -> str:
-        if not 4 <= len(word) <= MAX_CORRECTED or word in self.known or not word.isalpha():
-            return word  # (a 2,000-letter "word" would need millions of deletions: never a misspelling)
-        if self._inflected(word):  # "breathes", "drooling": a known word with an ending is not a misspelling
-            return word
-        # A word a stem pattern already reads ("drooping" under "droop\w*") may only become a word of that stem.
-        stems = [stem for stem in self.stems if word.startswith(stem)]
-        budget = self.budget(word)
-        best: tuple[int, int, str] | None = None
-        for d in _deletes(word, budget):
-            for candidate in self.index.get(d, ()):
-                if stems and not any(candidate.startswith(stem) for stem in stems):
-                    continue
-                dist = _distance(word, candidate)
-                # ties go to the candidate of the same length (a swap, "tlaking" -> "talking", not "taking")
-                key = (dist, abs(len(candidate) - len(word)), candidate)
-                if dist <= min(budget, self.budget(candidate)) and (best is None or key < best):
-                    best = key
-        for stem in () if stems else self.stems:  # "doroping" -> "droop" + "ing", one edit, beats "dropping" at two
-            if len(stem) >= 5 and len(word) > len(stem) and _distance(word[: len(stem)], stem) == 1 and (
-                    best is None or best[0] > 1):
-                best = (1, 0, stem + word[len(stem):])
-        return best[-1] if best is not None else word
-
-
 # ------------------------------------------------------------------------------------------ sentences
 @dataclass
 class Sentence:
@@ -351,13 +256,15 @@ def _fold(text: str) -> str:
 class ClinicalLayer:
     """Finds red-flag concepts in a message and its conversation (see the module docstring)."""
 
-    def __init__(self, known_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, known_words: frozenset[str] = frozenset(), *, cache_dir: Path | None = None) -> None:
         modifiers = (_NOW.pattern, _NOT_NOW.pattern, _HISTORY.pattern, _FRAMING.pattern, _BENIGN.pattern,
                      " ".join(_NEGATION_CUES), _TEMP_WORDS.pattern, _GLUCOSE.pattern, _SATS.pattern, _RR.pattern,
                      _PEAK_FLOW.pattern, _BP.pattern, _PULSE.pattern)
-        words, stems = _words_of([*(p for c in ALL for p in c.patterns), *modifiers])
-        self.speller = Speller(words, stems, known_words)
-        self._compiled = {c.name: [(p, None if p.startswith("@") else re.compile(p)) for p in c.patterns] for c in ALL}
+        words, stems = words_of([*(p for c in ALL for p in c.patterns), *modifiers])
+        self.speller = Speller(words, stems, known_words, cache_dir=cache_dir)
+        # each concept's patterns are compiled when it is first looked for: a concept whose ``requires`` no message
+        # has met yet (40 of 67) never costs its compilation (about 25 ms of the 55 ms for all of them)
+        self._compiled: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
 
     def normalise(self, text: str, *, current: bool = True) -> list[Sentence]:
         out: list[Sentence] = []
@@ -413,8 +320,15 @@ class ClinicalLayer:
         return any(w in _INNER_NEGATION and (i + 1 >= len(words) or words[i + 1] not in _INNER_NOT_NEGATION)
                    for i, w in enumerate(words[1:], start=1))
 
+    def _patterns(self, concept: Concept) -> list[tuple[str, re.Pattern[str] | None]]:
+        compiled = self._compiled.get(concept.name)
+        if compiled is None:
+            compiled = [(p, None if p.startswith("@") else re.compile(p)) for p in concept.patterns]
+            self._compiled[concept.name] = compiled
+        return compiled
+
     def _matches(self, concept: Concept, sentence: Sentence, message: Message) -> Iterable[tuple[int, int]]:
-        for source, pattern in self._compiled[concept.name]:
+        for source, pattern in self._patterns(concept):
             if pattern is None:
                 yield from _detect(source, sentence, message)
             else:

@@ -35,7 +35,7 @@ class Triage:
     def __init__(self, *, encode: Encode | None = None, numbers: Numbers | None = None,
                  known_words: frozenset[str] = frozenset(), cache_dir: Path | None = None, model_key: str = "",
                  similarity: SimilaritySettings | None = None) -> None:
-        self.clinical = ClinicalLayer(known_words)
+        self.clinical = ClinicalLayer(known_words, cache_dir=cache_dir)
         self.similarity = (SimilarityLayer(encode, cache_dir=cache_dir, model_key=model_key, settings=similarity)
                            if encode is not None else None)
         self.numbers = numbers or Numbers()

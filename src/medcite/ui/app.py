@@ -359,10 +359,12 @@ def warm_up(*, load_model: bool = False) -> None:
     """Open the answer service (and with ``load_model`` the embedding model) through the public qa API,
     so the first visitor does not wait and nothing else opens Chroma first."""
     from medcite.qa import answer
+    from medcite.qa.service import get_service
 
     try:
         answer("")  # an empty question builds the service (library, Chroma) and returns at once
         if load_model:
             answer("warm-up question about health")
+            get_service().warm_up()
     except Exception:  # noqa: BLE001 - the first question will report the problem properly
         log.warning("warm-up failed", exc_info=True)
