@@ -36,10 +36,15 @@ FIGURES = ("recall", "self_harm_level", "false_alarms", "crisis_to_ordinary")
 
 
 def _variants() -> dict:
+    """Round 5's grid of bars (``learned.LearnedSettings``), then the committed bars with the classifier's veto of
+    clinical flags at a few levels."""
     from medcite.triage.learned import LearnedSettings
 
-    return {f"classifier u{u} sh{sh}{' +vote' if v else ''}": LearnedSettings(urgent=u, self_harm=sh, self_harm_vote=v)
+    grid = {f"classifier u{u} sh{sh}{' +vote' if v else ''}": LearnedSettings(urgent=u, self_harm=sh, self_harm_vote=v)
             for u in (0.9, 0.95) for sh in (0.5, 0.7) for v in (False, True)}
+    if "--veto" in sys.argv:
+        grid = {f"committed, veto {veto}": LearnedSettings(veto=veto) for veto in (0.0, 0.02, 0.05, 0.1, 0.2)}
+    return grid
 
 
 VARIANTS = _variants()
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--veto", action="store_true", help="score the classifier's veto of clinical flags instead "
+                        "of the grid of bars")
     args = parser.parse_args(argv)
 
     from medcite.embedding.model import Embedder

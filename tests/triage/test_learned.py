@@ -107,3 +107,32 @@ class TestWithTheModel:
     ])
     def test_ordinary_questions_written_for_this_test_are_not(self, real_triage, text) -> None:
         assert not real_triage.run(text).flagged
+
+
+@pytest.mark.unit
+class TestVeto:
+    """The classifier overrules the clinical layer only below the self-harm level, only when it flags nothing itself
+    and is sure (urgent probability under the veto) of every piece and the whole message."""
+
+    @staticmethod
+    def _flag(level: str = "emergency", layer: str = "clinical"):
+        from medcite.triage.model import RedFlag
+
+        return RedFlag(concept="cardiac.chest_pain", category="cardiac", level=level, label="chest pain",
+                       evidence="chest pain", layer=layer)
+
+    def test_when_the_classifier_is_sure_the_clinical_flag_goes(self) -> None:
+        from medcite.triage.similarity import Reading
+        from medcite.triage.step import vetoed
+
+        assert vetoed([self._flag()], Reading([], urgent=0.03), 0.1)
+        assert not vetoed([self._flag()], Reading([], urgent=0.3), 0.1)
+        assert not vetoed([self._flag()], Reading([], urgent=0.03), 0.0)  # 0: never
+
+    def test_never_a_self_harm_flag_nor_without_the_classifier(self) -> None:
+        from medcite.triage.similarity import Reading
+        from medcite.triage.step import vetoed
+
+        assert not vetoed([self._flag("self_harm")], Reading([], urgent=0.0), 0.1)
+        assert not vetoed([self._flag()], Reading([], urgent=None), 0.1)  # the exemplar vote: no probability
+        assert not vetoed([self._flag()], Reading([self._flag(layer="similarity")], urgent=0.05), 0.1)

@@ -98,14 +98,17 @@ class TestCache:
         assert blocker.read_text().startswith("a file")
 
     def test_beside_clinical_flags_similarity_adds_only_a_self_harm_risk(self) -> None:
+        from medcite.triage.learned import LearnedSettings
         from medcite.triage.model import RedFlag
+        from medcite.triage.similarity import Reading
 
         class Always(SimilarityLayer):
             def __init__(self, flag):
                 self.flag = flag
+                self.learned = LearnedSettings()
 
-            def run(self, texts, *readings):
-                return [self.flag]
+            def read(self, texts, *readings):
+                return Reading([self.flag])
 
         triage = Triage()
         triage.similarity = Always(RedFlag("cardiac.similar", "cardiac", "emergency", "x", "e", "similarity"))

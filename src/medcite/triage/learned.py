@@ -56,11 +56,20 @@ class LearnedSettings:
     (``SimilaritySettings.self_harm_share`` and its similarity bars) flags it. The classifier reads Spanish worse
     than English (the embedder was trained on English): "que cantidad de pastillas para la tension hace falta para
     no despertar" scores 0.01 self-harm, while its nearest exemplars are self-harm ones.
+
+    ``veto`` (chosen after held-out F was run, which measured it off): the clinical layer's flags below the
+    self-harm level are dropped when the classifier's urgent probability of every piece and of the whole message is
+    under it and the learned layer flags nothing (``step.vetoed``): the clinical layer was the main source of false
+    alarms on held-out F (16 of 22). Held out by writer (``triage_lowo.py --veto``, ``lowo_r5/veto.txt``), veto 0 /
+    0.02 / 0.05 / 0.1 / 0.2: recall 0.952 / 0.951 / 0.950 / 0.949 / 0.944, false alarms 0.104 / 0.092 / 0.089 /
+    0.083 / 0.078, self-harm level 0.929 throughout; held-out E's row (whose lexicon never saw E) at 0.1: recall
+    0.990 -> 0.990, false alarms 0.120 -> 0.090. 0.2 scores a little higher on the objective; 0.1 keeps recall first.
     """
 
     urgent: float = 0.95
     self_harm: float = 0.7
     self_harm_vote: bool = True
+    veto: float = 0.1
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,15 @@ def pieces(message: str) -> list[str]:
     return out[:MAX_PIECES]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the layer read in a message: its flags, and the classifier's highest urgent probability over every
+    piece and the whole message (``None`` under the exemplar vote)."""
+
+    flags: list[RedFlag]
+    urgent: float | None = None
+
+
 def content(message: str) -> str:
     """The message without its courtesy sentences: what the classifier reads as the whole message ("Hello, I hope
     someone can help." around an ordinary question drew 4 of 100 chatty dev rewrites into false alarms)."""
@@ -195,8 +204,13 @@ class SimilarityLayer:
         self-harm flag only; ``self_harm_texts[i]`` is the text the self-harm vote reads for piece ``i`` (the
         whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``. With the classifier,
         the whole ``message`` (its :func:`content`) is read too, by both of its votes, as in training."""
+        return self.read(texts, plain, self_harm_texts, message).flags
+
+    def read(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
+             self_harm_texts: Sequence[str] | None = None, message: str = "") -> Reading:
+        """:meth:`run`'s flags, with the classifier's urgent probability of the message (``None`` without it)."""
         if not texts:
-            return []
+            return Reading([])
         plain = list(plain) if plain is not None else [True] * len(texts)
         sh_texts = list(self_harm_texts) if self_harm_texts is not None else list(texts)
         whole = [content(message)] if self.classifier is not None and content(message) else []
@@ -205,11 +219,13 @@ class SimilarityLayer:
         vectors = np.asarray(self.encode(order), dtype=np.float32)
         sims = vectors @ self.vectors.T
         if self.classifier is None:
-            return self.decide(sims[[row_of[t] for t in texts]], sims[[row_of[t] for t in sh_texts]], list(texts),
-                               plain)
+            return Reading(self.decide(sims[[row_of[t] for t in texts]], sims[[row_of[t] for t in sh_texts]],
+                                       list(texts), plain))
         urgent_rows = [row_of[t] for t, p in zip(texts, plain, strict=True) if p] + [row_of[t] for t in whole]
         sh_rows = [row_of[t] for t in sh_texts] + [row_of[t] for t in whole]
-        return self.classify(vectors, sims, order, urgent_rows, sh_rows, long=len(texts) >= self.settings.long_pieces)
+        flags = self.classify(vectors, sims, order, urgent_rows, sh_rows, long=len(texts) >= self.settings.long_pieces)
+        urgent, _ = self.classifier.scores(vectors)
+        return Reading(flags, float(urgent.max()))
 
     def classify(self, vectors: np.ndarray, sims: np.ndarray, texts: Sequence[str], urgent_rows: Sequence[int],
                  sh_rows: Sequence[int], *, long: bool = False) -> list[RedFlag]:

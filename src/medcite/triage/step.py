@@ -11,7 +11,7 @@ from pathlib import Path
 from medcite.triage.actions import Numbers, actions_for
 from medcite.triage.clinical import ClinicalLayer
 from medcite.triage.model import RedFlag, TriageResult, most_serious
-from medcite.triage.similarity import Encode, SimilarityLayer, SimilaritySettings, pieces
+from medcite.triage.similarity import Encode, Reading, SimilarityLayer, SimilaritySettings, pieces
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,12 @@ class Triage:
         flags: list[RedFlag] = self.clinical.run(message, earlier)
         layers = {"clinical": bool(flags), "similarity": False}
         if self.similarity is not None:
-            similar = self._similar(message)
+            veto = self.similarity.learned.veto  # read first: a failing layer is dropped by _similar
+            reading = self._similar(message)
+            similar = reading.flags
             layers["similarity"] = bool(similar)
+            if vetoed(flags, reading, veto):
+                flags = []
             flags = combine(flags, similar, young_child=bool(_YOUNG_CHILD.search(_fold(message))))
         level = most_serious([f.level for f in flags])
         if level == "none":
@@ -60,14 +64,14 @@ class Triage:
         return TriageResult(level=level, red_flags=tuple(ordered), actions=actions, headline=headline,
                             elapsed_ms=_ms(started), layers=layers)
 
-    def _similar(self, message: str) -> list[RedFlag]:
+    def _similar(self, message: str) -> Reading:
         texts, plain, whole = self.readings(message)
         try:
-            return self.similarity.run(texts, plain, whole, message) if texts else []
+            return self.similarity.read(texts, plain, whole, message) if texts else Reading([])
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None
-            return []
+            return Reading([])
 
     def readings(self, message: str) -> tuple[list[str], list[bool], list[str]]:
         """What the similarity layer reads of each piece of ``message``: the piece with its denied clauses removed
@@ -102,6 +106,14 @@ ACCIDENTAL_CONCEPTS = frozenset({"poisoning.child_ingestion", "poisoning.button_
 _YOUNG_CHILD = re.compile(r"\b(?:baby|babies|infant|toddler|newborn|bub|little one|preschooler|(?:[1-9]|one|two|three|"
                           r"four|five|six|seven|eight) ?(?:yo|y o|year old|years old|yr old|month old|months old)|"
                           r"(?:[1-9]|one|two|three|four|five) ?(?:anos|ano|meses)|bebe|nene|nena|nino pequeno)\b")
+
+
+def vetoed(clinical: list[RedFlag], reading: Reading, veto: float) -> bool:
+    """Whether the classifier overrules the clinical layer's flags: all of them below the self-harm level, none
+    from the similarity layer, and the classifier's urgent probability of every piece and the whole message under
+    ``veto`` (``LearnedSettings.veto``; 0 never vetoes)."""
+    return (veto > 0 and bool(clinical) and not reading.flags and reading.urgent is not None
+            and reading.urgent < veto and all(f.level != "self_harm" for f in clinical))
 
 
 def combine(clinical: list[RedFlag], similar: list[RedFlag], *, young_child: bool = False) -> list[RedFlag]:
