@@ -32,7 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_triage import WRITERS, examples, fit, load_writer  # noqa: E402
 
-FIGURES = ("recall", "self_harm_level", "false_alarms", "crisis_to_ordinary")
+FIGURES = ("recall", "self_harm_level", "false_alarms", "crisis_to_ordinary", "spanish_recall",
+           "spanish_false_alarms")
 
 
 def _variants() -> dict:
@@ -44,6 +45,8 @@ def _variants() -> dict:
             for u in (0.9, 0.95) for sh in (0.5, 0.7) for v in (False, True)}
     if "--veto" in sys.argv:
         grid = {f"committed, veto {veto}": LearnedSettings(veto=veto) for veto in (0.0, 0.02, 0.05, 0.1, 0.2)}
+    if "--committed" in sys.argv:
+        grid = {"committed": LearnedSettings()}
     return grid
 
 
@@ -54,10 +57,16 @@ def figures(messages: list[dict], levels: list[str]) -> dict:
     urgent = [lv for m, lv in zip(messages, levels, strict=True) if m["level"] != "none"]
     ordinary = [lv for m, lv in zip(messages, levels, strict=True) if m["level"] == "none"]
     harm = [lv for m, lv in zip(messages, levels, strict=True) if m["level"] == "self_harm"]
+    spanish = [lv for m, lv in zip(messages, levels, strict=True) if m["level"] != "none" and m["lang"] == "es"]
+    spanish_ordinary = [lv for m, lv in zip(messages, levels, strict=True)
+                        if m["level"] == "none" and m["lang"] == "es"]
     return {"recall": sum(lv != "none" for lv in urgent) / len(urgent),
             "self_harm_level": sum(lv == "self_harm" for lv in harm) / len(harm) if harm else None,
             "false_alarms": sum(lv != "none" for lv in ordinary) / len(ordinary),
-            "crisis_to_ordinary": sum(lv == "self_harm" for lv in ordinary), "n": len(messages)}
+            "crisis_to_ordinary": sum(lv == "self_harm" for lv in ordinary), "n": len(messages),
+            "spanish_recall": sum(lv != "none" for lv in spanish) / len(spanish) if spanish else None,
+            "spanish_false_alarms": (sum(lv != "none" for lv in spanish_ordinary) / len(spanish_ordinary)
+                                     if spanish_ordinary else None)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -66,6 +75,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--veto", action="store_true", help="score the classifier's veto of clinical flags instead "
                         "of the grid of bars")
+    parser.add_argument("--committed", action="store_true", help="score the committed settings only")
     args = parser.parse_args(argv)
 
     from medcite.embedding.model import Embedder
@@ -116,7 +126,9 @@ def main(argv: list[str] | None = None) -> dict:
         for held, row in report.items():
             f = row[variant]
             sh = "  -  " if f["self_harm_level"] is None else f"{f['self_harm_level']:.3f}"
-            print(f"  {held:6s} {f['recall']:.3f} {sh} {f['false_alarms']:.3f} ({f['crisis_to_ordinary']:g})")
+            es = " ".join("  -  " if f[k] is None else f"{f[k]:.3f}"
+                          for k in ("spanish_recall", "spanish_false_alarms"))
+            print(f"  {held:6s} {f['recall']:.3f} {sh} {f['false_alarms']:.3f} ({f['crisis_to_ordinary']:g})  es {es}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     return report
