@@ -223,18 +223,19 @@ class SimilarityLayer:
                                        list(texts), plain))
         urgent_rows = [row_of[t] for t, p in zip(texts, plain, strict=True) if p] + [row_of[t] for t in whole]
         sh_rows = [row_of[t] for t in sh_texts] + [row_of[t] for t in whole]
-        flags = self.classify(vectors, sims, order, urgent_rows, sh_rows, long=len(texts) >= self.settings.long_pieces)
-        urgent, _ = self.classifier.scores(vectors)
+        urgent, levels = self.classifier.scores(vectors)
+        flags = self.classify(urgent, levels, sims, order, urgent_rows, sh_rows,
+                              long=len(texts) >= self.settings.long_pieces)
         return Reading(flags, float(urgent.max()))
 
-    def classify(self, vectors: np.ndarray, sims: np.ndarray, texts: Sequence[str], urgent_rows: Sequence[int],
-                 sh_rows: Sequence[int], *, long: bool = False) -> list[RedFlag]:
-        """The classifier's flags: a row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
+    def classify(self, urgent: np.ndarray, levels: np.ndarray, sims: np.ndarray, texts: Sequence[str],
+                 urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False) -> list[RedFlag]:
+        """The classifier's flags from its scores of each row (``Classifier.scores``: ``urgent``, ``levels``): a
+        row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
         its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
         self-harm bar at the self-harm level, and with ``LearnedSettings.self_harm_vote`` also a row the exemplar
         vote's self-harm bar flags (``long``: the message has ``long_pieces`` pieces, the stricter bar); the
         nearest exemplar of that level among the ``k`` nearest (``sims``) names the category."""
-        urgent, levels = self.classifier.scores(vectors)
         found: list[tuple[int, Level, float]] = []
         for row in urgent_rows:
             if urgent[row] >= self.learned.urgent:
