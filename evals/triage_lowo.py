@@ -1,6 +1,8 @@
 """Triage by writer: hold one writer's messages out, train the classifier on the rest, score that writer (round 5).
 
-Run from the repository root: ``.venv/bin/python evals/triage_lowo.py [--home DIR] [--json OUT]``.
+Run from the repository root: ``.venv/bin/python evals/triage_lowo.py [--home DIR] [--json OUT] [--veto |
+--committed]`` (``--veto``: the committed bars with the veto of clinical flags at 0 to 0.2; ``--committed``: the
+committed settings only, for a change to the bank or the layer). About 10 minutes on 2 cores.
 
 Every held-out set so far scored well below the dev sets it followed (round 4: dev false alarms 0.031, held-out E
 0.095; recall 1.000 vs 0.925). Each writer has a voice, and a method tuned on some writers' messages overfits their
@@ -16,8 +18,9 @@ already, now development data) and, for each writer in turn, runs ``Triage.run``
 The clinical layer is the same in both and was written with sight of every writer's misses but E's, so its share
 is in-sample for five writers (E's row is its honest row); the exemplar bank's round-4 lines were written after
 reading ``dev_r4``'s misses, so the vote's ``r4`` row is in-sample too. Figures per writer: urgent recall,
-self-harm level (self-harm messages given it), false alarms on ordinary messages and crisis replies among them;
-then the mean over writers (over the five with self-harm messages for the self-harm level).
+self-harm level (self-harm messages given it), false alarms on ordinary messages and crisis replies among them,
+Spanish recall and false alarms; then the mean over writers (over the five with self-harm messages for the
+self-harm level).
 """
 
 from __future__ import annotations
