@@ -107,7 +107,7 @@ class TestCache:
                 self.flag = flag
                 self.learned = LearnedSettings()
 
-            def read(self, texts, *readings):
+            def run(self, texts, *readings):
                 return Reading([self.flag])
 
         triage = Triage()

@@ -197,18 +197,14 @@ class SimilarityLayer:
         return vectors
 
     def run(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
-            self_harm_texts: Sequence[str] | None = None, message: str = "") -> list[RedFlag]:
-        """Flags for the given message pieces (see :func:`pieces`), at most one per category.
+            self_harm_texts: Sequence[str] | None = None, message: str = "") -> Reading:
+        """Flags for the given message pieces (see :func:`pieces`), at most one per category, with the classifier's
+        highest urgent probability (``None`` under the exemplar vote).
 
         ``plain[i]`` False (a piece read as history or as an information question) lets piece ``i`` raise a
         self-harm flag only; ``self_harm_texts[i]`` is the text the self-harm vote reads for piece ``i`` (the
         whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``. With the classifier,
         the whole ``message`` (its :func:`content`) is read too, by both of its votes, as in training."""
-        return self.read(texts, plain, self_harm_texts, message).flags
-
-    def read(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
-             self_harm_texts: Sequence[str] | None = None, message: str = "") -> Reading:
-        """:meth:`run`'s flags, with the classifier's urgent probability of the message (``None`` without it)."""
         if not texts:
             return Reading([])
         plain = list(plain) if plain is not None else [True] * len(texts)

@@ -67,7 +67,7 @@ class Triage:
     def _similar(self, message: str) -> Reading:
         texts, plain, whole = self.readings(message)
         try:
-            return self.similarity.read(texts, plain, whole, message) if texts else Reading([])
+            return self.similarity.run(texts, plain, whole, message) if texts else Reading([])
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None
