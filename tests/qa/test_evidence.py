@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from medcite.qa import facets
-from medcite.qa.evidence import (
-    analyze_question,
-    deduplicate,
-    guideline_section_prior,
-    research_section_prior,
-    select_evidence,
-)
+from medcite.qa.evidence import deduplicate, select_evidence
+from medcite.qa.profile import analyze_question
+from medcite.qa.sections import guideline_section_prior, research_section_prior
 from medcite.qa.sentences import sentence_problem, split_sentences, trim_long_sentence
 from medcite.qa.text import find_acronyms, followup_query, is_followup, stem, term_set
 from tests.qa.conftest import guideline, research, squash

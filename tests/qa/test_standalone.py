@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from medcite.qa import facets
-from medcite.qa.evidence import research_problem, select_evidence
+from medcite.qa.evidence import select_evidence
+from medcite.qa.sections import research_problem
 from medcite.qa.sentences import split_glued, split_sentences
 from medcite.qa.standalone import focus_name, repair, stands_alone
 

@@ -6,7 +6,7 @@ The types are MedQuAD's and LiveQA's (information, symptoms, causes, treatment, 
 holds; a library section gets its type from its label (MedQuAD's qtype) or, for other guideline pages, from its
 heading and title ("Heart attack (Causes)"), read with the same cues, so both sides speak one vocabulary.
 
-    >>> question_types("could my leg pain be from the statin?"), question_types("How is gout treated?")
+    >>> question_types("could my leg pain be from my pills?"), question_types("How is gout treated?")
     (('side_effects',), ('treatment',))
 """
 

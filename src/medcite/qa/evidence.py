@@ -45,12 +45,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from medcite.qa import facets, standalone
+from medcite.qa.profile import QueryProfile, analyze_question
 from medcite.qa.safety import instruction_like
+from medcite.qa.sections import guideline_section_prior, research_problem, research_section_prior
 from medcite.qa.sentences import is_anaphoric, sentence_problem, split_sentences, trim_long_sentence, word_count
 from medcite.qa.text import (
     Forms,
     find_acronyms,
-    is_followup,
     is_generic,
     normalize_for_match,
     normalize_ws,
@@ -64,7 +65,6 @@ W_FOCUS = 0.15
 W_SECTION = 0.15
 W_RETRIEVAL = 0.10
 W_INTENT = 0.15
-GENERIC_WEIGHT = 0.4
 CONTEXT_WEIGHT = 0.7
 CONTEXT_FOCUS = 0.8
 PENALTY_ANAPHORIC = 0.05
@@ -74,29 +74,6 @@ PENALTY_TRIMMED = 0.02
 CONTAINMENT = 0.85
 ANCHOR_PASSAGES = 5  # the focus anchor is a title word of these first passages when they hold one
 
-RESEARCH_SECTION_PRIORS: tuple[tuple[str, float], ...] = (
-    ("CONCLU", 1.0),
-    ("INTERPRETATION", 1.0),
-    ("RESULT", 0.7),
-    ("FINDING", 0.7),
-    ("DISCUSSION", 0.6),
-    ("BACKGROUND", 0.35),
-    ("INTRODUCTION", 0.35),
-    ("CONTEXT", 0.35),
-    ("LIMITATION", 0.3),
-    ("OBJECTIVE", 0.2),
-    ("AIM", 0.2),
-    ("PURPOSE", 0.2),
-    ("METHOD", 0.1),
-    ("DESIGN", 0.1),
-    ("SETTING", 0.1),
-    ("PATIENT", 0.1),
-    ("PARTICIPANT", 0.1),
-    ("SUBJECT", 0.1),
-    ("INTERVENTION", 0.1),
-    ("MEASURE", 0.1),
-)
-UNLABELLED_RESEARCH_PRIOR = 0.4
 
 # Stems that qualify a topic rather than name one: never the anchor of the focus (see select_evidence).
 _NOT_ANCHOR_WORDS = (
@@ -109,31 +86,7 @@ _NOT_ANCHOR_WORDS = (
 _NOT_ANCHORS: frozenset[str] = frozenset(
     term for line in _NOT_ANCHOR_WORDS for word in line.split() for term in term_set(word, keep_ambiguous=True)
 )
-_CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}[A-Za-z0-9]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+)\b")
 _NUMERIC = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class QueryProfile:
-    """What the question asks: weighted content stems, the key ones, the focus and the intents."""
-
-    question: str
-    terms: dict[str, float]
-    key_terms: frozenset[str]
-    focus_terms: frozenset[str]
-    intents: tuple[str, ...]
-    history_terms: frozenset[str] = frozenset()
-    core_terms: frozenset[str] = frozenset()  # the key terms of the question itself (not of history)
-    leans_on_history: bool = False  # a follow-up without topical words of its own ("and its side effects?")
-
-    def required_core(self, share: float) -> int:
-        """How many core terms one passage must hold for the library to know the topic: ``share`` of
-        them, and at least two when the question has two or more (one for a follow-up leaning on the
-        previous question)."""
-        n = len(self.core_terms)
-        if n <= 1 or self.leans_on_history:
-            return min(n, 1)
-        return max(2, math.ceil(share * n - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -191,98 +144,6 @@ class _Candidate:
     quote: str = ""
 
 
-def analyze_question(
-    question: str,
-    history: Sequence[tuple[str, str]] | None = None,
-    *,
-    acronyms: dict[tuple[str, ...], str] | Forms | None = None,
-    history_weight: float = 0.5,
-) -> QueryProfile:
-    """Weighted content terms, key terms and intents of ``question`` (and of the previous user turn
-    when ``question`` is a follow-up such as "and its side effects?")."""
-    terms: dict[str, float] = {}
-    for t in sorted(term_set(question, acronyms, replace=True, keep_ambiguous=True)):
-        terms[t] = GENERIC_WEIGHT if is_generic(t) else 1.0
-    key = {t for t in terms if not is_generic(t)}
-    core = set(key)
-    intents = facets.question_intents(question)
-    history_terms: set[str] = set()
-    prior = _previous_question(history) if history else ""
-    if prior and is_followup(question):
-        for t in sorted(term_set(prior, acronyms, replace=True, keep_ambiguous=True)):
-            if t in terms:
-                continue
-            terms[t] = history_weight * (GENERIC_WEIGHT if is_generic(t) else 1.0)
-            history_terms.add(t)
-            if not is_generic(t):
-                key.add(t)
-        if not intents:
-            intents = facets.question_intents(prior)
-    if not key:
-        key = set(terms)
-    leans = False
-    if not core:
-        # A follow-up without topical words of its own ("and the side effects?") leans on the previous
-        # question: its names and acronyms, else its key terms; any one of them will do.
-        leans = bool(history_terms & key)
-        named = {
-            t
-            for word in _CAPITALISED.findall(prior)
-            for t in term_set(word, acronyms, replace=True, keep_ambiguous=True)
-            if t in key
-        }
-        core = named or set(key)
-    focus = {
-        t
-        for word in _CAPITALISED.findall(question)
-        for t in term_set(word, acronyms, replace=True, keep_ambiguous=True)
-        if t in key
-    }
-    return QueryProfile(
-        question=question,
-        terms=terms,
-        key_terms=frozenset(key),
-        focus_terms=frozenset(focus),
-        intents=intents,
-        history_terms=frozenset(history_terms),
-        core_terms=frozenset(core),
-        leans_on_history=leans,
-    )
-
-
-def _previous_question(history: Sequence[tuple[str, str]]) -> str:
-    for user, _assistant in reversed(history):
-        if user and user.strip():
-            return user
-    return ""
-
-
-def research_section_prior(label: str, heading: str = "") -> float:
-    """Prior of a research sentence by its abstract section (CONCLUSIONS > RESULTS > ... > METHODS)."""
-    name = (label or heading or "").upper()
-    if not name.strip():
-        return UNLABELLED_RESEARCH_PRIOR
-    for needle, prior in RESEARCH_SECTION_PRIORS:
-        if needle in name:
-            return prior
-    return UNLABELLED_RESEARCH_PRIOR
-
-
-def guideline_section_prior(label: str, heading: str, intents: tuple[str, ...]) -> float:
-    """Prior of a guideline sentence: does its section (question type / heading) answer the intent?"""
-    section_facets = set(facets.question_intents(heading)) if heading else set()
-    mapped = facets.facet_for_label(label)
-    if mapped:
-        section_facets.add(mapped)
-    if not intents:
-        return 0.6
-    if section_facets & set(intents):
-        return 1.0
-    if not section_facets or section_facets == {facets.BACKGROUND}:
-        return 0.6
-    return 0.3
-
-
 @lru_cache(maxsize=4096)
 def quotable_sentences(
     text: str, min_words: int = 5, max_words: int = 60
@@ -332,46 +193,7 @@ def _candidates(
     return out
 
 
-_METHOD_LIKE = re.compile(
-    r"\b(?:we|the authors) (?:investigated|examined|studied|assessed|evaluated|analy[sz]ed|conducted|performed|"
-    r"reviewed|enrolled|recruited|included|compared|measured|identified|searched|describe|report)\b|"
-    r"\b(?:were|was) (?:enrolled|randomi[sz]ed|recruited|included|assigned|divided|allocated|conducted|performed|"
-    r"carried out|collected|reviewed|retrospectively|prospectively|followed up|surveyed|interviewed)\b|"
-    r"^(?:this|the present|the current|our) (?:study|trial|review|analysis|paper|survey)\b|"
-    r"\bretrospective(?:ly)? review|\bdata (?:were|was) (?:collected|obtained|extracted|analy)|"
-    r"^(?:a total of )?\d+ (?:patients|participants|subjects|women|men|children|adults)\b(?!.*\b(?:had|showed|"
-    r"developed|improved|died|reported|experienced)\b)",
-    re.I,
-)
-_RESULT_LIKE = re.compile(
-    r"\bsignifican|\bassociated with\b|\bp ?[<=>]|\b\d+(?:\.\d+)? ?%|\b(?:found|showed|shown|demonstrated|"
-    r"revealed|indicate[sd]?|suggest(?:s|ed)?|conclude[sd]?)\b|\b(?:improv|reduc|increas|decreas|lower|higher|"
-    r"better|worse|effective|benefi|risk|odds|hazard)",
-    re.I,
-)
-
-
 _STRICT_REASONS = ("page about another focus", "cannot stand alone", "aim or method")
-
-
-def research_problem(sentence: str, label: str, heading: str = "") -> str | None:
-    """Why a research sentence is no finding to show, or None: it sits in an aims/objective/methods
-    section, or (unlabelled or background) says what a study did rather than what it found.
-
-    >>> research_problem("To determine whether IVIG reduces relapses in CIDP.", "OBJECTIVE")
-    'aim or method'
-    >>> research_problem("Sixty patients were randomized to IVIG or placebo.", "")
-    'aim or method'
-    >>> research_problem("IVIG significantly reduced relapses compared with placebo (p<0.01).", "RESULTS")
-    """
-    prior = research_section_prior(label, heading)
-    if prior <= 0.2:
-        return "aim or method"
-    if prior <= UNLABELLED_RESEARCH_PRIOR and _METHOD_LIKE.search(sentence) and not _RESULT_LIKE.search(
-        _METHOD_LIKE.sub(" ", sentence)
-    ):
-        return "aim or method"
-    return None
 
 
 def focus_stems(names: Sequence[str], forms: Forms | None = None) -> tuple[frozenset[str], ...]:

@@ -5,10 +5,12 @@ Every text comes from a document, a question or a model, so each is escaped wher
 markup is this module's own. Each ``[n]`` becomes a link carrying the turn, the number and the index of the
 statement it follows (:class:`~medcite.ui.render.CiteRef`), which the passage view highlights.
 
-    >>> from medcite.answer import Answer, BottomLine, Statement
-    >>> out = render_answer(Answer(question="q", bottom_line=[BottomLine((Statement("IVIG helps.", (1,)),))]), 0)
-    >>> out.refs
-    [CiteRef(n=1, sentence='IVIG helps')]
+    >>> from medcite.answer import Answer, BottomLine, Citation, Statement
+    >>> cited = [Citation(1, "d1", "IVIG", "NIH", None, "")]
+    >>> out = render_answer(Answer(question="q", bottom_line=[BottomLine((Statement("IVIG helps.", (1,)),))],
+    ...                            citations=cited), 0)
+    >>> out.refs  # the statement's marker, then the reference list's entry
+    [CiteRef(n=1, sentence='IVIG helps'), CiteRef(n=1, sentence='')]
 """
 
 from __future__ import annotations
