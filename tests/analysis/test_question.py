@@ -155,3 +155,18 @@ def test_a_shouted_message_is_not_read_as_acronyms(analyzer):
     quiet = analyzer.run("what are the symptoms of ms in women")
     assert shouted.query == quiet.query and shouted.focus == quiet.focus
     assert [f.display for f in analyzer.run("what are the symptoms of MS in women").focus] == ["MS"]
+
+
+def test_a_long_message_naming_no_library_name_keeps_its_opening(analyzer):
+    # MEDIQA Val-4 (dev), shortened: over 60 words, a subject line, a story and a question that names no topic.
+    # "ankle" is an English word and no library name: the questions alone read "how to overcome the pain".
+    story = ("I got hurt in my left leg ankle almost five months ago and went to a doctor who found nothing on the "
+             "x-ray. He suggested some pain killers and advised me to wear an anklet, and I have followed that "
+             "since then. Another doctor advised physiotherapy and exercises and I have followed them too. I "
+             "still feel pain walking quickly.")
+    analysis = analyzer.run(f"Ankle injury. {story} Can you please suggest how to overcome the pain? Thanks.")
+    assert not analysis.focus
+    assert analysis.query == "ankle injury. can you please suggest how to overcome the pain"
+    # a long message that names its focus is cut to its questions and the sentences that name it, as before
+    named = analyzer.run(f"Ankle injury. {story} My gout is fine. Can you please suggest how to overcome the pain?")
+    assert named.query == "my gout is fine. can you please suggest how to overcome the pain"

@@ -321,9 +321,13 @@ class QuestionAnalyzer:
         text = cleaned
         if len(cleaned.split()) > LONG_MESSAGE:
             names = [f.text.lower() for f in focus]
-            kept = [s.strip() for s in _SENTENCE.findall(cleaned)
-                    if any(n in s.lower() for n in names) or any(s.strip() == q.text for q in subs)]
-            text = " ".join(dict.fromkeys([*kept, *(q.text for q in subs)])) or cleaned
+            sentences = [s.strip() for s in _SENTENCE.findall(cleaned) if s.strip()]
+            kept = [s for s in sentences
+                    if any(n in s.lower() for n in names) or any(s == q.text for q in subs)]
+            # Naming nothing the library calls a name, the message's opening says what it is about ("Ankle injury.
+            # I got hurt ... how to overcome the pain?"): without it the questions alone name no topic.
+            opening = sentences[:1] if not focus else []
+            text = " ".join(dict.fromkeys([*opening, *kept, *(q.text for q in subs)])) or cleaned
         for typed, fixed in corrections:
             text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
         lowered = canonical(text)
