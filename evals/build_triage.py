@@ -1,7 +1,8 @@
 """Build evals/sets/triage.jsonl (780 messages, split dev/test by hash), evals/sets/triage_heldout.jsonl (477),
 evals/sets/triage_heldout_d.jsonl (348) and evals/sets/triage_dev.jsonl (335, every message dev).
 
-Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d heldout_e dev heldout_f]``
+Run from anywhere: ``.venv/bin/python evals/build_triage.py [triage heldout heldout_d heldout_e dev heldout_f
+heldout_g]``
 (default: all four; name one to rebuild only it, so that building the dev set never opens a held-out file).
 Reads ``evals/triage/messages_*.jsonl``: messages written for MedCite by two writers who saw neither the triage
 code nor its exemplar bank (``src/medcite/triage/exemplars.jsonl``, written separately),
@@ -20,8 +21,15 @@ round 4 measured the code on it before changing anything, then tuned on it (docs
 
 ``evals/triage/heldout_f.jsonl`` is round 5's held-out set: a fresh writer's 440 messages (220 urgent, 50 at the
 self-harm level; 220 ordinary, 170 near misses; 70 in Spanish), written with no sight of the code, the exemplars or
-any set, kept unread until round 5's code was frozen, then run once (docs/evals.md, round 5). It is in no training
-set of ``evals/train_triage.py``.
+any set, kept unread until round 5's code was frozen, then run once (docs/evals.md, round 5). Once reported it joined
+the training messages of ``evals/train_triage.py`` (round 6).
+
+``evals/triage/heldout_g.jsonl`` is round 6's held-out set: a fresh writer's 440 messages (220 urgent, 54 at the
+self-harm level; 70 in Spanish; voices from many English-speaking countries, non-native writers, texting shorthand),
+written with no sight of the code, the exemplars or any set, kept unread (read-only file) until round 6's code was
+frozen, then run once. ``evals/triage/train_*.jsonl`` are round 6's training-only messages (two more writers, H:
+health workers and clinical shorthand, I: teenagers, forums, long stories, slang; 429 and 416 after dropping near
+duplicates of held-out G by cosine >= 0.92 or word overlap >= 0.6): in no eval set.
 
 Each message becomes one question:
 
@@ -55,6 +63,8 @@ HELDOUT_E = HERE / "triage" / "heldout_e.jsonl"  # round 4's held-out set, writt
 OUT_HELDOUT_E = HERE / "sets" / "triage_heldout_e.jsonl"
 HELDOUT_F = HERE / "triage" / "heldout_f.jsonl"  # round 5's held-out set, a fresh writer, run once
 OUT_HELDOUT_F = HERE / "sets" / "triage_heldout_f.jsonl"
+HELDOUT_G = HERE / "triage" / "heldout_g.jsonl"  # round 6's held-out set, a fresh writer, run once
+OUT_HELDOUT_G = HERE / "sets" / "triage_heldout_g.jsonl"
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
 SEED = "medcite-triage-v1"
@@ -118,6 +128,9 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     "dev": (OUT_DEV, lambda: build(DEV_SOURCES, all_dev=True, besides=tuple(SOURCES))),
     "heldout_f": (OUT_HELDOUT_F, lambda: build([HELDOUT_F], all_test=True,
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E))),
+    "heldout_g": (OUT_HELDOUT_G, lambda: build([HELDOUT_G], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F))),
 }
 
 

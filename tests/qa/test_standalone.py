@@ -136,3 +136,48 @@ def test_repaired_statement_keeps_its_span(ivig_passages) -> None:
     assert first.text.startswith("IVIG is effective for specific antibody-mediated disorders")
     chunk = next(p.chunk for p in ivig_passages if p.chunk.id == first.chunk_ids[0])
     assert first.span is not None and chunk.text[first.span[0]:first.span[1]].startswith("It is effective")
+
+
+# --- headings, the authors' first person, acronyms (session 5: the kinds labellers found most often) ---
+
+
+def test_glued_question_heading_is_taken_off():
+    from medcite.qa.standalone import repair
+
+    assert repair("What are the treatments for Appendicitis?: Most of the time, a surgeon will remove your appendix.",
+                  focus="Appendicitis") == "Most of the time, a surgeon will remove your appendix."
+    assert repair("How to diagnose Heart Attack?: Your doctor will diagnose it from your symptoms.",
+                  focus="Heart attack") == "Your doctor will diagnose it from your symptoms."
+
+
+def test_study_first_person_becomes_the_study_in_research_only():
+    from medcite.qa.standalone import repair
+
+    text = "In the present study we found a significant increase in GBS colonization in pregnant women."
+    assert repair(text, focus="GBS", research=True) == (
+        "The study found a significant increase in GBS colonization in pregnant women.")
+    assert repair("Our results suggest that statins lower stroke risk.", research=True) == (
+        "The study's results suggest that statins lower stroke risk.")
+    assert repair("We enrolled 60 patients.", research=True) == "We enrolled 60 patients."  # a method: unchanged
+    assert repair(text, focus="GBS") == text  # guideline pages are not studies
+
+
+def test_acronym_defined_in_the_passage_is_written_out():
+    from medcite.qa.standalone import repair
+
+    source = ("Patients with idiopathic pulmonary fibrosis (IPF) often have obstructive sleep apnea (OSA). "
+              "Effective CPAP treatment in IPF patients with OSA improves daily living.")
+    shown = repair("Effective CPAP treatment in IPF patients with OSA improves daily living.", research=True,
+                   source=source)
+    assert shown == ("Effective CPAP treatment in idiopathic pulmonary fibrosis (IPF) patients with obstructive sleep "
+                     "apnea (OSA) improves daily living.")
+    assert repair("IPF is a lung disease.", source="no definitions here") == "IPF is a lung disease."
+
+
+def test_repairs_count_as_quotes_for_the_support_check():
+    from medcite.qa.standalone import is_repair
+
+    assert is_repair("The study found a rise in colonization.", "We found a rise in colonization.")
+    assert is_repair("Dementia is a loss of brain function.",
+                     "What is Dementia?: Dementia is a loss of brain function.")
+    assert not is_repair("The study found no rise.", "We found a rise in colonization.")

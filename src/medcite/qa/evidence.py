@@ -181,7 +181,8 @@ def _candidates(
             quote = ""
             if problem is None:
                 previous = sentences[k - 1][1] if k else None
-                fixed = standalone.repair(sentence, focus=passage.chunk.title, previous=previous)
+                fixed = standalone.repair(sentence, focus=passage.chunk.title, previous=previous,
+                                          research=passage.chunk.kind != "guideline", source=passage.chunk.text)
                 if fixed is None:
                     problem = "cannot stand alone" if strict else None
                 elif fixed != sentence:

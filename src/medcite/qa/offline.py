@@ -18,6 +18,7 @@ from medcite.analysis import QuestionAnalysis
 from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.corpus.terms import normalise_term
+from medcite.qa import relevance
 from medcite.qa.compose import Limits, Similarity, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.safety import (
@@ -267,8 +268,13 @@ def compose_offline(
     else:
         # no verdict on a request for personal advice ("Should I take IVIG?"): that is the clinician's to give
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
+        focus_rank = _focus_rank(analysis)
+        # only sentences that bear on what was asked are shown (medcite.qa.relevance)
+        evidence = relevance.shown(evidence, passages, question, similarity, focus_rank)  # the message as typed
+        questions = [(text, sub_read, relevance.shown(sub, passages, sub_read, similarity, focus_rank))
+                     for text, sub_read, sub in questions]
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
-                              focus_rank=_focus_rank(analysis), similarity=similarity,
+                              focus_rank=focus_rank, similarity=similarity,
                               population=analysis.population if analysis is not None else (),
                               focus=[f.display for f in analysis.focus] if analysis is not None else ())
         answer.bottom_line, answer.considerations = comp.bottom_line, comp.considerations

@@ -13,7 +13,15 @@ as "this condition". :func:`repair` returns the sentence as it can be shown alon
   is the page's focus or a name in its title ("Toxoplasmosis is a disease ... . It is caused by ...",
   "IVIG does not help all ... . It is effective for ..." on a page titled "Intravenous Immunoglobulin (IVIG)");
 - anything else that refers back ("These ...", "They ...", "This ...", "Such ...", "In these cases, ...",
-  "... the following.") cannot stand alone: None.
+  "... the following.") cannot stand alone: None;
+- a question heading glued before the answer ("What is Dementia?: Dementia is ...", the MedQuAD and MEDIQA page
+  layout) is taken off (:func:`drop_heading`);
+- in a research abstract (``research=True``), the authors' first person becomes the study
+  (:func:`attribute_study`: "We found ..." -> "The study found ...", "Our data suggest" -> "The study's data
+  suggest"), the one phrase of this module's own, from a fixed set, and the bullet cites that study;
+- an acronym the passage defines ("idiopathic pulmonary fibrosis (IPF)") is written out at its first use in a
+  sentence that does not define it (:func:`expand_acronyms`, given the passage's ``source`` text).
+Three sentence kinds a blind read and 1,274 labels of shown dev sentences found most often (``evals/relevance``).
 
 Everything is pure and deterministic; the repaired text differs from the source only by the replaced words
 and the dropped marker (the caller keeps the verbatim sentence for its character span).
@@ -49,11 +57,13 @@ _FOLLOWING = re.compile(r"\bthe following\b(?:\s+\w+){0,3}\s*[.:]?$|\bthe follow
 _WORD = re.compile(r"\S+")
 
 
-def repair(text: str, *, focus: str = "", previous: str | None = None) -> str | None:
+def repair(text: str, *, focus: str = "", previous: str | None = None, research: bool = False,
+           source: str = "") -> str | None:
     """``text`` as it can be shown on its own, or None when it cannot stand alone.
 
     ``focus`` is the page's focus name (its title: "Fitz-Hugh-Curtis syndrome"); ``previous`` the sentence
-    before ``text`` in the page, when known.
+    before ``text`` in the page, when known; ``research``: the page is a study's abstract; ``source``: the passage's
+    text (where acronyms are defined).
 
     >>> repair("Experts familiar with this condition often use plasma exchange.",
     ...        focus="Autoimmune autonomic ganglionopathy")
@@ -73,9 +83,11 @@ def repair(text: str, *, focus: str = "", previous: str | None = None) -> str | 
     >>> repair("Gout is a common, painful form of arthritis.", focus="Gout")
     'Gout is a common, painful form of arthritis.'
     """
-    s = text.strip()
+    s = drop_heading(text.strip())
     if not s:
         return None
+    if research:
+        s = attribute_study(s)
     name = focus_name(focus)
     s = _resolve_condition(s, name, previous)
     if s is None:
@@ -96,7 +108,89 @@ def repair(text: str, *, focus: str = "", previous: str | None = None) -> str | 
         return subject + s[2:] if subject else None
     if _REFERS_BACK.match(s):
         return None
-    return s
+    return expand_acronyms(s, source) if source else s
+
+
+_HEADING = re.compile(r"^[^.!?:]{3,150}\?\s?:\s+(?=[A-Z0-9\"'(])")
+
+
+def drop_heading(text: str) -> str:
+    """``text`` without a question heading glued before it.
+
+    >>> drop_heading("What is Dementia?: Dementia is a loss of brain function.")
+    'Dementia is a loss of brain function.'
+    >>> drop_heading("Is it safe? Yes.")
+    'Is it safe? Yes.'
+    """
+    return _HEADING.sub("", text, count=1)
+
+
+_STUDY_WE = (
+    (re.compile(r"^(?:In (?:the present|this|our|the current) (?:study|trial|analysis|series|cohort),? )?[Ww]e "
+                r"(?:also |further |additionally )?(?=(?:found|showed|observed|demonstrated|identified|detected|noted|"
+                r"report|reported|conclude|concluded|confirmed|documented|saw|show)\b)"), "The study "),
+    (re.compile(r"^Our (?=(?:data|results|findings|study|analysis|observations|experience)\b)"), "The study's "),
+    (re.compile(r"^(?:The|This) (?:present|current) (?=(?:study|trial|analysis)\b)"), "The "),
+    (re.compile(r"^This (?=(?:study|trial|analysis|review|meta-analysis)\b)"), "The "),
+)
+
+
+def attribute_study(text: str) -> str:
+    """A research sentence in the authors' first person, written of the study (the bullet cites it).
+
+    >>> attribute_study("In the present study we found a rise in GBS colonization.")
+    'The study found a rise in GBS colonization.'
+    >>> attribute_study("Our data suggest that few genes change.")
+    "The study's data suggest that few genes change."
+    >>> attribute_study("We enrolled 60 patients.")
+    'We enrolled 60 patients.'
+    """
+    for pattern, replacement in _STUDY_WE:
+        s, n = pattern.subn(replacement, text, count=1)
+        if n:
+            return s
+    return text
+
+
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+
+
+def definitions(source: str) -> dict[str, str]:
+    """Acronyms ``source`` defines as "long form (ACR)", each with its long form as written.
+
+    >>> definitions("Patients with idiopathic pulmonary fibrosis (IPF) and obstructive sleep apnea (OSA) ...")
+    {'IPF': 'idiopathic pulmonary fibrosis', 'OSA': 'obstructive sleep apnea'}
+    """
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(source):
+        acr = m.group(1)
+        letters = [c.lower() for c in acr if c.isalpha()]
+        if sum(c.isupper() for c in acr) < 2 or acr in found:
+            continue
+        words = source[max(0, m.start() - 150): m.start()].split()[-(len(letters) + 2):]
+        for size in range(1, len(words) + 1):
+            tail = [w.strip(",;:\"'") for w in words[-size:]]
+            if not tail[0] or tail[0][0].lower() != letters[0]:
+                continue
+            it = iter(" ".join(tail).lower())
+            if all(ch in it for ch in letters) and len(tail) >= min(2, len(letters)):
+                found[acr] = " ".join(tail)
+            break
+    return found
+
+
+def expand_acronyms(text: str, source: str) -> str:
+    """``text`` with each acronym that ``source`` defines, and ``text`` neither defines nor writes out, written out at
+    its first use ("IPF" -> "idiopathic pulmonary fibrosis (IPF)").
+
+    >>> expand_acronyms("CPAP helps IPF patients with OSA.", "idiopathic pulmonary fibrosis (IPF); sleep apnea (OSA)")
+    'CPAP helps idiopathic pulmonary fibrosis (IPF) patients with OSA.'
+    """
+    for acr, long in definitions(source).items():
+        if f"({acr})" in text or long.lower() in text.lower():
+            continue
+        text = re.sub(rf"(?<![\w(-]){re.escape(acr)}(?![\w-])", f"{long} ({acr})", text, count=1)
+    return text
 
 
 def stands_alone(text: str) -> bool:
@@ -214,7 +308,8 @@ def _capitalise(s: str) -> str:
 # subject ("this condition", "It") that the page's name replaced.
 _REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "however",
                          "thus", "therefore", "also", "but", "in", "addition", "furthermore", "moreover",
-                         "additionally", "the"])
+                         "additionally", "the", "we", "our", "present", "current", "further"])
+_ATTRIBUTION = frozenset(["the", "study", "s"])  # what attribute_study writes
 
 
 def _word_set(text: str) -> set[str]:
@@ -230,5 +325,6 @@ def is_repair(statement: str, source: str, context: str = "") -> bool:
     >>> is_repair("IVIG cures CIDP.", "It is effective for CIDP.", "Intravenous Immunoglobulin (IVIG)")
     False
     """
+    source = drop_heading(source)
     added, removed = _word_set(statement) - _word_set(source), _word_set(source) - _word_set(statement)
-    return removed <= _REPAIRABLE and added <= _word_set(f"{context} {source}")
+    return removed <= _REPAIRABLE and added <= _word_set(f"{context} {source}") | _ATTRIBUTION

@@ -1,0 +1,112 @@
+"""Which evidence sentences an answer may show: a small learned model of "does this sentence bear on what was asked".
+
+Why. The evidence scorer (:mod:`medcite.qa.evidence`) ranks sentences mostly by shared words; a blind read of round 2's
+answers counted 15.4 irrelevant sentences per 5 answers (target: 1), many from look-alike pages ("leukocyte adhesion
+deficiency" for surgical adhesions) or about the right disease but not the question asked. Three labellers read
+1,198 sentences that the offline engine showed for 206 dev questions (handwritten, patient-style MedQuAD, MEDIQA,
+PubMedQA, MedQuAD sample; never the blind-read round-3 sample) and marked each "answers", "on focus, not what was
+asked" or "off topic" (``evals/relevance/labels.jsonl``). Of those shown sentences 47% answered, 12% were off topic.
+
+The model is a logistic regression over signals the engine already has (:data:`FEATURES`: the evidence score's
+parts, the passage's retrieval cosine, whether the page is about the question's focus, the rank), trained by
+``evals/train_relevance.py`` and stored in ``relevance.json`` beside this module. Cross-validated by question its
+AUC is 0.837; adding the embedder's cosine of the question with each sentence and with its page title gave 0.841 and
+cost about 60 ms an answer (encoding up to 40 sentences), so it was left out. A sentence under
+:attr:`RelevanceModel.threshold` is not shown; the answer's other candidates take its place. Abstention is decided
+before this step and never by it.
+
+    >>> model = load_model()
+    >>> len(model.coef) == len(FEATURES)
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from medcite.qa.evidence import Evidence, EvidenceSet
+from medcite.qa.sentences import is_anaphoric
+from medcite.types import Chunk, Passage
+
+MODEL_FILE = Path(__file__).with_name("relevance.json")
+SCORED = 30  # sentences scored per question (an answer shows at most about 20); the rest are not shown
+RANK_SCALE = 20  # rank features saturate here
+
+# name -> how it is read from one ranked sentence (see ``features``)
+FEATURES = (
+    "cosine",          # the embedder's cosine of the question and the sentence
+    "relative_score",  # the evidence score over the best one's
+    "lexical", "focus", "section", "retrieval", "intent",  # the evidence score's parts (medcite.qa.evidence)
+    "passage_cosine",  # the passage's cosine to the question in retrieval (0 when lexical only found it)
+    "titled_with_focus",  # the page is titled with the question's focus (focus rank 0)
+    "no_focus",        # neither the page nor the sentence names the focus (focus rank 2)
+    "research",        # a research abstract's sentence
+    "points_back",     # opens with a word that points back ("This", "These", "It")
+    "rank",            # position in the evidence ranking, min(rank, 20) / 20
+)
+
+FocusRank = Callable[[Chunk, str], int]
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """Logistic regression weights over :data:`FEATURES` and the least probability a shown sentence needs."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_FILE) -> RelevanceModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path} was trained on other features; run evals/train_relevance.py")
+    return RelevanceModel(tuple(data["coef"]), float(data["intercept"]), float(data["threshold"]))
+
+
+def features(ranked: Sequence[Evidence], passages: Sequence[Passage], question: str, similarity: Similarity,
+             focus_rank: FocusRank | None) -> list[list[float]]:
+    """One feature row (:data:`FEATURES`) per sentence of ``ranked`` (the first :data:`SCORED`)."""
+    ranked = list(ranked[:SCORED])
+    if not ranked:
+        return []
+    cosines = similarity(question, [e.text for e in ranked])
+    best = ranked[0].score or 1.0
+    rows = []
+    for i, (e, cos) in enumerate(zip(ranked, cosines, strict=True)):
+        frank = focus_rank(e.chunk, e.text) if focus_rank is not None else -1
+        passage_cosine = passages[e.passage_index].similarity if e.passage_index < len(passages) else None
+        rows.append([float(cos), e.score / best, e.lexical, e.focus, e.section,
+                     e.retrieval, e.intent, float(passage_cosine or 0.0), float(frank == 0), float(frank == 2),
+                     float(e.chunk.kind != "guideline"), float(is_anaphoric(e.text)), min(i, RANK_SCALE) / RANK_SCALE])
+    return rows
+
+
+def shown(evidence: EvidenceSet, passages: Sequence[Passage], question: str, similarity: Similarity | None,
+          focus_rank: FocusRank | None = None, model: RelevanceModel | None = None) -> EvidenceSet:
+    """``evidence`` with only the sentences the model lets an answer show, in their ranked order; the most probable
+    one stays when none reaches the threshold (the answer was not refused, so it shows its best sentence).
+    Without the embedder (``similarity`` None), or when dense retrieval scored no passage (lexical-only retrieval),
+    the evidence is returned as it is: the model was trained on both cosines."""
+    if similarity is None or not question or not evidence.ranked or not any(p.similarity is not None
+                                                                             for p in passages):
+        return evidence
+    model = model or load_model()
+    ranked = evidence.ranked[:SCORED]
+    probs = [model.probability(x) for x in features(ranked, passages, question, similarity, focus_rank)]
+    kept = [e for e, p in zip(ranked, probs, strict=True) if p >= model.threshold]
+    if not kept:
+        kept = [max(zip(ranked, probs, strict=True), key=lambda ep: ep[1])[0]]
+    return dataclasses.replace(evidence, ranked=kept)

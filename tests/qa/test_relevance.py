@@ -1,0 +1,73 @@
+"""The relevance step (medcite.qa.relevance): which evidence sentences an answer may show."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from medcite.qa import relevance
+from medcite.qa.evidence import select_evidence
+from tests.qa.conftest import guideline
+
+pytestmark = pytest.mark.unit
+
+QUESTION = "What causes gout?"
+
+
+def _passages():
+    gout = guideline("g1", "Gout is caused by too much uric acid in the blood. Uric acid crystals form in the joint.",
+                     title="Gout", qtype="causes", question="What causes Gout?")
+    look_alike = guideline("g2", "Pseudogout looks like gout but is caused by calcium pyrophosphate crystals.",
+                           title="Pseudogout", qtype="causes", question="What causes Pseudogout?", score=0.3)
+    return [dataclasses.replace(gout, similarity=0.8), dataclasses.replace(look_alike, similarity=0.45)]
+
+
+def _similarity(question, sentences):
+    """The embedder's role in the test: on-topic sentences name gout, the look-alike does not."""
+    return [0.8 if "Gout is" in s or "Uric" in s else 0.2 for s in sentences]
+
+
+def _rank(chunk, text=""):
+    return 0 if chunk.title == "Gout" else 2
+
+
+def test_committed_model_matches_the_features():
+    data = json.loads(relevance.MODEL_FILE.read_text())
+    assert tuple(data["features"]) == relevance.FEATURES
+    assert len(relevance.load_model().coef) == len(relevance.FEATURES)
+    assert 0 < data["threshold"] < 1 and data["trained_on"]["cv_auc"] > 0.7
+
+
+def test_drops_the_look_alike_page_and_keeps_the_answer():
+    passages = _passages()
+    evidence = select_evidence(QUESTION, passages)
+    assert any("Pseudogout" in e.text for e in evidence.ranked)
+    kept = relevance.shown(evidence, passages, QUESTION, _similarity, _rank)
+    texts = [e.text for e in kept.ranked]
+    assert any(t.startswith("Gout is caused") for t in texts)
+    assert not any("Pseudogout" in t for t in texts)
+
+
+def test_keeps_the_most_probable_sentence_when_none_passes():
+    passages = _passages()
+    evidence = select_evidence(QUESTION, passages)
+    strict = dataclasses.replace(relevance.load_model(), threshold=1.0)
+    kept = relevance.shown(evidence, passages, QUESTION, _similarity, _rank, model=strict)
+    assert len(kept.ranked) == 1 and kept.ranked[0].text.startswith("Gout is caused")
+
+
+def test_lexical_only_retrieval_or_no_embedder_leaves_the_evidence_as_it_is():
+    passages = [dataclasses.replace(p, similarity=None) for p in _passages()]
+    evidence = select_evidence(QUESTION, passages)
+    assert relevance.shown(evidence, passages, QUESTION, _similarity, _rank).ranked == evidence.ranked
+    assert relevance.shown(evidence, _passages(), QUESTION, None, _rank).ranked == evidence.ranked
+
+
+def test_features_one_row_per_scored_sentence():
+    passages = _passages()
+    evidence = select_evidence(QUESTION, passages)
+    rows = relevance.features(evidence.ranked, passages, QUESTION, _similarity, _rank)
+    assert len(rows) == min(len(evidence.ranked), relevance.SCORED)
+    assert all(len(r) == len(relevance.FEATURES) for r in rows)
