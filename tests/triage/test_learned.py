@@ -91,8 +91,9 @@ class TestWithTheModel:
 
     @pytest.mark.parametrize("text", [
         pytest.param("grandad went all pale and clammy at lunch, says there's a weight sitting on him and he feels "
-                     "sick", marks=pytest.mark.xfail(strict=True, reason="a known miss of round 5: urgent 0.941, "
-                                                     "under the 0.95 bar; the clinical layer reads no chest pain")),
+                     "sick", marks=pytest.mark.xfail(strict=True, reason="a known miss of rounds 5 and 6: urgent 0.835 "
+                                                     "(round 6), under the 0.9 bar; the clinical layer reads no chest "
+                                                     "pain")),
         "my 6 week old feels really hot, thermometer says 38.4 and she won't take the bottle",
         "took about 30 of my sleeping tablets an hour ago because i wanted it all to stop",
         "mi hijo se tomo unas pilas de boton hace un rato",
