@@ -2,16 +2,17 @@
 
 Run from the repository root: ``.venv/bin/python evals/triage_lowo.py [--home DIR] [--json OUT] [--veto |
 --committed]`` (``--veto``: the committed bars with the veto of clinical flags at 0 to 0.2; ``--committed``: the
-committed settings only, for a change to the bank or the layer). About 10 minutes on 2 cores.
+committed settings only, for a change to the bank or the layer). About 25 minutes on 2 cores (nine writers).
 
 Every held-out set so far scored well below the dev sets it followed (round 4: dev false alarms 0.031, held-out E
 0.095; recall 1.000 vs 0.925). Each writer has a voice, and a method tuned on some writers' messages overfits their
 wording. The honest estimate of what transfers to a *new* writer is to hold out one writer at a time. This script
-reads the six writers' raw files of ``evals/triage/`` (``train_triage.WRITERS``: 2,340 messages, each reported once
-already, now development data) and, for each writer in turn, runs ``Triage.run`` on that writer's messages with
+reads the writers' raw files of ``evals/triage/`` (``train_triage.WRITERS``: nine since round 6, 3,625 messages;
+each either reported once already or written for training only) and, for each writer in turn, runs ``Triage.run``
+on that writer's messages with
 
 * ``vote``: the exemplar vote of round 4 (no classifier);
-* ``classifier ...``: the classifier trained (``train_triage.fit``) on the exemplars and the *other five* writers,
+* ``classifier ...``: the classifier trained (``train_triage.fit``) on the exemplars and the *other* writers,
   at each point of a small grid of ``LearnedSettings`` (``VARIANTS``); the committed point was chosen from the
   means printed here (``learned.LearnedSettings``).
 

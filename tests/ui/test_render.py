@@ -100,7 +100,8 @@ class TestAnswer:
         assert [r.sentence for r in out.refs[5:]] == ["", "", ""]
         assert "href=\"#mc-ref-4-3-7\"" in out.html
         # the full stop stays with its markers
-        assert "conditions <span class=\"mc-cites\">" in out.html and "[1]</a>.</span>" in out.html
+        assert "conditions <span class=\"mc-cites\">" in out.html and "[1]</a>.</span></span>" in out.html
+        assert "<span class=\"mc-last\"><a" in out.html  # the last marker and the full stop never part
 
     def test_unknown_numbers_are_not_links(self):
         answer = make_answer(bottom_line=[BottomLine((Statement("A claim.", (1,)), Statement("Another.", (9,))))],

@@ -42,7 +42,9 @@ class _Writer:
         self.known = {c.n for c in answer.citations}
         self.refs: list[CiteRef] = []
 
-    def links(self, numbers: Sequence[int], sentence: str) -> str:
+    def links(self, numbers: Sequence[int], sentence: str, tail: str = "") -> str:
+        """The ``[n]`` links; the last one and ``tail`` (the sentence's final punctuation, escaped) in one unbreakable
+        span, so that a line never starts with a lone full stop (seen on a 390 px screen)."""
         out = []
         for n in numbers:
             if n in self.known:
@@ -50,6 +52,10 @@ class _Writer:
                 out.append(cite_link(self.turn, n, len(self.refs) - 1))
             else:
                 out.append(cite_link(self.turn, n, -1, known=False))
+        if out and tail:
+            out[-1] = f"<span class=\"mc-last\">{out[-1]}{tail}</span>"
+        elif tail:
+            out.append(tail)
         return "".join(out)
 
     def statement(self, s: Statement) -> str:
@@ -58,7 +64,7 @@ class _Writer:
         m = _FINAL_PUNCT.search(text)
         body, tail = (text[: m.start()].rstrip(), m.group(1)) if m else (text, "")
         sentence = body.strip(" .;,:\u2014-")
-        return f"{esc(body)} <span class=\"mc-cites\">{self.links(s.citations, sentence)}{esc(tail)}</span>"
+        return f"{esc(body)} <span class=\"mc-cites\">{self.links(s.citations, sentence, esc(tail))}</span>"
 
     def statements(self, items: Sequence[Statement]) -> str:
         return " ".join(self.statement(s) for s in items)

@@ -56,6 +56,7 @@ a.mc-cite:hover, a.mc-cite:focus { background: var(--color-accent); color: white
 .mc-cite-sample { font-weight: 700; color: var(--color-accent); }
 a.mc-out { white-space: nowrap; font-size: .9em; }
 .mc-cites { white-space: normal; }
+.mc-last { white-space: nowrap; }
 .mc-answer { overflow-wrap: anywhere; }
 .mc-answer a.mc-cite { overflow-wrap: normal; }
 .mc-emergency { display: flex; gap: 10px; align-items: flex-start; margin: 0 0 .8em; padding: 12px 14px;
