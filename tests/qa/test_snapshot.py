@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.qa.snapshot import (
-    STRENGTH,
-    StudySnapshot,
-    is_real_title,
-    merge_references,
-    reference_key,
-    reference_title,
-    same_reference,
-    snapshot,
-)
+from medcite.qa.snapshot import STRENGTH, StudySnapshot, is_real_title, snapshot
+from medcite.qa.titles import merge_references, reference_key, reference_title, same_reference
 from medcite.types import Chunk, Citation
 
 

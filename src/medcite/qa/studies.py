@@ -16,7 +16,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from medcite.qa.snapshot import StudySnapshot, is_real_title, reference_title, snapshot
+from medcite.qa.snapshot import StudySnapshot, is_real_title, snapshot
+from medcite.qa.titles import reference_title
 from medcite.types import Chunk, Passage
 
 
