@@ -53,6 +53,14 @@ class TestAnswerService:
         assert "The lace plant has holes in its leaves." in service._sentence_vectors
         assert IVIG not in service._sentence_vectors  # questions are not kept, only library sentences
 
+    def test_sentence_vectors_are_unit_rows_from_the_same_cache(self, service):
+        lace = "The lace plant has holes in its leaves."
+        service.sentence_similarity(IVIG, [lace])
+        cached = service._sentence_vectors[lace]
+        rows = service.sentence_vectors([lace, lace])
+        assert rows.shape == (2, len(cached)) and (rows[0] == cached).all()
+        assert abs(float(rows[0] @ rows[0]) - 1.0) < 1e-5
+
     def test_unrelated_question_abstains(self, service):
         answer = service.answer("What is the capital of France?")
         assert answer.abstained and answer.markdown.startswith(REFUSAL) and answer.citations == []

@@ -18,7 +18,7 @@ from medcite.analysis import QuestionAnalysis
 from medcite.answer import Answer, Refusal, Suggestion
 from medcite.answer.markdown import BROADER_LEAD, NAMED_GAP, SUGGESTION_LEAD  # noqa: F401 - re-exported
 from medcite.corpus.terms import normalise_term
-from medcite.qa import relevance
+from medcite.qa import facet_model, relevance
 from medcite.qa.compose import Limits, Similarity, compose_answer
 from medcite.qa.evidence import EvidenceSet, select_evidence
 from medcite.qa.safety import (
@@ -199,6 +199,7 @@ def compose_offline(
     analysis: QuestionAnalysis | None = None,
     studies: Mapping[str, Study] | None = None,
     similarity: Similarity | None = None,
+    vectors: facet_model.Vectors | None = None,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (best first) by quoting and citing them.
 
@@ -210,6 +211,10 @@ def compose_offline(
     With the question's ``analysis``: a question about something the library never names ("tirzepatide") is
     refused by name, with what the library holds on the rest of the question labelled as such; a question whose
     focus the library holds, with a page about it ranked in the top five, is not refused on similarity alone.
+
+    ``similarity`` (question, sentences -> cosines) and ``vectors`` (sentences -> unit vectors) are the embedder's, as
+    the answer service gives them: the relevance step and the facet model's second opinion on the "Key
+    considerations" headings (:mod:`medcite.qa.facet_model`) use them; without them both steps are skipped.
     """
     started = time.perf_counter()
     settings = settings or OfflineSettings()
@@ -277,7 +282,9 @@ def compose_offline(
                               focus_rank=focus_rank, similarity=similarity,
                               population=analysis.population if analysis is not None else (),
                               focus=[f.display for f in analysis.focus] if analysis is not None else ())
-        answer.bottom_line, answer.considerations = comp.bottom_line, comp.considerations
+        answer.bottom_line = comp.bottom_line
+        # the bullets' headings get the facet model's second opinion (medcite.qa.facet_model); nothing else moves
+        answer.considerations = facet_model.relabelled(comp.considerations, vectors)
         answer.research = comp.research
         answer.citations, answer.part_notes, answer.decision = comp.citations, comp.notes, comp.decision
     done = time.perf_counter()

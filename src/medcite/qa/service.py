@@ -145,7 +145,8 @@ class AnswerService:
             studies = self.studies.of(p.chunk.doc_id for p in passages if p.chunk.kind != "guideline")
             passages = with_conclusions(passages, studies)
             result = compose_offline(question, passages, history=history, settings=self.offline_settings,
-                                     analysis=analysis, studies=studies, similarity=self.sentence_similarity)
+                                     analysis=analysis, studies=studies, similarity=self.sentence_similarity,
+                                     vectors=self.sentence_vectors)
         finished = time.perf_counter()
         result.retrieved = documents_of(ranked)
         result.analysis = analysis
@@ -175,10 +176,24 @@ class AnswerService:
 
     def sentence_similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Cosine of the question and each sentence, by the library's embedding model (orders the bottom line)."""
+        found = self._encoded([question, *sentences], question)
+        q = found[question]
+        return [float(found[t] @ q) for t in sentences]
+
+    def sentence_vectors(self, sentences: Sequence[str]):
+        """The unit vector of each library sentence (one row each), from the cache :meth:`sentence_similarity`
+        fills (the facet model reads the shown sentences, which the relevance step has encoded)."""
+        import numpy as np
+
+        found = self._encoded(list(sentences))
+        return np.stack([found[t] for t in sentences]) if sentences else np.zeros((0, 0), dtype=np.float32)
+
+    def _encoded(self, texts: Sequence[str], uncached: str | None = None) -> dict[str, object]:
+        """Unit vectors of ``texts`` by text; library sentences are cached, ``uncached`` (the question) is not."""
         import numpy as np
 
         cache = self._sentence_vectors
-        found = {t: cache.get(t) for t in dict.fromkeys([question, *sentences])}
+        found = {t: cache.get(t) for t in dict.fromkeys(texts)}
         todo = [t for t, v in found.items() if v is None]
         if todo:  # (a local copy: another chat's answer may clear the shared cache meanwhile)
             fresh = self.embedder.embed_documents(todo)
@@ -186,9 +201,8 @@ class AnswerService:
             found.update(zip(todo, fresh, strict=True))
             if len(cache) > SENTENCE_CACHE:
                 cache.clear()
-            cache.update((t, found[t]) for t in todo if t != question)
-        q = found[question]
-        return [float(found[t] @ q) for t in sentences]
+            cache.update((t, found[t]) for t in todo if t != uncached)
+        return found
 
     def _refresh_vocabulary(self) -> None:
         """Rebuild the question analysis after an ingest finished (the ledger's last-ingest record changed), so new
