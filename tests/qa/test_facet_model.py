@@ -84,9 +84,16 @@ def test_relabels_headings_from_each_bullets_first_sentence():
     bullets = _bullets()
     out = facet_model.relabelled(bullets, vectors, model=_toy())
     assert seen == [[bullets[0].statements[0].text, bullets[1].statements[0].text]]
-    assert [b.facet for b in out] == [facets.TREATMENT, facets.TREATMENT]
+    # the first bullet becomes Treatment; the second keeps Diagnosis: a heading is never given twice
+    assert [b.facet for b in out] == [facets.TREATMENT, facets.DIAGNOSIS]
     assert {s.facet for s in out[0].statements} == {facets.TREATMENT}
     assert [[s.text for s in b.statements] for b in out] == [[s.text for s in b.statements] for b in bullets]
+
+
+def test_a_heading_another_bullet_has_is_not_given():
+    bullets = _bullets()  # Causes, Diagnosis
+    out = facet_model.relabelled(bullets, lambda texts: np.stack([_vec(1) for _ in texts]), model=_toy())
+    assert [b.facet for b in out] == [facets.CAUSES, facets.DIAGNOSIS]  # Diagnosis is taken by the second
 
 
 def test_unsure_model_or_no_embedder_leaves_the_headings():

@@ -92,7 +92,8 @@ def relabelled(considerations: Sequence[Consideration], vectors: Vectors | None,
                model: FacetModel | None = None) -> list[Consideration]:
     """The "Key considerations" bullets with each heading given a second opinion (:meth:`FacetModel.heading`) on
     the bullet's first sentence (the one the rules read; a second is its continuation). Only headings change: the
-    bullets, their sentences and order are the answer plan's. As they are without the embedder (``vectors`` None)
+    bullets, their sentences and order are the answer plan's, and no heading is given twice (the plan shows one
+    bullet a facet). As they are without the embedder (``vectors`` None)
     or with another one (vectors of another width)."""
     bullets = list(considerations)
     if vectors is None or not bullets or not all(c.statements for c in bullets):
@@ -102,9 +103,11 @@ def relabelled(considerations: Sequence[Consideration], vectors: Vectors | None,
     if rows.ndim != 2 or rows.shape[1] != model.coef.shape[1]:
         return bullets  # another embedder than the model was trained on (a test's fake one)
     out = []
+    taken = {c.facet for c in bullets}  # one bullet a facet, as the plan gives them: a heading is never repeated
     for bullet, p in zip(bullets, model.probabilities(rows), strict=True):
         facet = model.heading(bullet.facet, p)
-        if facet != bullet.facet:
+        if facet != bullet.facet and facet not in taken:
+            taken = (taken - {bullet.facet}) | {facet}
             statements = tuple(dataclasses.replace(st, facet=facet) if st.facet == bullet.facet else st
                                for st in bullet.statements)
             bullet = dataclasses.replace(bullet, facet=facet, statements=statements)
