@@ -40,6 +40,7 @@ EMPTY_QUESTION_REPLY = "Please type a medical question, for example: “Does IVI
 
 
 SENTENCE_CACHE = 50_000  # encoded sentences kept (384 floats each: about 80 MB at most)
+QUESTION_CACHE = 64  # recent questions kept apart: one answer compares its question (and its parts) several times
 
 
 class AnswerService:
@@ -58,6 +59,7 @@ class AnswerService:
         self.library = library
         self.studies = StudyLookup(self.library.ledger)
         self._sentence_vectors: dict[str, object] = {}  # library sentences encoded for the bottom line, by text
+        self._question_vectors: dict[str, object] = {}  # recent questions, kept out of the sentence cache
         self.embedder = self.retriever.embedder
         self.analyzer = self.retriever.analyzer
         self._vocabulary_version = self.library.ledger.get_meta("last_ingest")
@@ -189,11 +191,12 @@ class AnswerService:
         return np.stack([found[t] for t in sentences]) if sentences else np.zeros((0, 0), dtype=np.float32)
 
     def _encoded(self, texts: Sequence[str], uncached: str | None = None) -> dict[str, object]:
-        """Unit vectors of ``texts`` by text; library sentences are cached, ``uncached`` (the question) is not."""
+        """Unit vectors of ``texts`` by text; library sentences go to the sentence cache, ``uncached`` (the question)
+        to a small cache of recent questions (the relevance step, the bottom line and the verdict each compare it)."""
         import numpy as np
 
-        cache = self._sentence_vectors
-        found = {t: cache.get(t) for t in dict.fromkeys(texts)}
+        cache, questions = self._sentence_vectors, self._question_vectors
+        found = {t: questions.get(t) if t == uncached else cache.get(t) for t in dict.fromkeys(texts)}
         todo = [t for t, v in found.items() if v is None]
         if todo:  # (a local copy: another chat's answer may clear the shared cache meanwhile)
             fresh = self.embedder.embed_documents(todo)
@@ -201,7 +204,11 @@ class AnswerService:
             found.update(zip(todo, fresh, strict=True))
             if len(cache) > SENTENCE_CACHE:
                 cache.clear()
+            if len(questions) >= QUESTION_CACHE:
+                questions.clear()
             cache.update((t, found[t]) for t in todo if t != uncached)
+            if uncached in todo:
+                questions[uncached] = found[uncached]
         return found
 
     def _refresh_vocabulary(self) -> None:
