@@ -326,13 +326,13 @@ class TestShownVerdict:
     question (the blind read's round-2 sample: "**Yes.** ... is not recommended")."""
 
     @staticmethod
-    def _stated(label: str, text: str):
+    def _stated(label: str, text: str, answers: float | None = None):
         from types import SimpleNamespace
 
         from medcite.qa.decision import Verdict
         from medcite.qa.verdicts import Stated
 
-        return Stated(Verdict(label, (0,), 0.8), (SimpleNamespace(text=text),))
+        return Stated(Verdict(label, (0,), 0.8), (SimpleNamespace(text=text, answers=answers),))
 
     def test_a_yes_beside_a_sentence_that_says_no_is_not_shown(self) -> None:
         from types import SimpleNamespace
@@ -357,3 +357,16 @@ class TestShownVerdict:
         assert shown_verdict(yes, chosen, "Is the trait the same as the disease?", far) == ""
         assert shown_verdict(yes, chosen, "Is the trait the same as the disease?", near) == "Yes."
         assert shown_verdict(self._stated("no", chosen[0].text), chosen, "Is it the same?", far) == "No."
+
+    def test_no_verdict_rests_on_a_sentence_unlikely_to_answer_the_question(self) -> None:
+        from types import SimpleNamespace
+
+        from medcite.qa.compose import VERDICT_MIN_ANSWERS, shown_verdict
+
+        text = "Fibroids are made of muscle cells and other tissues that grow in and around the wall of the uterus."
+        chosen = [SimpleNamespace(text=text)]
+        question = "Do fibroids usually grow during pregnancy?"
+        for label, phrase in (("yes", "Yes."), ("no", "No.")):
+            assert shown_verdict(self._stated(label, text, VERDICT_MIN_ANSWERS - 0.1), chosen, question, None) == ""
+            assert shown_verdict(self._stated(label, text, VERDICT_MIN_ANSWERS + 0.1), chosen, question,
+                                 None) == phrase

@@ -158,10 +158,21 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
     if stated is None or not stated.phrase or not stated.basis:
         return chosen
     best = stated.basis[0]
-    if any((e.passage_index, e.position) == (best.passage_index, best.position) or _norm(e.text) == _norm(best.text)
-           for e in chosen):
-        return chosen
-    return _reading_order([best, *chosen[: max(limit, 1) - 1]])
+    same = [e for e in chosen if (e.passage_index, e.position) == (best.passage_index, best.position)
+            or _norm(e.text) == _norm(best.text)]
+    basis = same[0] if same else best
+    rest = _reading_order([e for e in chosen if e not in same][: max(limit, 1) - 1])
+    # the basis first, right after the verdict ("No." then "... taking statins does not increase or decrease the
+    # risk", not two sentences on diet between them), in one run with the sentences of its passage next to it
+    # ("IVIG does not help all autoimmune conditions. It is effective for ...")
+    run = [basis]
+    for step in (-1, 1):
+        pos = basis.position + step
+        while (nxt := next((e for e in rest if e.passage_index == basis.passage_index and e.position == pos),
+                           None)) is not None:
+            run = [nxt, *run] if step < 0 else [*run, nxt]
+            pos += step
+    return [*run, *(e for e in rest if e not in run)]
 
 
 # A "Yes." resting on a sentence this far from the question (the embedder's cosine) is not shown: the decision's
@@ -169,6 +180,10 @@ def _with_basis(chosen: list[Evidence], stated: Stated | None, limit: int) -> li
 # ("ACS is common in patients with SCD ..." for "Is sickle cell trait the same thing as sickle cell disease?") read
 # as one. Chosen on dev (round-2 blind-read sample and PubMedQA dev, docs/evals.md).
 YES_MIN_COSINE = 0.5
+# No verdict phrase rests on a sentence the relevance model (medcite.qa.relevance) thinks less likely than not to
+# answer the question: a blind read (round 3) found "Yes." before sentences that did not address the question
+# ("Do fibroids usually grow during pregnancy?" -> "Yes." over a sentence on fibroids and fertility).
+VERDICT_MIN_ANSWERS = 0.5
 
 
 def shown_verdict(stated: Stated | None, chosen: Sequence[Evidence], question: str,
@@ -177,6 +192,8 @@ def shown_verdict(stated: Stated | None, chosen: Sequence[Evidence], question: s
     beside a shown sentence whose own stance is no ("... is not recommended"), or resting on a sentence far from the
     question (``YES_MIN_COSINE``). The decision itself (``Composition.decision``) is not changed."""
     if stated is None or not stated.basis or not chosen:
+        return ""
+    if stated.basis[0].answers is not None and stated.basis[0].answers < VERDICT_MIN_ANSWERS:
         return ""
     if stated.verdict.label != "yes":
         return stated.phrase

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from medcite.qa import facets, standalone
+from medcite.qa import facets, lists, standalone
 from medcite.qa.profile import QueryProfile, analyze_question
 from medcite.qa.safety import instruction_like
 from medcite.qa.sections import guideline_section_prior, research_problem, research_section_prior
@@ -108,6 +108,7 @@ class Evidence:
     also_in: tuple[int, ...] = ()  # other passages (indices) holding the identical sentence
     terms: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     quote: str = ""  # the source's verbatim sentence when ``text`` is its stand-alone repair (else "")
+    answers: float | None = field(default=None, compare=False)  # P(it answers the question), medcite.qa.relevance
 
     @property
     def kind(self) -> str:
@@ -147,9 +148,10 @@ class _Candidate:
 @lru_cache(maxsize=4096)
 def quotable_sentences(
     text: str, min_words: int = 5, max_words: int = 60
-) -> tuple[tuple[int, str, bool, str | None], ...]:
-    """(position, sentence, trimmed, problem) for every sentence of ``text``; ``problem`` is None for a
-    quotable one.  Cached: the same chunks come back for many questions."""
+) -> tuple[tuple[int, str, bool, str | None, str], ...]:
+    """(position, sentence, trimmed, problem, verbatim) for every sentence of ``text``; ``problem`` is None for a
+    quotable one; ``verbatim`` is the source of a list statement (:mod:`medcite.qa.lists`: a list's lead-in and its
+    items as one sentence), else "".  Cached: the same chunks come back for many questions."""
     out: list[tuple[int, str, bool, str | None]] = []
     for j, sentence in enumerate(split_sentences(text)):
         problem = sentence_problem(sentence, min_words=min_words, max_words=max_words)
@@ -161,7 +163,7 @@ def quotable_sentences(
         if problem is None and instruction_like(sentence):
             problem = "addressed to a model"  # planted instructions are never evidence
         out.append((j, sentence, trimmed, problem))
-    return tuple(out)
+    return lists.merge_lists(text, out, max_words)
 
 
 def _candidates(
@@ -175,10 +177,10 @@ def _candidates(
     for i, passage in enumerate(passages):
         heading = " ".join(passage.chunk.section.split()).lower()
         sentences = quotable_sentences(passage.chunk.text, min_words, max_words)
-        for k, (j, sentence, trimmed, problem) in enumerate(sentences):
+        for k, (j, sentence, trimmed, problem, listed) in enumerate(sentences):
             if problem is None and heading and sentence.lower() == heading:
                 problem = "heading"
-            quote = ""
+            quote = listed
             if problem is None:
                 previous = sentences[k - 1][1] if k else None
                 fixed = standalone.repair(sentence, focus=passage.chunk.title, previous=previous,
@@ -186,7 +188,7 @@ def _candidates(
                 if fixed is None:
                     problem = "cannot stand alone" if strict else None
                 elif fixed != sentence:
-                    sentence, quote = fixed, sentence
+                    sentence, quote = fixed, quote or sentence
             if problem is not None:
                 rejected[problem] = rejected.get(problem, 0) + 1
                 continue

@@ -114,7 +114,8 @@ def shown(evidence: EvidenceSet, passages: Sequence[Passage], question: str, sim
     model = model or load_model()
     ranked = evidence.ranked[:SCORED]
     probs = [model.probability(x) for x in features(ranked, passages, question, similarity, focus_rank)]
-    kept = [e for e, p in zip(ranked, probs, strict=True) if p >= model.threshold]
+    scored = [dataclasses.replace(e, answers=round(p, 4)) for e, p in zip(ranked, probs, strict=True)]
+    kept = [e for e in scored if e.answers >= model.threshold]
     if not kept:
-        kept = [max(zip(ranked, probs, strict=True), key=lambda ep: ep[1])[0]]
+        kept = [max(scored, key=lambda e: e.answers)]
     return dataclasses.replace(evidence, ranked=kept)
