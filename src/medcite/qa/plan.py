@@ -16,6 +16,7 @@ from medcite.qa import facets
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.sentences import is_anaphoric
 from medcite.qa.text import normalize_for_match, term_set
+from medcite.qa.tidy import tidy
 from medcite.types import Chunk, Passage
 
 
@@ -62,18 +63,19 @@ def _norm(text: str) -> str:
 
 def _continuation(e: Evidence, evidence: EvidenceSet) -> Evidence | None:
     """The sentence right after ``e`` in its passage when it continues it ("It is effective for ..."):
-    quotable, opening with a word that points back, and not a near-duplicate of ``e``."""
+    quotable, opening with a word that points back, and not a near-duplicate of ``e``; tidied for display."""
     sentences = quotable_sentences(e.chunk.text, evidence.min_words, evidence.max_words)
     nxt = next((s for s in sentences if s[0] == e.position + 1), None)
     if nxt is None or nxt[3] is not None or not is_anaphoric(nxt[1]):
         return None
+    shown = tidy(nxt[1])  # as the stand-alone repairs tidy a sentence (the verbatim one keeps its span)
     return replace(
         e,
-        text=nxt[1],
+        text=shown,
         position=nxt[0],
         trimmed=nxt[2],
         also_in=(),
-        quote="",
+        quote=nxt[4] or (nxt[1] if shown != nxt[1] else ""),  # a list statement's source, or the untidied sentence
         answers=None,  # not scored by the relevance step
         facet=facets.classify_sentence(nxt[1], e.chunk.label),
         terms=frozenset(term_set(nxt[1])),
