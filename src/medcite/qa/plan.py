@@ -142,7 +142,10 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
         follow = _continuation(e, evidence)
         if follow is not None and len(bottom) < limits.max_bottom_line and fits(follow):
             add(follow)
-    return _reading_order(bottom)
+    # the most direct sentence first, each with the sentence that continues it: in reading order, a page's opening
+    # sentences came first ("Body piercing involves making a hole in the skin ..." before "The health risks of
+    # piercings and tattoos include: ..." for "what are the health risks")
+    return bottom
 
 
 _CONCLUSION_LABELS = ("CONCLUSION", "INTERPRETATION", "IMPLICATION")
