@@ -47,6 +47,7 @@ _LEAD_PROBLEMS = frozenset([None, "no final punctuation", "heading", "too short"
 # glued on by a lost line break ("... window and door screens Centers for Disease Control and Prevention.")
 _GLUED_TAIL = re.compile(r"(?<=[a-z,]) (?=[A-Z][a-z]+\b)")
 _LAST_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
+_ANY_MARKER = re.compile(r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])\s")
 _MARKER_BEFORE = re.compile(r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])\s*$")
 
 
@@ -55,14 +56,20 @@ def item_spans(text: str, sentences: Sequence[str]) -> list[tuple[bool, int, int
     ``text``, whitespace collapsed, in order); (False, -1, -1) for one not found."""
     out: list[tuple[bool, int, int]] = []
     pos = 0
+    if not _ANY_MARKER.search(text):
+        return [(False, -1, -1)] * len(sentences)  # no list in the chunk (most chunks): nothing to find
     for sentence in sentences:
-        words = sentence.split()
-        m = re.compile(r"\s+".join(re.escape(w) for w in words)).search(text, pos) if words else None
-        if m is None:
-            out.append((False, -1, -1))
-            continue
-        out.append((bool(_MARKER_BEFORE.search(text[max(0, m.start() - 12):m.start()])), m.start(), m.end()))
-        pos = m.end()
+        start = text.find(sentence, pos)  # verbatim (most sentences), else whitespace-insensitively
+        end = start + len(sentence)
+        if start < 0:
+            words = sentence.split()
+            m = re.compile(r"\s+".join(re.escape(w) for w in words)).search(text, pos) if words else None
+            if m is None:
+                out.append((False, -1, -1))
+                continue
+            start, end = m.start(), m.end()
+        out.append((bool(_MARKER_BEFORE.search(text[max(0, start - 12):start])), start, end))
+        pos = end
     return out
 
 
