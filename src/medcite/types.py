@@ -120,6 +120,9 @@ class Statement:
     facet: str = ""
     support: float | None = None  # support score against the cited passage (LLM engine)
     span: tuple[int, int] | None = None  # character span of the quoted text in its first chunk, when quoted verbatim
+    # a list statement (medcite.qa.lists): ``text`` is its lead-in and items as one sentence; shown as a list
+    lead: str = ""
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -64,3 +64,25 @@ def test_a_list_too_long_for_one_statement_keeps_its_first_items() -> None:
     merged = [row for row in quotable_sentences(text, max_words=40) if row[4]]
     assert len(merged) == 1 and merged[0][2] is True  # trimmed
     assert len(merged[0][1].split()) <= 40 and merged[0][1].endswith("list.")
+
+
+def test_a_list_statement_reaches_the_answer_as_a_lead_in_and_items() -> None:
+    from medcite.answer.contract import statement_dict
+    from medcite.answer.markdown import render
+    from medcite.qa.offline import compose_offline
+    from tests.qa.conftest import make_passage
+
+    passage = make_passage("MPlusHealthTopics_0000409", GOUT, title="Gout", kind="guideline",
+                           section="What is (are) Gout?", source="MedlinePlus")
+    answer = compose_offline("Who is more likely to get gout?", [passage])
+    listed = [s for b in answer.bottom_line for s in b.statements if s.items]
+    listed += [s for c in answer.considerations for s in c.statements if s.items]
+    assert listed, answer
+    s = listed[0]
+    assert s.lead == "You are more likely to get gout if you"
+    assert s.items == ("Are a man", "Have family member with gout", "Are overweight", "Drink alcohol",
+                       "Eat too many foods rich in purines")
+    assert statement_dict(s)["items"] == list(s.items) and statement_dict(s)["text"] == s.text
+    markdown = render(answer)
+    assert "You are more likely to get gout if you [1]:\n" in markdown and "\n- Drink alcohol\n" in markdown.replace(
+        "  - ", "- ")

@@ -111,6 +111,19 @@ class TestAnswer:
         assert "<span class=\"mc-cite mc-cite-unknown\">[9]</span>" in out.html
         assert [r.n for r in out.refs] == [1, 1]  # the statement, then the reference list
 
+    def test_a_list_statement_shows_its_items_one_a_line_and_escaped(self):
+        listed = Statement("Signs include: Fever; <b>Rash</b>.", (1,), lead="Signs include",
+                           items=("Fever", "<b>Rash</b>"))
+        answer = make_answer(bottom_line=[BottomLine((Statement("A claim.", (1,)), listed))], considerations=[],
+                             research=[], citations=CITATIONS[:1])
+        out = answer_html.render_answer(answer, 0)
+        assert "Signs include <span class=\"mc-cites\">" in out.html
+        assert ("<span class=\"mc-items\"><span class=\"mc-item\">Fever</span>"
+                "<span class=\"mc-item\">&lt;b&gt;Rash&lt;/b&gt;</span></span>") in out.html
+        assert "Fever; " not in out.html  # not the run-on sentence
+        assert [r.sentence for r in out.refs[:2]] == ["A claim", "Signs include"]
+        assert_inert(out.html)
+
     def test_reference_links_open_outside_safely(self):
         out = answer_html.render_answer(make_answer(), 0)
         assert ("<a class=\"mc-out\" href=\"https://pubmed.ncbi.nlm.nih.gov/9000002/\" target=\"_blank\" "

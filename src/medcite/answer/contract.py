@@ -21,6 +21,8 @@ def statement_dict(s: Statement) -> dict[str, Any]:
         out["span"] = list(s.span)
     if s.support is not None:
         out["support"] = s.support
+    if s.items:
+        out["lead"], out["items"] = s.lead, list(s.items)
     return out
 
 

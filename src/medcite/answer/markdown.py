@@ -114,8 +114,37 @@ def names_markdown(names: Sequence[str], *, escape=escape_markdown) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def _sentences(statements: Sequence[Statement], escape) -> str:
-    return " ".join(cite_sentence(s.text, s.citations, escape=escape) for s in statements)
+def cite_list(s: Statement, *, escape=escape_markdown, indent: str = "") -> str:
+    """A list statement as its lead-in, the ``[n]`` markers and a colon, then one ``- item`` line each (``indent``
+    before them inside a bullet), a blank line after the list when it stands in prose (``indent`` "").
+
+    >>> from medcite.types import Statement
+    >>> print(cite_list(Statement("Signs include: Fever; Rash.", (2,), lead="Signs include", items=("Fever", "Rash"))))
+    Signs include [2]:
+    <BLANKLINE>
+    - Fever
+    - Rash
+    <BLANKLINE>
+    <BLANKLINE>
+    """
+    markers = "".join(f"[{n}]" for n in s.citations)
+    rows = "\n".join(f"{indent}- {escape(item)}" for item in s.items)
+    return f"{escape(s.lead)} {markers}:\n{rows}" if indent else f"{escape(s.lead)} {markers}:\n\n{rows}\n\n"
+
+
+def _sentences(statements: Sequence[Statement], escape, indent: str = "") -> str:
+    out, after_list = "", False
+    for s in statements:
+        piece = (cite_list(s, escape=escape, indent=indent) if s.items
+                 else cite_sentence(s.text, s.citations, escape=escape))
+        if not out:
+            out = piece
+        elif after_list:  # prose: a new paragraph (the list ended with a blank line); a bullet: a line of its own
+            out = f"{out}{piece}" if not indent else f"{out}\n{indent}{piece}"
+        else:
+            out = f"{out} {piece}"
+        after_list = bool(s.items)
+    return out.rstrip("\n") if indent else out.strip()
 
 
 def _bottom_line(part: BottomLine, escape, several: bool) -> str:
@@ -143,7 +172,7 @@ def _parts(answer: Answer, escape) -> list[str]:
             lines.append(CONSIDERATIONS_LEAD)
             for item in answer.considerations:
                 facet = f"**{escape(item.facet)}**{FACET_SEPARATOR}" if item.facet else ""
-                lines.append(f"- {facet}{_sentences(item.statements, escape)}")
+                lines.append(f"- {facet}{_sentences(item.statements, escape, indent='  ')}")
             lines.append("")
     if not shown and answer.part_notes.get("guidelines"):
         lines += [escape(answer.part_notes["guidelines"]), ""]
@@ -152,7 +181,7 @@ def _parts(answer: Answer, escape) -> list[str]:
         lines.append(f"*{escape(facet.heading)}*")
         if facet.agreement:
             lines.append(escape(facet.agreement))
-        lines += [f"- {cite_sentence(s.text, s.citations, escape=escape)}" for s in facet.statements]
+        lines += [f"- {_sentences([s], escape, indent='  ')}" for s in facet.statements]
         lines.append("")
     if not answer.research and answer.part_notes.get("research"):
         lines += [escape(answer.part_notes["research"]), ""]

@@ -79,8 +79,8 @@ PART_NOTES: frozenset[str] = frozenset(
 
 def _statement(e: Evidence, registry: CitationRegistry) -> Statement:
     nums, chunk_ids = registry.cite((e.passage_index, *e.also_in))
-    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet, span=quote_span(e.chunk.text,
-                                                                                                    e.verbatim))
+    return Statement(text=e.text, citations=nums, chunk_ids=chunk_ids, facet=e.facet,
+                     span=quote_span(e.chunk.text, e.verbatim), lead=e.lead, items=e.items)
 
 
 def quote_span(text: str, sentence: str) -> tuple[int, int] | None:

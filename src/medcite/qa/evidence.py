@@ -109,6 +109,8 @@ class Evidence:
     terms: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     quote: str = ""  # the source's verbatim sentence when ``text`` is its stand-alone repair (else "")
     answers: float | None = field(default=None, compare=False)  # P(it answers the question), medcite.qa.relevance
+    lead: str = ""  # a list statement's lead-in and items (medcite.qa.lists), as ``text`` shows them
+    items: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -143,6 +145,7 @@ class _Candidate:
     terms: set[str]
     trimmed: bool
     quote: str = ""
+    listed: bool = False  # a list statement (medcite.qa.lists)
 
 
 @lru_cache(maxsize=4096)
@@ -168,8 +171,9 @@ def quotable_sentences(
 
 def _candidates(
     passages: Sequence[Passage], min_words: int, max_words: int, rejected: dict[str, int], strict: bool = True
-) -> list[tuple[int, int, str, bool, str]]:
-    """(passage index, position, text, trimmed, verbatim quote or "") of every sentence that can be shown
+) -> list[tuple[int, int, str, bool, str, bool]]:
+    """(passage index, position, text, trimmed, verbatim quote or "", a list statement) of every sentence that can be
+    shown
     alone: repaired by :func:`medcite.qa.standalone.repair` (the page's title is its focus) or rejected
     as "cannot stand alone" (it may still be shown right after the sentence before it, see
     ``compose._continuation``)."""
@@ -192,7 +196,7 @@ def _candidates(
             if problem is not None:
                 rejected[problem] = rejected.get(problem, 0) + 1
                 continue
-            out.append((i, j, sentence, trimmed, quote))
+            out.append((i, j, sentence, trimmed, quote, bool(listed)))
     return out
 
 
@@ -247,7 +251,8 @@ def select_evidence(
     profile = analyze_question(question, history, acronyms=forms, history_weight=history_weight)
     rejected: dict[str, int] = {}
     raw = _candidates(passages, min_words, max_words, rejected, strict)
-    cands = [_Candidate(text, i, j, term_set(text, forms), trimmed, quote) for i, j, text, trimmed, quote in raw]
+    cands = [_Candidate(text, i, j, term_set(text, forms), trimmed, quote, listed)
+             for i, j, text, trimmed, quote, listed in raw]
     contexts = [term_set(f"{p.chunk.title}. {p.chunk.section}", forms) for p in passages]
     named_focus = focus_stems(focus_names, forms)
     off_focus = [False] * len(passages)
@@ -403,6 +408,7 @@ def select_evidence(
                 trimmed=c.trimmed,
                 terms=frozenset(c.terms),
                 quote=c.quote,
+                **(lists.parts(c.text) if c.listed else {}),
             )
         )
     if not scored and strict and any(rejected.get(k) for k in _STRICT_REASONS):

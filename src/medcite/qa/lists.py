@@ -139,3 +139,14 @@ def merge_lists(text: str, rows: Sequence[Row], max_words: int = 60) -> tuple[Me
                 out[m] = (*rows[m][:3], IN_LIST, "")
         k = j
     return tuple(out)
+
+
+def parts(statement: str) -> dict[str, object]:
+    """A list statement's ``lead`` and ``items`` (as :func:`merge_lists` joined them, after any stand-alone repair or
+    tidying of the text), for the answer's types to show it as a list.
+
+    >>> parts("Symptoms of gout include: Pain; Swelling.")
+    {'lead': 'Symptoms of gout include', 'items': ('Pain', 'Swelling')}
+    """
+    lead, _, rest = statement.partition(": ")
+    return {"lead": lead, "items": tuple(i.strip() for i in rest.rstrip(".").split("; ") if i.strip())}

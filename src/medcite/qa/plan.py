@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from medcite.analysis.types import population_of
-from medcite.qa import facets
+from medcite.qa import facets, lists
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.sentences import is_anaphoric
 from medcite.qa.text import normalize_for_match, term_set
@@ -77,6 +77,7 @@ def _continuation(e: Evidence, evidence: EvidenceSet) -> Evidence | None:
         also_in=(),
         quote=nxt[4] or (nxt[1] if shown != nxt[1] else ""),  # a list statement's source, or the untidied sentence
         answers=None,  # not scored by the relevance step
+        **(lists.parts(shown) if nxt[4] else {"lead": "", "items": ()}),
         facet=facets.classify_sentence(nxt[1], e.chunk.label),
         terms=frozenset(term_set(nxt[1])),
     )

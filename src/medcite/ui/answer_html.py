@@ -59,7 +59,13 @@ class _Writer:
         return "".join(out)
 
     def statement(self, s: Statement) -> str:
-        """The sentence, its markers before the final punctuation, which stays with them (no lone full stop)."""
+        """The sentence, its markers before the final punctuation, which stays with them (no lone full stop); a list
+        statement as its lead-in, markers and colon, then its items one a line."""
+        if s.items:
+            lead = " ".join(s.lead.split())
+            rows = "".join(f"<span class=\"mc-item\">{esc(item)}</span>" for item in s.items)
+            return (f"{esc(lead)} <span class=\"mc-cites\">{self.links(s.citations, lead, ':')}</span>"
+                    f"<span class=\"mc-items\">{rows}</span>")
         text = " ".join(s.text.split())
         m = _FINAL_PUNCT.search(text)
         body, tail = (text[: m.start()].rstrip(), m.group(1)) if m else (text, "")
