@@ -60,7 +60,7 @@ a.mc-out { white-space: nowrap; font-size: .9em; }
 /* A list statement's items, one a line (inside the answer's paragraph: spans, not a list element). */
 .mc-items { display: block; margin: 0.2em 0 0.4em; }
 .mc-item { display: block; padding-left: 1.1em; text-indent: -0.8em; }
-.mc-item::before { content: "\2022\00a0"; }
+.mc-item::before { content: "\\2022\\00a0"; }
 .mc-answer { overflow-wrap: anywhere; }
 .mc-answer a.mc-cite { overflow-wrap: normal; }
 .mc-emergency { display: flex; gap: 10px; align-items: flex-start; margin: 0 0 .8em; padding: 12px 14px;
