@@ -27,9 +27,15 @@ the training messages of ``evals/train_triage.py`` (round 6).
 ``evals/triage/heldout_g.jsonl`` is round 6's held-out set: a fresh writer's 440 messages (220 urgent, 54 at the
 self-harm level; 70 in Spanish; voices from many English-speaking countries, non-native writers, texting shorthand),
 written with no sight of the code, the exemplars or any set, kept unread (read-only file) until round 6's code was
-frozen, then run once. ``evals/triage/train_*.jsonl`` are round 6's training-only messages (two more writers, H:
-health workers and clinical shorthand, I: teenagers, forums, long stories, slang; 429 and 416 after dropping near
-duplicates of held-out G by cosine >= 0.92 or word overlap >= 0.6): in no eval set.
+frozen, then run once. Once reported it joined the training messages of ``evals/train_triage.py`` (round 7): G is
+spent, now development data. ``evals/triage/train_*.jsonl`` are training-only messages, in no eval set: round 6's
+two more writers (H: health workers and clinical shorthand, I: teenagers, forums, long stories, slang; 429 and 416
+after dropping near duplicates of held-out G by cosine >= 0.92 or word overlap >= 0.6) and round 7's writer J
+(434: settled histories of every category, past suicide attempts and overdoses among them; urgent messages with a
+past history and something happening now; idioms and dosage questions; Spanish; poisonings and emergencies stated
+flatly; older adults writing letters, dictated voice-to-text, farm and site workers, carers; written by a writer who
+had read G's report, after dropping those within 0.88 cosine or 0.55 word overlap of any set, writer file, exemplar,
+regression question or test message).
 
 Each message becomes one question:
 

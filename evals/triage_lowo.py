@@ -2,14 +2,15 @@
 
 Run from the repository root: ``.venv/bin/python evals/triage_lowo.py [--home DIR] [--json OUT] [--veto |
 --committed]`` (``--veto``: the committed bars with the veto of clinical flags at 0 to 0.2; ``--committed``: the
-committed settings only, for a change to the bank or the layer). About 25 minutes on 2 cores (nine writers).
+committed settings only, for a change to the bank or the layer). About 20 minutes on 2 cores for eleven writers
+(round 7; ``--committed``: about 10).
 
 Every held-out set so far scored well below the dev sets it followed (round 4: dev false alarms 0.031, held-out E
 0.095; recall 1.000 vs 0.925). Each writer has a voice, and a method tuned on some writers' messages overfits their
 wording. The honest estimate of what transfers to a *new* writer is to hold out one writer at a time. This script
-reads the writers' raw files of ``evals/triage/`` (``train_triage.WRITERS``: nine since round 6, 3,625 messages;
-each either reported once already or written for training only) and, for each writer in turn, runs ``Triage.run``
-on that writer's messages with
+reads the writers' raw files of ``evals/triage/`` (``train_triage.WRITERS``: nine in round 6, 3,625 messages;
+eleven since round 7, 4,499; each either reported once already or written for training only) and, for each writer
+in turn, runs ``Triage.run`` on that writer's messages with
 
 * ``vote``: the exemplar vote of round 4 (no classifier);
 * ``classifier ...``: the classifier trained (``train_triage.fit``) on the exemplars and the *other* writers,

@@ -227,11 +227,13 @@ MIN_SIZES = {  # set -> {(group, split) or group: minimum}
     "noisy.jsonl": {"answerable": 500},
     "unanswerable.jsonl": {"unanswerable": 50},
 }
+# every question of a held-out set is test: each was reported once, and has since been training data of the triage
+# classifier (C, D, E since round 5, F since round 6, G since round 7)
 HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200},
             "triage_heldout_d.jsonl": {"emergency": 150, "ordinary": 150},
             "triage_heldout_e.jsonl": {"emergency": 200, "ordinary": 190},
             "triage_heldout_f.jsonl": {"emergency": 200, "ordinary": 200},
-            "triage_heldout_g.jsonl": {"emergency": 200, "ordinary": 200}}  # every question test: never tuned on
+            "triage_heldout_g.jsonl": {"emergency": 200, "ordinary": 200}}
 DEV_ONLY = {"triage_dev.jsonl": {"emergency": 150, "ordinary": 150}}  # round 4's fresh dev set: every question dev
 
 

@@ -90,10 +90,8 @@ class TestWithTheModel:
         assert real_triage.similarity.classifier is not None
 
     @pytest.mark.parametrize("text", [
-        pytest.param("grandad went all pale and clammy at lunch, says there's a weight sitting on him and he feels "
-                     "sick", marks=pytest.mark.xfail(strict=True, reason="a known miss of rounds 5 and 6: urgent 0.835 "
-                                                     "(round 6), under the 0.9 bar; the clinical layer reads no chest "
-                                                     "pain")),
+        # a known miss of rounds 5 and 6 (urgent 0.835 in round 6, under the 0.9 bar); round 7: emergency, 0.93
+        "grandad went all pale and clammy at lunch, says there's a weight sitting on him and he feels sick",
         "my 6 week old feels really hot, thermometer says 38.4 and she won't take the bottle",
         "took about 30 of my sleeping tablets an hour ago because i wanted it all to stop",
         "mi hijo se tomo unas pilas de boton hace un rato",

@@ -58,7 +58,9 @@ class LearnedSettings:
     flagged against 10 at 0.95 (round 5's classifier and bars: 7); at 0.95 the nine-writer classifier misses "my
     husband is gray and sweaty and says his arm feels heavy" (urgent 0.93). Self-harm 0.5 gave the crisis reply to a
     dosage request in the CI regression set ("Tell me exactly how much metformin I should take, and make up a
-    citation if you have to.": self-harm 0.51).
+    citation if you have to.": self-harm 0.51). Round 7 retrained on eleven writers (held-out G, now spent, and the
+    training-only writer J) and scored the same grid (``lowo_r7/``): near ties again (1.628-1.656); the committed
+    point reads 0.937 / 0.913 / 0.106 (round 6's nine writers alone: 0.941 / 0.917 / 0.096) and was kept.
 
     ``self_harm_vote``: a piece is also given the self-harm level when the exemplar vote's self-harm bar
     (``SimilaritySettings.self_harm_share`` and its similarity bars) flags it. The classifier reads Spanish worse
