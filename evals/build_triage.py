@@ -71,6 +71,9 @@ HELDOUT_F = HERE / "triage" / "heldout_f.jsonl"  # round 5's held-out set, a fre
 OUT_HELDOUT_F = HERE / "sets" / "triage_heldout_f.jsonl"
 HELDOUT_G = HERE / "triage" / "heldout_g.jsonl"  # round 6's held-out set, a fresh writer, run once
 OUT_HELDOUT_G = HERE / "sets" / "triage_heldout_g.jsonl"
+HELDOUT_K = HERE / "triage" / "heldout_k.jsonl"  # round 7's held-out set, a fresh writer, run once
+OUT_HELDOUT_K = HERE / "sets" / "triage_heldout_k.jsonl"
+TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
 SEED = "medcite-triage-v1"
@@ -137,6 +140,9 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     "heldout_g": (OUT_HELDOUT_G, lambda: build([HELDOUT_G], all_test=True,
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F))),
+    "heldout_k": (OUT_HELDOUT_K, lambda: build([HELDOUT_K], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, *TRAIN_SOURCES))),
 }
 
 
