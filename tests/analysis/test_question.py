@@ -43,6 +43,8 @@ def test_yes_no_and_population():
     assert yes_no("Does IVIG help?") and yes_no("also, is it safe?") and not yes_no("What is gout?")
     assert population_of("my 6 week old baby has a cough") == ("infant",)
     assert population_of("pregnant and breastfeeding") == ("pregnancy", "breastfeeding")
+    assert population_of("what are the signs of dehydration in adults?") == ("adult",)
+    assert population_of("is adult-onset Still's disease inherited?") == ()
     assert population_of("my kidney hurts") == ()
 
 

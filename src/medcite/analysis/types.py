@@ -68,6 +68,7 @@ _POPULATIONS = {
              r"\d{1,2}[- ](?:year|yr)s?[- ]old (?:boy|girl|son|daughter))\b",
     "pregnancy": r"\b(?:pregnan\w*|expecting a baby|trimester|prenatal|antenatal)\b",
     "breastfeeding": r"\b(?:breast ?feed\w*|nursing (?:mother|mom|my baby)|breast ?milk|lactat\w*)\b",
+    "adult": r"\b(?:adults?|grown-?ups?)\b(?!-onset| onset)",
     "older_adult": r"\b(?:elderly|older (?:adult|people|person|man|woman)|grand(?:ma|pa|mother|father|parent)|"
                    r"(?:[6-9]\d|1[01]\d)[- ](?:year|yr)s?[- ]old|seniors?)",
 }

@@ -143,10 +143,17 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
         follow = _continuation(e, evidence)
         if follow is not None and len(bottom) < limits.max_bottom_line and fits(follow):
             add(follow)
-    # the most direct sentence first, each with the sentence that continues it: in reading order, a page's opening
-    # sentences came first ("Body piercing involves making a hole in the skin ..." before "The health risks of
-    # piercings and tattoos include: ..." for "what are the health risks")
-    return bottom
+    # the most direct sentence first, with the sentence that continues it, then the rest in reading order: in reading
+    # order alone, a page's opening sentences came first ("Body piercing involves making a hole in the skin ..."
+    # before "The health risks of piercings and tattoos include: ..." for "what are the health risks"); the rest keep
+    # it, so a near tie in the cosine order (a question mark more or less) does not reorder them
+    if not bottom:
+        return bottom
+    lead = [bottom[0]]
+    if len(bottom) > 1 and bottom[1].passage_index == bottom[0].passage_index and \
+            bottom[1].position == bottom[0].position + 1 and is_anaphoric(bottom[1].text):
+        lead.append(bottom[1])
+    return lead + _reading_order([e for e in bottom if e not in lead])
 
 
 _CONCLUSION_LABELS = ("CONCLUSION", "INTERPRETATION", "IMPLICATION")
