@@ -370,3 +370,26 @@ class TestShownVerdict:
             assert shown_verdict(self._stated(label, text, VERDICT_MIN_ANSWERS - 0.1), chosen, question, None) == ""
             assert shown_verdict(self._stated(label, text, VERDICT_MIN_ANSWERS + 0.1), chosen, question,
                                  None) == phrase
+
+
+def test_the_verdicts_basis_comes_right_after_the_verdict_with_its_neighbours() -> None:
+    from types import SimpleNamespace
+
+    from medcite.qa.compose import _with_basis
+    from medcite.qa.decision import Verdict
+    from medcite.qa.verdicts import Stated
+
+    def sentence(passage: int, position: int, text: str):
+        return SimpleNamespace(passage_index=passage, position=position, text=text)
+
+    diet = sentence(0, 1, "A diet high in fat increases the risk, some studies found.")
+    hormones = sentence(0, 2, "Hormone therapy with estrogen only does not lower the risk.")
+    statins = sentence(0, 4, "Taking statins does not increase or decrease the risk of colorectal cancer.")
+    follow = sentence(0, 5, "Statins are drugs that lower cholesterol.")
+    stated = Stated(Verdict("no", (0,), 0.8), (statins,))
+    assert _with_basis([diet, hormones, statins], stated, 3) == [statins, diet, hormones]
+    assert _with_basis([diet, statins, follow], stated, 3) == [statins, follow, diet]  # its run stays together
+    ivig = [sentence(0, 0, "IVIG does not help all autoimmune conditions."),
+            sentence(0, 1, "It is effective for CIDP.")]
+    stated = Stated(Verdict("not_for_all", (0,), 0.8), (ivig[1],))
+    assert _with_basis(list(ivig), stated, 3) == ivig  # the sentence it continues stays before it
