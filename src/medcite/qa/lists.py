@@ -47,17 +47,19 @@ _LEAD_PROBLEMS = frozenset([None, "no final punctuation", "heading", "too short"
 # glued on by a lost line break ("... window and door screens Centers for Disease Control and Prevention.")
 _GLUED_TAIL = re.compile(r"(?<=[a-z,]) (?=[A-Z][a-z]+\b)")
 _LAST_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
-_ANY_MARKER = re.compile(r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])\s")
-_MARKER_BEFORE = re.compile(r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])\s*$")
+_MARKER = r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])"  # a bullet or "1." / "(2)"
+_ANY_MARKER = re.compile(_MARKER + r"\s")
+_MARKER_BEFORE = re.compile(_MARKER + r"\s*$")
+_SENTENCE_END = re.compile(r"[.!?] ")
 
 
 def item_spans(text: str, sentences: Sequence[str]) -> list[tuple[bool, int, int]]:
     """(stands right after a list marker, start, end in ``text``) for each of ``sentences`` (verbatim slices of
     ``text``, whitespace collapsed, in order); (False, -1, -1) for one not found."""
-    out: list[tuple[bool, int, int]] = []
-    pos = 0
     if not _ANY_MARKER.search(text):
         return [(False, -1, -1)] * len(sentences)  # no list in the chunk (most chunks): nothing to find
+    out: list[tuple[bool, int, int]] = []
+    pos = 0
     for sentence in sentences:
         start = text.find(sentence, pos)  # verbatim (most sentences), else whitespace-insensitively
         end = start + len(sentence)
@@ -92,7 +94,7 @@ def _item(row: Row) -> str | None:
     _, sentence, _, problem = row
     s = sentence.strip().rstrip(".;,").strip()
     if (problem not in _ITEM_PROBLEMS or not s or s.endswith("?") or ":" in s or word_count(s) > MAX_ITEM_WORDS
-            or re.search(r"[.!?] ", s)):
+            or _SENTENCE_END.search(s)):
         return None  # a question, a "Label: text" item (resource lists), a sentence of its own
     if problem is None and _GLUED_TAIL.search(s):
         return None  # it ended with a full stop and may have a heading glued on ("kidney biopsy Medical and Family
