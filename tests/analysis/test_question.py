@@ -172,3 +172,31 @@ def test_a_long_message_naming_no_library_name_keeps_its_opening(analyzer):
     # a long message that names its focus is cut to its questions and the sentences that name it, as before
     named = analyzer.run(f"Ankle injury. {story} My gout is fine. Can you please suggest how to overcome the pain?")
     assert named.query == "my gout is fine. can you please suggest how to overcome the pain"
+
+
+def test_a_misspelt_word_that_is_no_name_is_searched_as_the_library_writes_it():
+    # dev: MEDIQA's typo variants ("Aknle injury. ..."): "ankle" is a word of a name ("Ankle pain"), "ankle injury"
+    # is none, so no name is linked, and the misspelt word used to be searched as typed
+    rows = [*ROWS, ("d-ankle", "ankle pain", "Ankle pain", "title")]
+    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=ENGLISH | {"ankle", "injury", "hurt", "alot", "clot"},
+                                                     documents=100))
+    analysis = analyzer.run("Aknle injury. my aknle hurt alot")
+    assert analysis.query == "ankle injury. my ankle hurt alot"
+    assert analysis.corrections == (("Aknle", "ankle"),)
+
+
+def test_the_writers_lead_in_to_a_question_is_not_searched(analyzer):
+    analysis = analyzer.run("Hi, my husband asked me to look this up: how is gout treated?")
+    assert analysis.query == "how is gout treated"
+    # a lead-in that names the focus is the question's context and stays
+    kept = analyzer.run("my gout is back: how is it treated?")
+    assert kept.query.startswith("my gout is back")
+
+
+def test_a_long_message_opening_with_an_aside_keeps_its_subject_line(analyzer):
+    story = ("I got hurt in my left leg ankle almost five months ago and went to a doctor who found nothing on the "
+             "x-ray. He suggested some pain killers and advised me to wear an anklet, and I have followed that "
+             "since then. Another doctor advised physiotherapy and exercises and I have followed them too.")
+    analysis = analyzer.run(f"I've been up all night worrying about this. Ankle injury. {story} "
+                            "Can you please suggest how to overcome the pain?")
+    assert analysis.query == "ankle injury. can you please suggest how to overcome the pain"

@@ -112,3 +112,34 @@ def test_site_prefixes_and_glosses_of_titles_are_names():
     assert {"high blood pressure", "hypertension"} <= set(vocabulary.terms)
     assert link(vocabulary, "Depression and High Blood Pressure") == [
         ("Depression", "Depression"), ("High Blood Pressure", "High blood pressure")]
+
+
+def _names(*rows):
+    english = ENGLISH | frozenset("era what causes ear hip lip pain breast treat".split())
+    return Vocabulary.from_rows([*ROWS, *rows], english=english, documents=100)
+
+
+def test_a_name_one_edit_off_in_a_short_or_everyday_word_is_linked():
+    vocabulary = _names(("d-ear", "ear infection", "Ear Infections", "title"))
+    for typed in ("What causes Era Infections?", "treatments of ea infections"):
+        [match] = [m for m in vocabulary.link(tokens(typed)) if m.term.display == "Ear Infections"]
+        assert match.corrected and match.corrected[0][1] == "ear"
+
+
+def test_a_word_another_name_uses_is_never_changed_to_reach_a_name():
+    vocabulary = _names(("d-lip", "lip pain", "Lip pain", "title"), ("d-hip", "hip fracture", "Hip fracture", "title"))
+    assert not [m for m in vocabulary.link(tokens("my hip pain")) if m.term.display == "Lip pain"]
+
+
+def test_two_names_within_one_edit_are_ambiguous_and_neither_is_taken():
+    vocabulary = _names(("d-ear", "ear infection", "Ear Infections", "title"),
+                        ("d-eye", "eye infection", "Eye Infections", "title"))
+    assert not vocabulary.link(tokens("eae infections"))
+
+
+def test_the_correction_nearest_the_word_as_typed_wins():
+    # "Breats" folds to "breat", one edit from "treat"; the word as typed is one edit from "breast"
+    vocabulary = _names(("d-breast", "breast cancer", "Breast Cancer", "title"),
+                        *[(f"t{i}", "treat", "Treat", "title") for i in range(3)])
+    [word] = tokens("Breats")
+    assert vocabulary.correct_typed(word) == "breast"

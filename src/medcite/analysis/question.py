@@ -111,8 +111,7 @@ class QuestionAnalysis:
         focus names they leave to the context ("what actually causes it (Chronic Fatigue Syndrome)"); the story
         around them ("I've been exhausted for a year", "I'm embarrassed to ask") is no evidence criterion."""
         text = " ".join(s.text for s in self.sub_questions) or self.cleaned
-        for typed, fixed in self.corrections:
-            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+        text = corrected(text, self.corrections)
         lowered = text.lower()
         names = [f.display for f in self.focus if f.display.lower() not in lowered and f.text.lower() not in lowered]
         return f"{text} ({', '.join(names)})" if names else text
@@ -123,8 +122,7 @@ class QuestionAnalysis:
         out = []
         for sub in self.sub_questions:
             text = sub.text
-            for typed, fixed in self.corrections:
-                text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+            text = corrected(text, self.corrections)
             names = [f.display for f in sub.focus if f.display.lower() not in text.lower()
                      and f.text.lower() not in text.lower()]
             out.append(f"{text} ({', '.join(names)})" if names else text)
@@ -135,8 +133,7 @@ class QuestionAnalysis:
         """The message as it is read: boilerplate dropped, misspelt names corrected, an inherited focus named
         ("and what about side effects?" after an IVIG question reads "... side effects? (IVIG)")."""
         text = self.cleaned
-        for typed, fixed in self.corrections:
-            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+        text = corrected(text, self.corrections)
         inherited = [f.display for f in self.focus if f.inherited]
         return f"{text} ({', '.join(inherited)})" if inherited else text
 
@@ -173,6 +170,17 @@ class QuestionAnalysis:
                 "yes_no": self.yes_no, "population": list(self.population),
                 "sub_questions": [s.to_dict() for s in self.sub_questions], "missing": list(self.missing),
                 "corrections": [list(c) for c in self.corrections]}
+
+
+def corrected(text: str, corrections: Sequence[tuple[str, str]]) -> str:
+    """``text`` with each misspelt word or name (typed, fixed) written as the library writes it, in any case.
+
+    >>> corrected("Aknle injury, my aknle hurts", [("Aknle", "ankle")])
+    'ankle injury, my ankle hurts'
+    """
+    for typed, fixed in corrections:
+        text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text, flags=re.IGNORECASE)
+    return text
 
 
 def drop_boilerplate(message: str) -> str:
@@ -245,6 +253,16 @@ class QuestionAnalyzer:
             focus = tuple(Focus(f.text, f.display, f.doc_ids, f.kinds, f.corrected, inherited=True)
                           for f in earlier.focus)
         corrections = tuple((m.text, m.term.display) for m in matches if m.corrected)
+        # a misspelt word that is no name on its own is still searched as the library writes it ("Aknle injury"
+        # as "ankle injury"; dev: MEDIQA typo variants, the dense query of a misspelt word finds nothing)
+        # ("alot" as "clot" is why a word needs five letters: shorter ones have too many neighbours)
+        seen = {typed.lower() for typed, _ in corrections}
+        for w in words:
+            if len(w.key) >= 5 and w.text.lower() not in seen and not any(m.start <= w.start < m.end for m in matches):
+                fixed = self.vocabulary.correct_typed(w)
+                if fixed:
+                    corrections += ((w.text, fixed),)
+                    seen.add(w.text.lower())
         names = sorted([(m.start, m.text, False) for m in matches if m.term.strong or not focus]
                        + [(w.start, w.text, True) for w in words if w.text in missing]
                        + [(i, phrase, True) for i, phrase in spans])
@@ -319,20 +337,38 @@ class QuestionAnalyzer:
         its focus: its history and asides drown the question (dev: the context of a short message helps dense
         retrieval, medquad_patient nDCG 0.887 with it, 0.852 with the questions alone)."""
         text = cleaned
+        names = [f.text.lower() for f in focus]
+        if focus and len(cleaned.split()) <= LONG_MESSAGE:
+            text = " ".join(_without_asides(s, names) for s in _SENTENCE.findall(cleaned) if s.strip()) or cleaned
         if len(cleaned.split()) > LONG_MESSAGE:
-            names = [f.text.lower() for f in focus]
             sentences = [s.strip() for s in _SENTENCE.findall(cleaned) if s.strip()]
             kept = [s for s in sentences
                     if any(n in s.lower() for n in names) or any(s == q.text for q in subs)]
             # Naming nothing the library calls a name, the message's opening says what it is about ("Ankle injury.
             # I got hurt ... how to overcome the pain?"): without it the questions alone name no topic.
-            opening = sentences[:1] if not focus else []
+            # Of its first two sentences, the opening is the first not about the writer ("I've been up all night
+            # worrying about this. Ankle injury. ...": the subject line), else the first.
+            plain = [s for s in sentences[:2] if not _SPEAKER.search(s)]
+            opening = (plain[:1] or sentences[:1]) if not focus else []
             text = " ".join(dict.fromkeys([*opening, *kept, *(q.text for q in subs)])) or cleaned
-        for typed, fixed in corrections:
-            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", fixed, text)
+        text = corrected(text, corrections)
         lowered = canonical(text)
         extra = [f.display for f in focus if canonical(f.display) not in lowered and canonical(f.text) not in lowered]
         return canonical(" ".join([text, *extra]))
+
+
+def _without_asides(sentence: str, names: Sequence[str]) -> str:
+    """A sentence of a short message as searched: the writer's lead-in to a question that names no focus ("I'm a nurse
+    and a patient asked me this today: how to diagnose ...") is left out, as :func:`split_questions` leaves it out of
+    the questions; its words pulled dense retrieval off the question (dev: chatty variants of MEDIQA). Dropping
+    the writer's other asides too ("I've been up all night worrying about this.") made punctuation change the
+    search (a sentence is an aside only when it is no question), and was dropped."""
+    sentence = sentence.strip()
+    lead = _LEAD_IN.match(sentence)
+    if lead and _SPEAKER.search(lead.group(0)) and _QUESTION_START.match(sentence[lead.end():]) \
+            and not any(n in lead.group(0).lower() for n in names):
+        return sentence[lead.end():]
+    return sentence
 
 
 _HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")

@@ -171,6 +171,7 @@ class Vocabulary:
     _english_index: DeletionIndex | None = None
     _stems_index: DeletionIndex | None = None
     _seen: dict[str, bool] = field(default_factory=dict)  # lexical-index lookups of words, cached
+    _phrases: dict[tuple, list[tuple[str, str]]] | None = None  # see :meth:`near_name`
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str]], *, english: frozenset[str] = frozenset(),
@@ -268,7 +269,10 @@ class Vocabulary:
             return None
         fixed = self.correct(word.key)
         whole = folded(word.text)
-        return fixed or (self.correct(whole) if whole != word.key and not self.known(word.key) else None)
+        other = self.correct(whole) if whole != word.key and not self.known(word.key) else None
+        if fixed and other and distance(whole, other) < distance(whole, fixed):
+            return other  # "Breats": its folded key "breat" is one edit from "treat", the word one from "breast"
+        return fixed or other
 
     def correct(self, key: str) -> str | None:
         """The library name word nearest an unknown word, or None (known words are never corrected).
@@ -302,6 +306,7 @@ class Vocabulary:
             self._english_index = DeletionIndex(self.english)
         if self._stems_index is None and self.index_df is not None:
             self._stems_index = DeletionIndex(self.index_df, weight=self.index_df.get)
+        self.near_name(["warm", "up"])
 
     def unlisted(self, key: str, typed: str = "") -> bool:
         """A word the library never uses, no library name is within reach of, and that is no English word or a
@@ -373,6 +378,16 @@ class Vocabulary:
                 corrected = tuple((words[j].text, fixes[j]) for j in range(i, i + size) if j in fixes)
                 matches.append(Match(" ".join(w.text for w in words[i:i + size]), term, words[i].start,
                                      words[i + size - 1].end, corrected))
+        for size in (3, 2):  # a name one edit away in a short or everyday word: "Era infections", "ea infections"
+            for i in range(len(words) - size + 1):
+                near = None if any(taken[i:i + size]) else self.near_name(keys[i:i + size])
+                if near is None:
+                    continue
+                j, word_fixed, term = near
+                for k in range(i, i + size):
+                    taken[k] = True
+                matches.append(Match(" ".join(w.text for w in words[i:i + size]), term, words[i].start,
+                                     words[i + size - 1].end, ((words[i + j].text, word_fixed),)))
         for i, word in enumerate(words):  # a name's distinctive first word alone: "marfan" for "Marfan syndrome"
             if not taken[i] and keys[i] in self.heads:
                 ts = self.heads[keys[i]]
@@ -381,6 +396,31 @@ class Vocabulary:
                 corrected = ((word.text, fixes[i]),) if i in fixes else ()
                 matches.append(Match(word.text, merged, word.start, word.end, corrected))
         return sorted(matches, key=lambda m: m.start)
+
+    def near_name(self, keys: list[str]) -> tuple[int, str, Term] | None:
+        """The one strong name of two or three words that ``keys`` spell with one word an edit off, as (that word's
+        place, the name's word, the name); None when there is none, or more than one. Only a word that no library
+        name uses, and that is unknown or of three letters or fewer, is read as a typo: :meth:`correct` never
+        touches an everyday word ("era") or a short one ("ea"), so "Era infections" would find no name. MEDIQA dev's
+        typo variants ("What causes Era Infections?") were refused; a typed word a name uses ("hip pain" where the
+        library has "lip pain") is never changed."""
+        if self._phrases is None:
+            phrases: dict[tuple, list[tuple[str, str]]] = {}
+            for key in self.terms:
+                words = key.split()
+                if 2 <= len(words) <= 3 and all(w.isalpha() for w in words) and self.terms[key].strong:
+                    for j, w in enumerate(words):
+                        if len(w) >= 3:
+                            phrases.setdefault((len(words), j, *words[:j], *words[j + 1:]), []).append((w, key))
+            self._phrases = phrases
+        found = []
+        for j, typed in enumerate(keys):
+            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)):
+                continue
+            for word, key in self._phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
+                if distance(typed, word) == 1:
+                    found.append((j, word, self.terms[key]))
+        return found[0] if len(found) == 1 else None
 
     def _linkable(self, term: Term, words: list[Token]) -> bool:
         if len(words) > 1:
