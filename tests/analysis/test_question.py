@@ -178,8 +178,8 @@ def test_a_misspelt_word_that_is_no_name_is_searched_as_the_library_writes_it():
     # dev: MEDIQA's typo variants ("Aknle injury. ..."): "ankle" is a word of a name ("Ankle pain"), "ankle injury"
     # is none, so no name is linked, and the misspelt word used to be searched as typed
     rows = [*ROWS, ("d-ankle", "ankle pain", "Ankle pain", "title")]
-    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=ENGLISH | {"ankle", "injury", "hurt", "alot", "clot"},
-                                                     documents=100))
+    english = ENGLISH | {"ankle", "injury", "hurt", "alot", "clot"}
+    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=english, documents=100))
     analysis = analyzer.run("Aknle injury. my aknle hurt alot")
     assert analysis.query == "ankle injury. my ankle hurt alot"
     assert analysis.corrections == (("Aknle", "ankle"),)

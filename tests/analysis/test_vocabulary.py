@@ -115,7 +115,7 @@ def test_site_prefixes_and_glosses_of_titles_are_names():
 
 
 def _names(*rows):
-    english = ENGLISH | frozenset("era what causes ear hip lip pain breast treat".split())
+    english = ENGLISH | frozenset({"era", "what", "causes", "ear", "hip", "lip", "pain", "breast", "treat"})
     return Vocabulary.from_rows([*ROWS, *rows], english=english, documents=100)
 
 
