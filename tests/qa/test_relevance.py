@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from medcite.qa import relevance
@@ -71,3 +72,29 @@ def test_features_one_row_per_scored_sentence():
     rows = relevance.features(evidence.ranked, passages, QUESTION, _similarity, _rank)
     assert len(rows) == min(len(evidence.ranked), relevance.SCORED)
     assert all(len(r) == len(relevance.FEATURES) for r in rows)
+
+
+def _facet_vectors(facet):
+    """A fake embedder whose every sentence points along the facet model's weights for ``facet``."""
+    from medcite.qa import facet_model
+    model = facet_model.load_model()
+    row = model.coef[model.classes.index(facet)]
+    unit = row / np.linalg.norm(row)
+    return lambda texts: np.tile(unit, (len(texts), 1))
+
+
+def test_type_fit_reads_the_facet_the_question_asks_for():
+    from medcite.qa import facets
+    passages = _passages()
+    evidence = select_evidence(QUESTION, passages)
+    column = relevance.FEATURES.index("type_fit")
+    causes = relevance.features(evidence.ranked, passages, QUESTION, _similarity, _rank, _facet_vectors(facets.CAUSES))
+    treated = relevance.features(evidence.ranked, passages, "How is gout treated?", _similarity, _rank,
+                                 _facet_vectors(facets.CAUSES))
+    titled = [e.chunk.title == "Gout" for e in evidence.ranked]  # only on the page titled with the focus
+    assert all((r[column] > 0.5) == t for r, t in zip(causes, titled, strict=True))
+    assert all(r[column] < c[column] for r, c, t in zip(treated, causes, titled, strict=True) if t)
+    wrong_width = relevance.features(evidence.ranked, passages, QUESTION, _similarity, _rank,
+                                     lambda texts: np.ones((len(texts), 3)))
+    assert all(r[column] == 0.0 for r in wrong_width)
+

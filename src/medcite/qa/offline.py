@@ -275,8 +275,10 @@ def compose_offline(
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
         focus_rank = _focus_rank(analysis)
         # only sentences that bear on what was asked are shown (medcite.qa.relevance)
-        evidence = relevance.shown(evidence, passages, question, similarity, focus_rank)  # the message as typed
-        questions = [(text, sub_read, relevance.shown(sub, passages, sub_read, similarity, focus_rank))
+        evidence = relevance.shown(evidence, passages, question, similarity, focus_rank,  # the message as typed
+                                   vectors=vectors)
+        questions = [(text, sub_read, relevance.shown(sub, passages, sub_read, similarity, focus_rank,
+                                                      vectors=vectors))
                      for text, sub_read, sub in questions]
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
                               focus_rank=focus_rank, similarity=similarity,
