@@ -54,6 +54,10 @@ def _variants() -> dict:
             for u in (0.9, 0.95) for sh in (0.5, 0.7) for v in (False, True)}
     if "--veto" in sys.argv:
         grid = {f"committed, veto {veto}": LearnedSettings(veto=veto) for veto in (0.0, 0.02, 0.05, 0.1, 0.2)}
+    if "--history" in sys.argv:  # round 8: the settled-history readings
+        grid = {f"committed, history self-harm {h}{'' if w else ', whole unchanged'}":
+                LearnedSettings(history_self_harm=h, settled_whole=w)
+                for h, w in ((0.7, True), (0.9, True), (0.95, True), (0.9, False))}
     if "--committed" in sys.argv:
         grid = {"committed": LearnedSettings()}
     return grid
@@ -85,6 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--veto", action="store_true", help="score the classifier's veto of clinical flags instead "
                         "of the grid of bars")
     parser.add_argument("--committed", action="store_true", help="score the committed settings only")
+    parser.add_argument("--history", action="store_true", help="score round 8's settled-history bars instead")
     parser.add_argument("--cache", type=Path, help="keep each fold's classifier here, named by its training digest "
                         "(a change to the layer's code, not to the training texts, then costs no training)")
     parser.add_argument("--no-vote", action="store_true", help="skip the exemplar vote's rows")
