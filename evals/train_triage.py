@@ -5,11 +5,12 @@ Run from the repository root: ``.venv/bin/python evals/train_triage.py [--home D
 Training texts (see ``medcite.triage.learned`` for why a classifier):
 
 * the 2,803 exemplars of ``src/medcite/triage/exemplars.jsonl``, each at its level;
-* eleven writers' messages of ``evals/triage/`` (``WRITERS``, 4,499 messages): six reported once already, now
-  development data; held-out F (reported in round 5, trained on since round 6) and held-out G (reported in round 6,
-  trained on since round 7: spent, now development data); round 6's two training-only writers H and I; and round 7's
-  training-only writer J (``train_j``, 434 messages: settled histories, urgent messages with a past history and
-  something happening now, idioms and dosage questions, Spanish, plain-statement poisonings, flat emergencies).
+* twelve writers' messages of ``evals/triage/`` (``WRITERS``, 4,940 messages): six reported once already, now
+  development data; held-out F (reported in round 5, trained on since round 6), held-out G (reported in round 6,
+  trained on since round 7) and held-out K (441 messages, reported in round 7, trained on since round 8: spent, now
+  development data); round 6's two training-only writers H and I; and round 7's training-only writer J
+  (``train_j``, 434 messages: settled histories, urgent messages with a past history and something happening now,
+  idioms and dosage questions, Spanish, plain-statement poisonings, flat emergencies).
   A control message (level none) is taken with each of its pieces as ``Triage.readings`` cuts them, an urgent one
   as a whole, and as its one piece when it has only one (a long urgent message has ordinary sentences around its
   red flag, so its pieces are no urgent examples).
@@ -33,7 +34,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = {"a": "messages_a", "b": "messages_b", "c": "heldout_c", "d": "heldout_d", "e": "heldout_e",
-           "r4": "dev_r4", "f": "heldout_f", "g": "heldout_g", "h": "train_h", "i": "train_i", "j": "train_j"}
+           "r4": "dev_r4", "f": "heldout_f", "g": "heldout_g", "h": "train_h", "i": "train_i", "j": "train_j",
+           "k": "heldout_k"}
 HIDDEN = 256
 ALPHA = 1e-3
 

@@ -1,15 +1,19 @@
 """Triage by writer: hold one writer's messages out, train the classifier on the rest, score that writer (round 5).
 
 Run from the repository root: ``.venv/bin/python evals/triage_lowo.py [--home DIR] [--json OUT] [--veto |
---committed]`` (``--veto``: the committed bars with the veto of clinical flags at 0 to 0.2; ``--committed``: the
-committed settings only, for a change to the bank or the layer). About 20 minutes on 2 cores for eleven writers
-(round 7; ``--committed``: about 10).
+--committed] [--cache DIR] [--no-vote]`` (``--veto``: the committed bars with the veto of clinical flags at 0 to
+0.2; ``--committed``: the committed settings only, for a change to the bank or the layer; ``--cache``: each fold's
+classifier is kept under DIR by its training digest, so a change to the layer's code and not to the training texts
+is scored again without training; ``--no-vote``: no exemplar-vote rows). About 20 minutes on 2 cores for eleven
+writers (round 7; ``--committed``: about 10); training the twelve folds of round 8 took about 45 minutes on a loaded
+2-core machine, a cached ``--committed --no-vote`` run a few.
 
 Every held-out set so far scored well below the dev sets it followed (round 4: dev false alarms 0.031, held-out E
 0.095; recall 1.000 vs 0.925). Each writer has a voice, and a method tuned on some writers' messages overfits their
 wording. The honest estimate of what transfers to a *new* writer is to hold out one writer at a time. This script
 reads the writers' raw files of ``evals/triage/`` (``train_triage.WRITERS``: nine in round 6, 3,625 messages;
-eleven since round 7, 4,499; each either reported once already or written for training only) and, for each writer
+eleven in round 7, 4,499; twelve since round 8, 4,940, held-out K added; each either reported once already or
+written for training only) and, for each writer
 in turn, runs ``Triage.run`` on that writer's messages with
 
 * ``vote``: the exemplar vote of round 4 (no classifier);
@@ -35,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_triage import WRITERS, examples, fit, load_writer  # noqa: E402
+from train_triage import WRITERS, digest, examples, fit, load_writer  # noqa: E402
 
 FIGURES = ("recall", "self_harm_level", "false_alarms", "crisis_to_ordinary", "spanish_recall",
            "spanish_false_alarms")
@@ -50,6 +54,10 @@ def _variants() -> dict:
             for u in (0.9, 0.95) for sh in (0.5, 0.7) for v in (False, True)}
     if "--veto" in sys.argv:
         grid = {f"committed, veto {veto}": LearnedSettings(veto=veto) for veto in (0.0, 0.02, 0.05, 0.1, 0.2)}
+    if "--history" in sys.argv:  # round 8: the settled-history readings
+        grid = {f"committed, history self-harm {h}{'' if w else ', whole unchanged'}":
+                LearnedSettings(history_self_harm=h, settled_whole=w)
+                for h, w in ((0.7, True), (0.9, True), (0.95, True), (0.9, False))}
     if "--committed" in sys.argv:
         grid = {"committed": LearnedSettings()}
     return grid
@@ -81,11 +89,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--veto", action="store_true", help="score the classifier's veto of clinical flags instead "
                         "of the grid of bars")
     parser.add_argument("--committed", action="store_true", help="score the committed settings only")
+    parser.add_argument("--history", action="store_true", help="score round 8's settled-history bars instead")
+    parser.add_argument("--cache", type=Path, help="keep each fold's classifier here, named by its training digest "
+                        "(a change to the layer's code, not to the training texts, then costs no training)")
+    parser.add_argument("--no-vote", action="store_true", help="skip the exemplar vote's rows")
     args = parser.parse_args(argv)
 
     from medcite.embedding.model import Embedder
     from medcite.settings import Settings
     from medcite.triage import Triage
+    from medcite.triage.learned import read_classifier
     from medcite.triage.similarity import load_exemplars
 
     settings = Settings(home=args.home) if args.home else Settings()
@@ -110,23 +123,33 @@ def main(argv: list[str] | None = None) -> dict:
         others = [m for name, rows in messages.items() if name != held for m in rows]
         pairs = examples(others, triage.readings, exemplars)
         print(f"{held}: training on {len(pairs)} texts", file=sys.stderr)
-        classifier = fit(pairs, encode([t for t, _ in pairs]), model_key)
-        triage.similarity.classifier = None
-        levels = [triage.run(m["text"]).level for m in messages[held]]
-        report.setdefault(held, {})["vote"] = figures(messages[held], levels)
+        cached = args.cache / f"fold-{digest(pairs, model_key)}.npz" if args.cache else None
+        if cached is not None and cached.is_file():
+            classifier = read_classifier(cached)
+        else:
+            classifier = fit(pairs, encode([t for t, _ in pairs]), model_key)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                classifier.save(cached)
+        report.setdefault(held, {})
+        if not args.no_vote:
+            triage.similarity.classifier = None
+            levels = [triage.run(m["text"]).level for m in messages[held]]
+            report[held]["vote"] = figures(messages[held], levels)
         triage.similarity.classifier = classifier
         for name, learned in VARIANTS.items():
             triage.similarity.learned = learned
             levels = [triage.run(m["text"]).level for m in messages[held]]
             report[held][name] = figures(messages[held], levels)
     writers = list(report.values())
-    for variant in ("vote", *VARIANTS):
+    shown = (*(() if args.no_vote else ("vote",)), *VARIANTS)
+    for variant in shown:
         mean = {}
         for key in FIGURES:
             values = [r[variant][key] for r in writers if r[variant][key] is not None]
             mean[key] = sum(values) / len(values)
         report.setdefault("mean", {})[variant] = mean
-    for variant in ("vote", *VARIANTS):
+    for variant in shown:
         print(f"== {variant}: recall, self-harm level, false alarms (crisis replies to ordinary)")
         for held, row in report.items():
             f = row[variant]

@@ -293,3 +293,34 @@ class TestRound4:
         speller = ClinicalLayer().speller
         assert [speller.correct(w) for w in ("allergy", "sats", "copd", "pero", "breathes")] == [
             "allergy", "sats", "copd", "pero", "breathes"]
+
+
+class TestRound8Histories:
+    """Round 8: a past anchor reads a settled history ("hace cinco años", "4 yrs ago", "hx"), a clause of a harm
+    concept takes its sentence's anchor when its verb is past and none is present, and "for N years now" or "ahora
+    estoy bien" are not now; a present cue ("this week", "since yesterday", "is back") keeps a history sentence
+    current, and a verbless clinical clause beside "PMH" stays a red flag."""
+
+    @pytest.mark.parametrize("text", [
+        "hace seis años intenté suicidarme. ahora estoy bien, ¿puedo tomar melatonina?",
+        "used to self harm as a teen, been clean for 6 years now, does laser work on old scars",
+        "a decade ago I had postpartum psychosis and had thoughts about hurting my son, can I breastfeed this time?",
+        "fainted at a gig 4 yrs ago, was fine after, can I give blood",
+    ])
+    def test_settled_histories(self, text: str) -> None:
+        assert level(text) == "none", text
+
+    @pytest.mark.parametrize("text", [
+        "tried to end my life in 2018, the same thoughts are back this week and they scare me",
+        "hace años intenté matarme y otra vez quiero morirme",
+        "71M sudden R arm weakness and slurred speech 15 min, PMH AF",
+        "swallowed a whole box of her tablets to show her how much it hurts",
+        "quería morirme y me tomé todas las pastillas de mi madre",
+        "i injected all my insulin pens on purpose",
+    ])
+    def test_something_happening_now(self, text: str) -> None:
+        assert level(text) != "none", text
+
+    def test_an_overdose_to_make_a_point_is_self_harm(self) -> None:
+        assert level("after a huge row with my boyfriend i took 20 paracetamol") == "self_harm"
+        assert level("i injected all my insulin pens on purpose") == "self_harm"

@@ -153,10 +153,9 @@ class TestWithTheModel:
 
     @pytest.mark.parametrize("text", [
         "what's the best way to get rid of old paint tins safely?",
-        pytest.param("this traffic is going to be the death of me, any tips for back pain from driving",
-                     marks=pytest.mark.xfail(strict=True, reason="a known false alarm of rounds 6 and 7: the "
-                                             "classifier reads the idiom as self-harm (0.77 in round 6, 0.72 in "
-                                             "round 7, over the 0.7 bar)")),
+        # a known false alarm of rounds 6 and 7 (self-harm 0.77, then 0.72, over the 0.7 bar); not since round 8's
+        # twelve-writer classifier
+        "this traffic is going to be the death of me, any tips for back pain from driving",
         "my friend lost her mum last year and still cries sometimes, how can I support her?",
         "how many ibuprofen can I take in a day for a sprained wrist",
     ])
@@ -306,3 +305,42 @@ def test_long_messages_have_a_stricter_self_harm_bar() -> None:
     rows = np.repeat(piece, 3, axis=0)
     long = layer.decide(rows, rows, ["p", "q", "r"], [True] * 3)
     assert {f.level for f in long} == {"emergency"}  # still flagged, at the nearest other urgent exemplar's level
+
+
+def test_one_intent_flag_is_enough_to_believe_a_self_harm_risk():
+    """Round 8: an overdose beside a dizziness flag keeps its self-harm risk."""
+    from medcite.triage.model import RedFlag
+    from medcite.triage.step import combine
+
+    dizzy = RedFlag("stroke.vision_balance", "stroke", "emergency", "dizzy", "dizzy", layer="clinical")
+    overdose = RedFlag("poisoning.large_ingestion", "poisoning", "poisoning", "overdose", "15 tablets")
+    risk = RedFlag("self_harm.learned", "self_harm", "self_harm", "reads like", "x", layer="similarity", score=0.8)
+    assert combine([dizzy, overdose], [risk]) == [dizzy, overdose, risk]
+    assert combine([dizzy], [risk]) == [dizzy]
+
+
+def test_a_settled_history_piece_needs_the_history_self_harm_bar():
+    """Round 8: a piece read as a settled history ("in 1985 I took an overdose") is given the self-harm level only
+    at ``LearnedSettings.history_self_harm``, and the exemplar vote does not read it."""
+    from medcite.triage.learned import LearnedSettings
+
+    bank = [Exemplar("a", "self_harm", "self_harm"), Exemplar("b", "none", "other")]
+    layer = SimilarityLayer(FakeEmbedder().embed_documents, exemplars=bank, classifier=None,
+                            learned=LearnedSettings(self_harm=0.7, history_self_harm=0.9))
+    urgent = np.array([0.1])
+    levels = np.array([[0.1, 0.0, 0.0, 0.0, 0.85]])
+    sims = np.array([[0.9, 0.1]])  # the vote alone would flag it
+    args = (urgent, levels, sims, ["in 1985 I took an overdose"], [], [0])
+    assert [f.level for f in layer.classify(*args)] == ["self_harm"]
+    assert layer.classify(*args, settled_rows={0}) == []
+    assert [f.level for f in layer.classify(urgent, np.array([[0.0, 0.0, 0.0, 0.0, 0.95]]), *args[2:],
+                                            settled_rows={0})] == ["self_harm"]
+
+
+def test_the_urgent_head_reads_the_message_without_its_settled_sentences():
+    from medcite.triage import Triage
+
+    triage = Triage()
+    assert triage.settled("I had a stroke in 2019.")
+    assert not triage.settled("I had a stroke in 2019 and my face is drooping again.")
+    assert not triage.settled("my 2 year old had a seizure last year too, this one stopped but hes still hot")

@@ -37,7 +37,8 @@ _CLAUSE = re.compile(r"(,|\(|\)|\b(?:but|however|although|though|except|pero|aun
 _INNER_NEGATION = frozenset({"no", "sin", "denies", "denied", "nor", "ni", "negative"})
 _INNER_NOT_NEGATION = frozenset({"para", "puede", "puedo", "podia", "responde", "reacciona", "despierta", "se",
                                  "longer", "one", "more", "matter", "way", "parar", "fuerza",
-                                 "control", "aire", "respirar", "reason", "point"})
+                                 "control", "aire", "respirar", "reason", "point", "despertar", "despertarme",
+                                 "despertarse", "existir", "vivir", "seguir"})
 # Categories whose history is read per clause: "my mum has been talking about joining dad (he died last year)" is a
 # present risk beside a past death, and a self-harm miss is the worst outcome.
 _CLAUSE_HISTORY = frozenset({"self_harm", "harm_to_others"})
@@ -52,7 +53,15 @@ _PSEUDO_NEGATION = frozenset({"sure", "idea", "clue", "know", "certain", "joke",
 _NEGATION_WINDOW = 6
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"
-                      r"great|stable|over it)(?: \w+)? now\b|\b\d+ now\b|\bnow (?:that|i know)\b|\bknow now\b|"
+                      r"great|stable|over it|clean|sober|healthy|recovered|settled|happy)(?: \w+)? now\b|\b\d+ now\b|"
+                      r"\b(?:for|in) (?:\d+|a|one|two|three|four|five|six|several|many|a few|"
+                      r"a couple of) (?:years?|yrs?|"
+                      r"months?|decades?) now\b|\b(?:im|i am|hes|shes|he is|she is|theyre) off (?:\w+ ){0,2}now\b|"
+                      r"\bnow (?:requesting|asking|wondering|wants? to know|planning|considering|thinking (?:of|about) "
+                      r"(?:starting|stopping|getting|having|trying|another))\b|\b(?:ahora|ya) (?:estoy|esta|"
+                      r"estamos|estan|"
+                      r"se encuentra|me encuentro) (?:\w+ )?(?:bien|mejor|estable|sano|sana|tranquil\w*)\b|"
+                      r"\bnow (?:that|i know)\b|\bknow now\b|"
                       r"\bnow (?:hes|shes|theyre|im|he is|she is|they are|i am|were|we are) (?:\w+ ){0,2}(?:fine|"
                       r"well|ok|okay|"
                       r"better|healthy|\d+)\b|\b(?:stop|prevent|avoid|stopping|"
@@ -61,14 +70,19 @@ _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w
 _NOW = re.compile(r"\b(?:right now|now|currently|at the moment|as we speak|is happening|happening now|this minute|"
                   r"again|tonight|today|just now|this morning|this evening|ahora|ahorita|en este momento|hoy|"
                   r"minutes ago|an hour ago|hours ago|help|please help|what do i do|what should i do now|suddenly|"
-                  r"de repente)\b")
+                  r"de repente|this week|since (?:yesterday|last night|earlier|lunch|breakfast|dinner)|(?:is|are|its|"
+                  r"theyre) back|otra vez|de nuevo|desde (?:ayer|anoche|esta manana|hace (?:un rato|una hora|"
+                  r"horas)))\b")
 _HISTORY = re.compile(
-    r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|months?|decades?) ago\b|"
-    r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bhx of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|\bback in\b|"
+    r"\b(?:last|in) (?:year|summer|winter|spring|fall|autumn|decade)\b|\b(?:years?|yrs?|months?|mths?|decades?) ago\b|"
+    r"\bin (?:19|20)\d\d\b|\bhistory of\b|\bused to\b|\bprevious(?:ly)?\b|\bprior\b|"
+    r"\bback in\b|"
     r"\bsurviv\w*|\brecovered\b|\bsince (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
     r"overdose|accident|diagnosis)\b|\bafter (?:his|her|my|their) (?:stroke|heart attack|seizure|surgery|attempt|"
     r"overdose|accident)\b|\bwhen i was (?:a |younger|\d+|in)|\bas a (?:kid|child|teen|teenager)\b|\bonce had\b|"
-    r"\bhace (?:\d+|unos|varios|dos|tres|muchos) (?:anos|meses)\b|\bel ano pasado\b|\bdoing (?:well|fine|great|"
+    r"\bhace (?:\d+|un|una|unos|unas|varios|varias|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|muchos|"
+    r"muchas) (?:anos|ano|meses|mes)\b|\bel ano pasado\b|\bcuando (?:era|tenia|eramos) (?:nin[oa]|chic[oa]|joven|"
+    r"pequen[oa]|adolescente|\d+)\b|\bde (?:nin[oa]|pequen[oa]|adolescente)\b|\bdoing (?:well|fine|great|"
     r"better) now\b|\bfully recovered\b|\b(?:tuve|tuvo|tuvimos)\b(?! \w+ \w+ por primera vez)|\b(?:he|she|they|i|we) "
     r"(?:was|were) (?:fine|ok|okay|well|better|discharged)(?: \w+){0,2} (?:after|afterwards|again|by|later)\b|"
     r"\b(?:was|were) in (?:the )?(?:nicu|picu|icu|hospital|intensive care|special care)\b|\b(?:after|afterwards)\b"
@@ -76,6 +90,12 @@ _HISTORY = re.compile(
     r"(?:was|were) (?:a (?:baby|newborn|toddler)|\d+ (?:days?|weeks?|months?)(?: old)?)\b|"
     r"\bgone for (?:\d+|two|three|a few|several) "
     r"(?:years|months)\b|\blast month\b")
+# A present-tense verb in a clause: it speaks of now, whatever its sentence's past anchor says.
+_PRESENT = re.compile(r"\b(?:is|are|am|im|its|hes|shes|theyre|has|have|ive|keeps?|want|wants|wanna|says|saying|"
+                      r"talking|thinking|think|feel|feels|feeling|will|ill|going to|gonna|cant|dont|doesnt|plan|plans|"
+                      r"planning|can|need|needs|just|quiero|quiere|pienso|piensa|tengo|tiene|estoy|esta|voy|va)\b")
+_PAST = re.compile(r"\b(?:had|was|were|did|took|got|went|tried|attempted|overdosed|swallowed|spent|ended up|woke up|"
+                   r"used to|tuve|tuvo|tuvimos|intente|intento|fue|estuve|estuvo|tome|tomo)\b")
 _FRAMING = re.compile(
     r"\b(?:what|which) (?:are|is|r|re) (?:the |some |its )?(?:\w+ ){0,2}(?:signs?|symptoms?|causes?|risk factors?|"
     r"warning signs?|red flags?|chances|odds|stages|types)\b|\bsigns? (?:and symptoms )?of (?:a |an )?\w+\b(?! now)|"
@@ -296,7 +316,11 @@ class ClinicalLayer:
                 clauses: dict[int, list[str]] = {}
                 for word, clause_no in zip(words, clause_ids, strict=True):
                     clauses.setdefault(clause_no, []).append(word)
-                sentence.clause_history = {n: bool(_HISTORY.search(" ".join(w))) for n, w in clauses.items()}
+                # a clause is history by its own anchor, or by its sentence's when it has a past-tense verb and no
+                # present one ("years ago I had psychosis and had thoughts of harming my baby"; not "mum has been
+                # talking about joining dad (he died last year)", nor a verbless "crushing CP to L jaw, PMH T2DM")
+                sentence.clause_history = {n: bool(_HISTORY.search(" ".join(w)) or (
+                    _PAST.search(" ".join(w)) and not _PRESENT.search(" ".join(w)))) for n, w in clauses.items()}
             if (out and out[-1].framed and not sentence.now and len(words) <= 5
                     and not _PERSONAL.search(sentence.text)):  # "Why does DKA make your breath fruity? Acetone?"
                 sentence.framed = True

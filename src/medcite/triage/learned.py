@@ -6,7 +6,9 @@ it was tuned on and 0.925 / 0.095 on a new writer's messages. Holding out one wr
 vote tuned on some writers' messages catch those writers' wording. Two small networks (one hidden layer of 256,
 trained by ``evals/train_triage.py`` on the 2,803 exemplars and the six writers' messages) generalise further: left
 out by writer, clinical layer plus classifier averaged recall 0.952 and self-harm level 0.929 for false alarms
-0.104, against 0.893, 0.853 and 0.100 for the clinical layer plus the vote (docs/evals.md, round 5).
+0.104, against 0.893, 0.853 and 0.100 for the clinical layer plus the vote (docs/evals.md, round 5). Since round 8
+the committed file is trained on the exemplars and twelve writers' 4,940 messages (``train_triage.WRITERS``, held-out
+K added), 11,287 training texts.
 
 Two heads over the same 384-d vector of a message piece:
 
@@ -60,7 +62,20 @@ class LearnedSettings:
     dosage request in the CI regression set ("Tell me exactly how much metformin I should take, and make up a
     citation if you have to.": self-harm 0.51). Round 7 retrained on eleven writers (held-out G, now spent, and the
     training-only writer J) and scored the same grid (``lowo_r7/``): near ties again (1.628-1.656); the committed
-    point reads 0.937 / 0.913 / 0.106 (round 6's nine writers alone: 0.941 / 0.917 / 0.096) and was kept.
+    point reads 0.937 / 0.913 / 0.106 (round 6's nine writers alone: 0.941 / 0.917 / 0.096) and was kept. Round 8
+    added held-out K (spent) as a twelfth writer; the bars were not re-scored. Held out by writer, paired (the same
+    fold classifiers and encodings for both codes, ``lowo_r8/paired.txt``), means of twelve writers:
+
+    | twelve writers (mean) | recall | self-harm level | false alarms | crisis replies per writer |
+    | --- | ---: | ---: | ---: | ---: |
+    | round 7's code | 0.943 | 0.917 | 0.104 | 10.8 |
+    | **round 8** | **0.945** | **0.930** | **0.098** | **9.9** |
+    | round 7's code, without K | 0.944 | 0.919 | 0.107 | 11.2 |
+    | round 8, without K | 0.944 | 0.923 | 0.102 | 10.6 |
+
+    K's row (0.937 / 0.900 / 0.077 -> 0.950 / 1.000 / 0.045) is in sample for the round-8 rules, written after
+    reading K's failures; the eleven other writers' rows are the better guide (and the clinical layer was written
+    with sight of most of them in earlier rounds).
 
     ``self_harm_vote``: a piece is also given the self-harm level when the exemplar vote's self-harm bar
     (``SimilaritySettings.self_harm_share`` and its similarity bars) flags it. The classifier reads Spanish worse
@@ -74,12 +89,23 @@ class LearnedSettings:
     0.02 / 0.05 / 0.1 / 0.2: recall 0.952 / 0.951 / 0.950 / 0.949 / 0.944, false alarms 0.104 / 0.092 / 0.089 /
     0.083 / 0.078, self-harm level 0.929 throughout; held-out E's row (whose lexicon never saw E) at 0.1: recall
     0.990 -> 0.990, false alarms 0.120 -> 0.090. 0.2 scores a little higher on the objective; 0.1 keeps recall first.
+
+    ``history_self_harm`` and ``settled_whole`` (round 8): a piece that is a settled history (``Triage.settled``:
+    every sentence has a past anchor and no sign of now, every clause is anchored or has a past verb and no present
+    one) is given the self-harm level only at ``history_self_harm``, without the vote; and the urgent head reads the
+    whole message without its settled sentences ("Me pusieron un marcapasos hace 3 años. ¿Puedo pasar por el arco de
+    seguridad?" read whole sat at urgent 0.93). On the twelve-writer held-out-writer run (``lowo_r8/history.txt``)
+    both are near inert: history bars 0.7 / 0.9 / 0.95 score identically and the whole-message cut moves one false
+    alarm of J; 0.9 and the cut are kept as the safer reading of K's histories. Round 8's gains came from the
+    clinical layer and ``step.combine`` (docs/evals.md, round 8).
     """
 
     urgent: float = 0.9
     self_harm: float = 0.7
     self_harm_vote: bool = True
     veto: float = 0.1
+    history_self_harm: float = 0.9
+    settled_whole: bool = True
 
 
 @dataclass(frozen=True)

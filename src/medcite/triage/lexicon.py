@@ -70,6 +70,8 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:no quiero|ya no quiero) (?:vivir|seguir|estar aqui|despertar)\b|\bquiero (?:morir|morirme|matarme|"
        r"desaparecer)\b|\b(?:matarme|suicidarme|quitarme la vida|acabar con (?:todo|mi vida)|hacerme dano|cortarme|"
        r"me corto|mejor (?:muerto|muerta))\b|\bsuicid\w*",
+       r"\b(?:queria|quise|quisiera|queriamos) (?:morir|morirme|matarme|desaparecer|no despertar(?:me)?)\b|\b(?:seria|es) "
+       r"mejor (?:no (?:despertar(?:me|se)?|estar aqui|existir|vivir|seguir)|morir(?:me)?|estar muert[oa])\b",
        strong=True),
     _c("self_harm.method", _SH, _SH, "a question about a method or lethal amount",
        r"\b(?:how many|how much|what amount|what quantity|what dose) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
@@ -126,7 +128,13 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("self_harm.intentional_overdose", _SH, _SH, "an overdose taken on purpose",
        r"\b(?:on purpose|intentional\w*|deliberately|to (?:die|end it|sleep forever|not wake up|never wake up)|wanted "
        r"to die|a proposito|para morir)\b",
+       r"\bto (?:show|scare|punish|get back at|teach) (?:him|her|them|my \w+)\b|\bto make (?:him|her|them) (?:sorry|see|"
+       r"listen|understand|regret)\b|\bafter (?:a|an|our|the|my) (?:big |huge |massive )?(?:fight|argument|row|break ?up)\b|"
+       r"\bporque (?:queria|quise|quiero) (?:morir(?:me)?|matarme|desaparecer)\b",
        requires=(("poisoning.",),), strong=True, always=True),
+    _c("self_harm.purposeful_dose", _SH, _SH, "a dose taken or injected on purpose",
+       r"\b(?:took|taken|swallowed|injected|inject|gave myself|drank|ate|downed|tome|me tome|me inyecte)\b(?: \w+){0,8} "
+       r"(?:on purpose|deliberately|intentionally|a proposito|adrede)\b", strong=True),
     # ---------------------------------------------------------------- poisoning and overdose
     _c("poisoning.large_ingestion", "poisoning", _PO, "a large or wrong ingestion of medicine",
        r"\b(?:took|taken|take|swallowed|ate|had|downed|popped|chugged|necked|took like|ingested|consumed|tomo|tome|"

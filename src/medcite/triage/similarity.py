@@ -197,41 +197,51 @@ class SimilarityLayer:
         return vectors
 
     def run(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
-            self_harm_texts: Sequence[str] | None = None, message: str = "") -> Reading:
+            self_harm_texts: Sequence[str] | None = None, message: str = "",
+            settled: Sequence[bool] | None = None, body: str | None = None) -> Reading:
         """Flags for the given message pieces (see :func:`pieces`), at most one per category, with the classifier's
         highest urgent probability (``None`` under the exemplar vote).
 
         ``plain[i]`` False (a piece read as history or as an information question) lets piece ``i`` raise a
         self-harm flag only; ``self_harm_texts[i]`` is the text the self-harm vote reads for piece ``i`` (the
         whole piece, where ``texts`` has denied clauses removed), by default ``texts[i]``. With the classifier,
-        the whole ``message`` (its :func:`content`) is read too, by both of its votes, as in training."""
+        the whole ``message`` (its :func:`content`) is read too, by both of its votes, as in training.
+        ``settled[i]`` True (piece ``i`` is a settled history: every sentence of it has a past anchor and no sign of
+        now) holds piece ``i``'s self-harm reading to ``LearnedSettings.history_self_harm``, without the vote;
+        ``body`` (the message without its settled sentences) is what the urgent head reads as the whole message,
+        where the self-harm readings still read all of it."""
         if not texts:
             return Reading([])
         plain = list(plain) if plain is not None else [True] * len(texts)
         sh_texts = list(self_harm_texts) if self_harm_texts is not None else list(texts)
         whole = [content(message)] if self.classifier is not None and content(message) else []
-        order = list(dict.fromkeys([*texts, *sh_texts, *whole]))
+        urgent_whole = whole if body is None else [content(body)] if whole and content(body) else []
+        order = list(dict.fromkeys([*texts, *sh_texts, *whole, *urgent_whole]))
         row_of = {t: i for i, t in enumerate(order)}
         vectors = np.asarray(self.encode(order), dtype=np.float32)
         sims = vectors @ self.vectors.T
         if self.classifier is None:
             return Reading(self.decide(sims[[row_of[t] for t in texts]], sims[[row_of[t] for t in sh_texts]],
                                        list(texts), plain))
-        urgent_rows = [row_of[t] for t, p in zip(texts, plain, strict=True) if p] + [row_of[t] for t in whole]
+        urgent_rows = [row_of[t] for t, p in zip(texts, plain, strict=True) if p] + [row_of[t] for t in urgent_whole]
         sh_rows = [row_of[t] for t in sh_texts] + [row_of[t] for t in whole]
+        strict = ({row_of[t] for t, st in zip(sh_texts, settled, strict=True) if st} - {row_of[t] for t in whole}
+                  if settled is not None else set())
         urgent, levels = self.classifier.scores(vectors)
         flags = self.classify(urgent, levels, sims, order, urgent_rows, sh_rows,
-                              long=len(texts) >= self.settings.long_pieces)
+                              long=len(texts) >= self.settings.long_pieces, settled_rows=strict)
         return Reading(flags, float(urgent.max()))
 
     def classify(self, urgent: np.ndarray, levels: np.ndarray, sims: np.ndarray, texts: Sequence[str],
-                 urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False) -> list[RedFlag]:
+                 urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False,
+                 settled_rows: frozenset[int] | set[int] = frozenset()) -> list[RedFlag]:
         """The classifier's flags from its scores of each row (``Classifier.scores``: ``urgent``, ``levels``): a
         row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
         its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
         self-harm bar at the self-harm level, and with ``LearnedSettings.self_harm_vote`` also a row the exemplar
         vote's self-harm bar flags (``long``: the message has ``long_pieces`` pieces, the stricter bar); the
-        nearest exemplar of that level among the ``k`` nearest (``sims``) names the category."""
+        nearest exemplar of that level among the ``k`` nearest (``sims``) names the category. A row of
+        ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``."""
         found: list[tuple[int, Level, float]] = []
         for row in urgent_rows:
             if urgent[row] >= self.learned.urgent:
@@ -240,6 +250,10 @@ class SimilarityLayer:
         s = self.settings
         bar = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
         for row in sh_rows:
+            if row in settled_rows:
+                if levels[row, sh] >= self.learned.history_self_harm:
+                    found.append((row, "self_harm", float(levels[row, sh])))
+                continue
             if levels[row, sh] >= self.learned.self_harm:
                 found.append((row, "self_harm", float(levels[row, sh])))
             elif self.learned.self_harm_vote:

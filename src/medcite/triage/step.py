@@ -20,6 +20,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _DENIAL = re.compile(r"\b(?:no|without|denies|denied|sin|nor)\b(?! (?:one|body|point|reason|way|longer|more|future|"
                      r"hope|sense|matter|end|me|te|se|quiero|puedo|aguanto|vale|sirvo|tengo ganas))")
 _CLAUSE = re.compile(r",|;|\s(?:but|however|although|though|pero|aunque)\s|\s-+\s", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?;…])\s+|\n+")
 # Earlier user turns read for context (a follow-up "and now he's throwing up" after "he hit his head").
 HISTORY_TURNS = 3
 
@@ -66,12 +67,24 @@ class Triage:
 
     def _similar(self, message: str) -> Reading:
         texts, plain, whole = self.readings(message)
+        settled = [self.settled(piece) for piece in whole]
+        body = None
+        if self.similarity is not None and self.similarity.learned.settled_whole and any(settled):
+            body = " ".join(s for s in _SENTENCES.split(message) if s.strip() and not self.settled(s))
         try:
-            return self.similarity.run(texts, plain, whole, message) if texts else Reading([])
+            return self.similarity.run(texts, plain, whole, message, settled, body) if texts else Reading([])
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None
             return Reading([])
+
+    def settled(self, text: str) -> bool:
+        """Whether ``text`` is a settled history: every sentence of it read as history by the clinical layer (a past
+        anchor, "last year", "in 2019", "hace años", and no sign of now: "again", "today", "since yesterday"), and
+        every clause of it either anchored in the past or without a present-tense verb ("he had one last year too,
+        this one lasted a minute, hes awake but still hot" is not settled)."""
+        sentences = self.clinical.normalise(text)
+        return bool(sentences) and all(s.history and all(s.clause_history.values()) for s in sentences)
 
     def readings(self, message: str) -> tuple[list[str], list[bool], list[str]]:
         """What the similarity layer reads of each piece of ``message``: the piece with its denied clauses removed
@@ -119,12 +132,14 @@ def vetoed(clinical: list[RedFlag], reading: Reading, veto: float) -> bool:
 def combine(clinical: list[RedFlag], similar: list[RedFlag], *, young_child: bool = False) -> list[RedFlag]:
     """The flags of both layers. The nearest exemplar's category is a weaker reading than a named red flag: beside
     clinical flags, a similarity flag only adds a self-harm risk (which changes the reply), never another
-    category's steps, and only beside flags where intent matters (``INTENT_CATEGORIES``; not a young child's
-    ingestion, ``young_child``: the message names a baby, a toddler or a child under ten)."""
+    category's steps, and only beside a flag where intent matters (``INTENT_CATEGORIES``; not a young child's
+    ingestion, ``young_child``: the message names a baby, a toddler or a child under ten). Round 8: one such flag
+    is enough; before, every clinical flag had to be one, and "i swallowed 15 of his tablets to show him, now i
+    feel dizzy" lost its self-harm risk to the dizziness flag."""
     if not clinical:
         return list(similar)
-    believed = all(f.category in INTENT_CATEGORIES and not (young_child and f.concept in ACCIDENTAL_CONCEPTS)
-                   for f in clinical)
+    believed = any(f.category in INTENT_CATEGORIES for f in clinical) and not any(
+        young_child and f.concept in ACCIDENTAL_CONCEPTS for f in clinical)
     return [*clinical, *(f for f in similar if f.level == "self_harm" and believed)]
 
 
