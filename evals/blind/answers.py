@@ -28,9 +28,38 @@ SAMPLE = (
 )
 
 
+# From round 6 on, a round reads questions no answer model was trained on: rounds 4 and 5 drew 12 of their 16 from
+# dev questions whose shown sentences were labelled to train the relevance model (evals/relevance/labels.jsonl).
+# A round of FRESH is a fresh writer's questions about library topics (written for it, unread before the answers),
+# plus PUBMEDQA_FRESH research questions: PubMedQA dev questions no earlier round read and no label covers.
+FRESH = {6: "evals/blind/questions_r6.jsonl"}
+PUBMEDQA_FRESH = 6
+LABELS = ROOT / "evals/relevance/labels.jsonl"
+
+
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fresh_sample(round_: int) -> list[dict]:
+    """A round of :data:`FRESH`: its writer's questions in file order, then the research questions."""
+    rows = [{**r, "id": f"fresh-r{round_}-{i}", "split": "dev", "set": "fresh"}
+            for i, r in enumerate(read_rows(ROOT / FRESH[round_]), 1)]
+    labelled = {r["question_id"] for r in read_rows(LABELS)}
+    earlier = {r["id"] for k in range(1, 6) for r in sample(k)} | {r["id"] for k in FRESH if k < round_
+                                                                  for r in fresh_sample(k)}
+    research = [r for r in read_rows(ROOT / "evals/sets/pubmedqa_dev.jsonl")
+                if r.get("split", "dev") == "dev" and r["id"] not in labelled | earlier]
+    research.sort(key=lambda r: hashlib.sha1(r["id"].encode()).hexdigest())
+    return rows + [{**r, "set": "pubmedqa_dev"} for r in research[:PUBMEDQA_FRESH]]
+
+
 def sample(round_: int = 1) -> list[dict]:
     """Round ``round_``'s questions: the ``n`` per set after the ``(round_ - 1) * n`` earlier rounds read (round 1:
-    session 3's before / after reads, tuned on; round 2: fresh questions for session 4's read)."""
+    session 3's before / after reads, tuned on; round 2: fresh questions for session 4's read); from round 6,
+    :func:`fresh_sample`."""
+    if round_ in FRESH:
+        return fresh_sample(round_)
     out = []
     for path, group, n in SAMPLE:
         file = ROOT / path
