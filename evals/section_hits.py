@@ -26,8 +26,8 @@ def main() -> None:
     seen: dict[str, list] = {}
     shown = relevance.shown
 
-    def spy(evidence, passages, question, similarity, focus_rank=None, model=None, vectors=None):
-        out = shown(evidence, passages, question, similarity, focus_rank, model, vectors)
+    def spy(evidence, passages, question, similarity, focus_rank=None, model=None, vectors=None, keep_best=True):
+        out = shown(evidence, passages, question, similarity, focus_rank, model, vectors, keep_best)
         seen.setdefault("passages", list(passages))
         seen.setdefault("evidence", list(evidence.ranked))
         seen.setdefault("shown", list(out.ranked))

@@ -61,7 +61,7 @@ def read_features(home: str, mediqa_home: str) -> list[dict]:
     calls: list[list[dict]] = []
     real = relevance.shown
 
-    def spy(evidence, passages, question, similarity, focus_rank=None, model=None, vectors=None):
+    def spy(evidence, passages, question, similarity, focus_rank=None, model=None, vectors=None, keep_best=True):
         if similarity is not None and question and evidence.ranked and any(p.similarity is not None for p in passages):
             ranked = evidence.ranked[:relevance.SCORED]
             rows = relevance.features(ranked, passages, question, similarity, focus_rank, vectors)

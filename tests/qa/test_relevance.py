@@ -98,3 +98,11 @@ def test_type_fit_reads_the_facet_the_question_asks_for():
                                      lambda texts: np.ones((len(texts), 3)))
     assert all(r[column] == 0.0 for r in wrong_width)
 
+
+
+def test_a_part_of_a_multi_part_message_may_keep_nothing():
+    passages = _passages()
+    evidence = select_evidence(QUESTION, passages)
+    strict = dataclasses.replace(relevance.load_model(), threshold=1.0)
+    kept = relevance.shown(evidence, passages, QUESTION, _similarity, _rank, model=strict, keep_best=False)
+    assert kept.ranked == []

@@ -277,8 +277,9 @@ def compose_offline(
         # only sentences that bear on what was asked are shown (medcite.qa.relevance)
         evidence = relevance.shown(evidence, passages, question, similarity, focus_rank,  # the message as typed
                                    vectors=vectors)
+        single = len(questions) <= 1  # a part of a multi-part message may say the library does not answer it
         questions = [(text, sub_read, relevance.shown(sub, passages, sub_read, similarity, focus_rank,
-                                                      vectors=vectors))
+                                                      vectors=vectors, keep_best=single))
                      for text, sub_read, sub in questions]
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
                               focus_rank=focus_rank, similarity=similarity,

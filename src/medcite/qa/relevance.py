@@ -13,8 +13,8 @@ the page is about the question's focus, the rank), trained by ``evals/train_rele
 ``relevance.json`` beside this module. Cross-validated by question its AUC is 0.838 (0.837 without the sentence
 cosine, which costs about 30 ms an answer: kept as the one feature that reads meaning rather than words and rank). A
 sentence under :attr:`RelevanceModel.threshold` (session 6: 0.25, keeping 0.94 of the "answers" sentences, 0.59 of
-"on focus, not asked", 0.26 of "off topic", cross-validated; now 0.35, below) is not shown; the answer's other candidates take its place.
-Abstention is decided before this step and never by it.
+"on focus, not asked", 0.26 of "off topic", cross-validated; now 0.35, below) is not shown; the answer's other
+candidates take its place. Abstention is decided before this step and never by it.
 
 Session 7 added :data:`FEATURES`' ``type_fit``: on a page titled with the question's focus, the facet model's
 (:mod:`medcite.qa.facet_model`, trained on the library's own MedQuAD sections) probability that the sentence is of
@@ -145,9 +145,11 @@ def features(ranked: Sequence[Evidence], passages: Sequence[Passage], question: 
 
 def shown(evidence: EvidenceSet, passages: Sequence[Passage], question: str, similarity: Similarity | None,
           focus_rank: FocusRank | None = None, model: RelevanceModel | None = None,
-          vectors: facet_model.Vectors | None = None) -> EvidenceSet:
+          vectors: facet_model.Vectors | None = None, keep_best: bool = True) -> EvidenceSet:
     """``evidence`` with only the sentences the model lets an answer show, in their ranked order; the most probable
-    one stays when none reaches the threshold (the answer was not refused, so it shows its best sentence).
+    one stays when none reaches the threshold (the answer was not refused, so it shows its best sentence), unless
+    ``keep_best`` is False: one part of a multi-part message then says the library does not answer it (a blind read
+    of fresh questions, session 7, counted 48 parts answered with a loosely related sentence and no such line).
     Without the embedder (``similarity`` None), or when dense retrieval scored no passage (lexical-only retrieval),
     the evidence is returned as it is: the model was trained on both cosines."""
     if similarity is None or not question or not evidence.ranked or not any(p.similarity is not None
@@ -158,6 +160,6 @@ def shown(evidence: EvidenceSet, passages: Sequence[Passage], question: str, sim
     probs = [model.probability(x) for x in features(ranked, passages, question, similarity, focus_rank, vectors)]
     scored = [dataclasses.replace(e, answers=round(p, 4)) for e, p in zip(ranked, probs, strict=True)]
     kept = [e for e in scored if e.answers >= model.threshold]
-    if not kept:
+    if not kept and keep_best:
         kept = [max(scored, key=lambda e: e.answers)]
     return dataclasses.replace(evidence, ranked=kept)
