@@ -86,3 +86,17 @@ def test_a_list_statement_reaches_the_answer_as_a_lead_in_and_items() -> None:
     markdown = render(answer)
     assert "You are more likely to get gout if you [1]:\n" in markdown and "\n- Drink alcohol\n" in markdown.replace(
         "  - ", "- ")
+
+
+# NIDDK "Cyclic Vomiting Syndrome", as the library's chunk holds it: the page's next sentence glued to the last item
+CVS = ("People who have any signs or symptoms of severe dehydration should call or see a health care provider right "
+       "away:\n- excessive thirst\n- dark-colored urine\n- infrequent urination\n- lethargy, dizziness, or faintness\n"
+       "- dry skin Infants, children, older adults, and people with weak immune systems have the greatest chance of "
+       "becoming dehydrated.")
+
+
+def test_a_sentence_glued_to_the_last_item_ends_the_list_before_it() -> None:
+    merged = [row[1] for row in quotable_sentences(CVS) if row[4]]
+    assert merged == ["People who have any signs or symptoms of severe dehydration should call or see a health care "
+                      "provider right away: excessive thirst; dark-colored urine; infrequent urination; lethargy, "
+                      "dizziness, or faintness."]

@@ -45,6 +45,7 @@ _ITEM_PROBLEMS = frozenset([None, "no final punctuation", "too short", "starts i
 _LEAD_PROBLEMS = frozenset([None, "no final punctuation", "heading", "too short", "no verb"])
 # a capitalised word right after a lower-case one, in an item that ended with a full stop: a heading or a source line
 # glued on by a lost line break ("... window and door screens Centers for Disease Control and Prevention.")
+GLUED_SENTENCE_WORDS = 6  # a capitalised tail this long on an item is the next sentence, glued on
 _GLUED_TAIL = re.compile(r"(?<=[a-z,]) (?=[A-Z][a-z]+\b)")
 _LAST_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 _MARKER = r"(?:^|\n|\s)(?:[-\u2022\u25aa\u25cf\u2023*]|\(?\d{1,2}[.)])"  # a bullet or "1." / "(2)"
@@ -96,9 +97,13 @@ def _item(row: Row) -> str | None:
     if (problem not in _ITEM_PROBLEMS or not s or s.endswith("?") or ":" in s or word_count(s) > MAX_ITEM_WORDS
             or _SENTENCE_END.search(s)):
         return None  # a question, a "Label: text" item (resource lists), a sentence of its own
-    if problem is None and _GLUED_TAIL.search(s):
+    glued = _GLUED_TAIL.search(s)
+    if glued and (problem is None or word_count(s[glued.end():]) >= GLUED_SENTENCE_WORDS):
         return None  # it ended with a full stop and may have a heading glued on ("kidney biopsy Medical and Family
-    return s  # History."): the list ends before it (a name, "travel to West Africa.", cannot be told apart)
+    # History."), or the page's next sentence is glued on ("dry skin Infants, children, older adults, and people with
+    # weak immune systems have the greatest chance of becoming dehydrated"): the list ends before it (a name,
+    # "travel to West Africa.", cannot be told apart)
+    return s
 
 
 def merge_lists(text: str, rows: Sequence[Row], max_words: int = 60) -> tuple[Merged, ...]:
