@@ -107,7 +107,8 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-VOCABULARY_CACHE_VERSION = 4  # raise when Term, from_rows or the file's layout changes what a cached vocabulary holds
+VOCABULARY_CACHE_VERSION = 5  # raise when Term, from_rows or the file's layout changes what a cached vocabulary holds
+# (5: the near-name phrase index is kept in the file: built on a first question it cost a cold ``ask`` about 170 ms)
 TermRow = tuple[str, tuple[str, ...], tuple[str, ...], bool]  # a cached Term: display, kinds, doc_ids, generic
 
 
@@ -221,10 +222,11 @@ class Vocabulary:
         path = Path(cache_dir) / f"{prefix}{key}.pickle"
         try:
             with path.open("rb") as fh:
-                rows, word_df, head_keys, index_df = pickle.load(fh)  # noqa: S301 - MedCite's own file
+                rows, word_df, head_keys, index_df, phrases = pickle.load(fh)  # noqa: S301 - MedCite's own file
             terms = TermTable(rows)
             return cls(terms=terms, english=english, has_word=ledger.has_word, word_df=word_df,
-                       heads=HeadTable(head_keys, terms), index_df=index_df, stem=getattr(ledger, "stem", None))
+                       heads=HeadTable(head_keys, terms), index_df=index_df, stem=getattr(ledger, "stem", None),
+                       _phrases=phrases)
         except Exception:  # noqa: BLE001 - missing, stale or damaged: rebuild
             pass
         vocabulary = cls._built(ledger, english)
@@ -236,8 +238,8 @@ class Vocabulary:
                 old.unlink(missing_ok=True)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                pickle.dump((rows, vocabulary.word_df, head_keys, vocabulary.index_df), fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((rows, vocabulary.word_df, head_keys, vocabulary.index_df, vocabulary._phrase_index()),
+                            fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:  # a read-only models folder: answer without the cache
             pass
@@ -306,7 +308,7 @@ class Vocabulary:
             self._english_index = DeletionIndex(self.english)
         if self._stems_index is None and self.index_df is not None:
             self._stems_index = DeletionIndex(self.index_df, weight=self.index_df.get)
-        self.near_name(["warm", "up"])
+        self._phrase_index()
 
     def unlisted(self, key: str, typed: str = "") -> bool:
         """A word the library never uses, no library name is within reach of, and that is no English word or a
@@ -404,6 +406,19 @@ class Vocabulary:
         touches an everyday word ("era") or a short one ("ea"), so "Era infections" would find no name. MEDIQA dev's
         typo variants ("What causes Era Infections?") were refused; a typed word a name uses ("hip pain" where the
         library has "lip pain") is never changed."""
+        phrases = self._phrase_index()
+        found = []
+        for j, typed in enumerate(keys):
+            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)):
+                continue
+            for word, key in phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
+                if distance(typed, word) == 1:
+                    found.append((j, word, self.terms[key]))
+        return found[0] if len(found) == 1 else None
+
+    def _phrase_index(self) -> dict[tuple, list[tuple[str, str]]]:
+        """The strong names of two or three words, each word of three letters or more by (size, place, the other
+        words), for :meth:`near_name`; built on first use."""
         if self._phrases is None:
             phrases: dict[tuple, list[tuple[str, str]]] = {}
             for key in self.terms:
@@ -413,14 +428,7 @@ class Vocabulary:
                         if len(w) >= 3:
                             phrases.setdefault((len(words), j, *words[:j], *words[j + 1:]), []).append((w, key))
             self._phrases = phrases
-        found = []
-        for j, typed in enumerate(keys):
-            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)):
-                continue
-            for word, key in self._phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
-                if distance(typed, word) == 1:
-                    found.append((j, word, self.terms[key]))
-        return found[0] if len(found) == 1 else None
+        return self._phrases
 
     def _linkable(self, term: Term, words: list[Token]) -> bool:
         if len(words) > 1:
