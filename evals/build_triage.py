@@ -75,6 +75,8 @@ HELDOUT_K = HERE / "triage" / "heldout_k.jsonl"  # round 7's held-out set, a fre
 OUT_HELDOUT_K = HERE / "sets" / "triage_heldout_k.jsonl"
 HELDOUT_L = HERE / "triage" / "heldout_l.jsonl"  # round 8's held-out set, a fresh writer, run once
 OUT_HELDOUT_L = HERE / "sets" / "triage_heldout_l.jsonl"
+HELDOUT_M = HERE / "triage" / "heldout_m.jsonl"  # round 9's held-out set, a fresh writer, run once
+OUT_HELDOUT_M = HERE / "sets" / "triage_heldout_m.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -148,6 +150,9 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     "heldout_l": (OUT_HELDOUT_L, lambda: build([HELDOUT_L], all_test=True,
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, *TRAIN_SOURCES))),
+    "heldout_m": (OUT_HELDOUT_M, lambda: build([HELDOUT_M], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, *TRAIN_SOURCES))),
 }
 
 

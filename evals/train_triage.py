@@ -5,10 +5,11 @@ Run from the repository root: ``.venv/bin/python evals/train_triage.py [--home D
 Training texts (see ``medcite.triage.learned`` for why a classifier):
 
 * the 2,803 exemplars of ``src/medcite/triage/exemplars.jsonl``, each at its level;
-* twelve writers' messages of ``evals/triage/`` (``WRITERS``, 4,940 messages): six reported once already, now
-  development data; held-out F (reported in round 5, trained on since round 6), held-out G (reported in round 6,
-  trained on since round 7) and held-out K (441 messages, reported in round 7, trained on since round 8: spent, now
-  development data); round 6's two training-only writers H and I; and round 7's training-only writer J
+* twelve writers' messages of ``evals/triage/`` (``WRITERS`` less ``UNUSED``, 4,940 messages): six reported once
+  already, now development data; held-out F (reported in round 5, trained on since round 6), held-out G (reported
+  in round 6, trained on since round 7) and held-out K (441 messages, reported in round 7, trained on since round
+  8): spent, now development data; held-out L (440, reported in round 8) and the training-only writer N are kept
+  out (``UNUSED``); round 6's two training-only writers H and I; and round 7's training-only writer J
   (``train_j``, 434 messages: settled histories, urgent messages with a past history and something happening now,
   idioms and dosage questions, Spanish, plain-statement poisonings, flat emergencies).
   A control message (level none) is taken with each of its pieces as ``Triage.readings`` cuts them, an urgent one
@@ -35,7 +36,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = {"a": "messages_a", "b": "messages_b", "c": "heldout_c", "d": "heldout_d", "e": "heldout_e",
            "r4": "dev_r4", "f": "heldout_f", "g": "heldout_g", "h": "train_h", "i": "train_i", "j": "train_j",
-           "k": "heldout_k"}
+           "k": "heldout_k", "l": "heldout_l", "n": "train_n"}
+# Writers whose messages were written for training alone, after reading failures by class: never held out by
+# ``triage_lowo.py`` (their own row would say how well the classifier learns its own lesson, not how it transfers).
+TRAINING_ONLY = frozenset({"n"})
+# Writers the shipped classifier is not trained on (``triage_lowo.py --with`` adds them to every fold), measured in
+# round 9 (docs/evals.md, triage round 9):
+# - N (480 long messages: ordinary stories with alarming words, and red flags buried in long stories, written for
+#   training) cost recall and self-harm level on held-out G, K and L (0.946 / 0.952 / 0.073 -> 0.939 / 0.919 /
+#   0.064; its ordinary stories taken whole only, 0.938 / 0.928 / 0.071) and left the four long false alarms of the
+#   round-6 and round-7 blind reads as they were (``evals/reports/triage/lowo_r9/``);
+# - L (round 8's held-out set, spent): trained on, it raised the flags on 578 ordinary dev questions 11 -> 17 and
+#   the crisis replies among them (which withhold the answer) 1 -> 3: a milk-allergy question and a research title
+#   on fentanyl deaths got the crisis reply. Its held-out M run is reported beside the shipped code's.
+UNUSED = frozenset({"n", "l"})
 HIDDEN = 256
 ALPHA = 1e-3
 
@@ -103,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = Embedder(settings, threads=settings.query_torch_threads)
     model_key = f"{settings.embedding_model}|{settings.embedding_backend}"
     triage = Triage(known_words=embedder.word_list())
-    messages = [m for name in WRITERS for m in load_writer(name)]
+    messages = [m for name in WRITERS if name not in UNUSED for m in load_writer(name)]
     pairs = examples(messages, triage.readings, load_exemplars())
     if args.check:
         committed = read_classifier(CLASSIFIER)

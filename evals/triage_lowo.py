@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_triage import WRITERS, digest, examples, fit, load_writer  # noqa: E402
+from train_triage import TRAINING_ONLY, UNUSED, WRITERS, digest, examples, fit, load_writer  # noqa: E402
 
 FIGURES = ("recall", "self_harm_level", "false_alarms", "crisis_to_ordinary", "spanish_recall",
            "spanish_false_alarms")
@@ -58,6 +58,8 @@ def _variants() -> dict:
         grid = {f"committed, history self-harm {h}{'' if w else ', whole unchanged'}":
                 LearnedSettings(history_self_harm=h, settled_whole=w)
                 for h, w in ((0.7, True), (0.9, True), (0.95, True), (0.9, False))}
+    if "--long" in sys.argv:  # round 9: in a long message, pieces flag only when the whole reads urgent enough
+        grid = {f"committed, long whole {w}": LearnedSettings(long_whole=w) for w in (0.0, 0.1, 0.2, 0.4, 0.6)}
     if "--committed" in sys.argv:
         grid = {"committed": LearnedSettings()}
     return grid
@@ -90,9 +92,14 @@ def main(argv: list[str] | None = None) -> dict:
                         "of the grid of bars")
     parser.add_argument("--committed", action="store_true", help="score the committed settings only")
     parser.add_argument("--history", action="store_true", help="score round 8's settled-history bars instead")
+    parser.add_argument("--long", action="store_true", help="score round 9's whole-message bar for long messages")
     parser.add_argument("--cache", type=Path, help="keep each fold's classifier here, named by its training digest "
                         "(a change to the layer's code, not to the training texts, then costs no training)")
     parser.add_argument("--no-vote", action="store_true", help="skip the exemplar vote's rows")
+    parser.add_argument("--held", help="hold out only these writers (comma-separated); default: every writer not "
+                        "in train_triage.TRAINING_ONLY")
+    parser.add_argument("--with", dest="with_", default="", help="train every fold on these writers of "
+                        "train_triage.UNUSED too (comma-separated), to measure what they add")
     args = parser.parse_args(argv)
 
     from medcite.embedding.model import Embedder
@@ -119,8 +126,10 @@ def main(argv: list[str] | None = None) -> dict:
     bank = dict(zip([e.text for e in exemplars], triage.similarity.vectors, strict=True))
     memo.update(bank)
     report: dict = {}
-    for held in WRITERS:
-        others = [m for name, rows in messages.items() if name != held for m in rows]
+    dropped = UNUSED - {w for w in args.with_.split(",") if w}
+    folds = args.held.split(",") if args.held else [w for w in WRITERS if w not in TRAINING_ONLY]
+    for held in folds:
+        others = [m for name, rows in messages.items() if name != held and name not in dropped for m in rows]
         pairs = examples(others, triage.readings, exemplars)
         print(f"{held}: training on {len(pairs)} texts", file=sys.stderr)
         cached = args.cache / f"fold-{digest(pairs, model_key)}.npz" if args.cache else None

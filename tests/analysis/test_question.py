@@ -200,3 +200,10 @@ def test_a_long_message_opening_with_an_aside_keeps_its_subject_line(analyzer):
     analysis = analyzer.run(f"I've been up all night worrying about this. Ankle injury. {story} "
                             "Can you please suggest how to overcome the pain?")
     assert analysis.query == "ankle injury. can you please suggest how to overcome the pain"
+
+
+def test_an_either_or_question_is_one_question():
+    """"... or do i need antibiotics" is the other half of one question, not a second one (round 7's blind read)."""
+    assert split_questions("can cranberry juice get rid of a bladder infection or do i need antibiotics") == [
+        "can cranberry juice get rid of a bladder infection or do i need antibiotics"]
+    assert len(split_questions("What causes gout and how is it treated?")) == 2

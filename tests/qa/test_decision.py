@@ -255,3 +255,17 @@ def test_findings_of_reads_evidence() -> None:
     assert [(f.label, f.kind, f.doc_id) for f in findings] == [("CONCLUSIONS", "research", "pubmed:9")]
     assert findings[0].score == evidence.ranked[0].score
     assert decide("Does hippocampal atrophy predict cognitive decline?", findings).label == "no"
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("Storage of vaccines in the community: weak link in the cold chain?", True),
+    ("Esophagogastric devascularization without splenectomy in portal hypertension: safe and effective?", True),
+    ("Does IVIG help all autoimmune conditions?", True),
+    # a tail that lists what is asked is open (round 7's blind read: "Yes." opened this answer)
+    ("Leigh syndrome: typical age of onset, inheritance modes, prognosis?", False),
+    ("What causes transverse myelitis?", False),
+])
+def test_asks_yes_no(question: str, asks: bool) -> None:
+    from medcite.qa.verdicts import asks_yes_no
+
+    assert asks_yes_no(question) is asks

@@ -69,6 +69,9 @@ class TestSentenceSplitter:
         ]
         name = "Guillain Barre syndrome affects nerves in Guillain patients."
         assert split_sentences(name) == [name]
+        # a two-word heading whose line break the source lost (round 7's blind read)
+        assert split_sentences("Cranberry Juice Drinking cranberry juice may also help prevent UTIs.") == [
+            "Drinking cranberry juice may also help prevent UTIs."]
 
     def test_list_items_that_are_clauses(self) -> None:
         assert sentence_problem("Whether the cancer has spread to the brain or spinal cord.") == "list item"

@@ -257,3 +257,14 @@ class TestOfflineEngine:
         elapsed = (time.perf_counter() - started) * 1000
         assert not answer.abstained
         assert elapsed < 250  # ~10-30 ms on a free core; generous for shared CI machines
+
+
+@pytest.mark.parametrize(("title", "question"), [
+    ("Gout", "What is gout?"), ("Heart valve disease", "What is heart valve disease?"),
+    ("Heart Valve Disease", "What is Heart Valve Disease?"),  # was "What is heart Valve Disease?"
+    ("Fitz-Hugh-Curtis syndrome", "What is Fitz-Hugh-Curtis syndrome?"), ("IVIG", "What is IVIG?"),
+])
+def test_suggestion_question_keeps_a_title_readable(title: str, question: str) -> None:
+    from medcite.qa.offline import suggestion_question
+
+    assert suggestion_question(title) == question

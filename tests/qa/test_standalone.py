@@ -181,3 +181,16 @@ def test_repairs_count_as_quotes_for_the_support_check():
     assert is_repair("Dementia is a loss of brain function.",
                      "What is Dementia?: Dementia is a loss of brain function.")
     assert not is_repair("The study found no rise.", "We found a rise in colonization.")
+
+
+@pytest.mark.parametrize("text", ["Some will survive into adulthood.", "Many will die in infancy.",
+                                  "Others may have heart murmurs due to heart valve disease, but no other signs.",
+                                  "Most have a normal life span."])
+def test_a_bare_quantifier_subject_cannot_stand_alone(text: str) -> None:
+    """Some of whom? Round 7's blind read counted "Some will survive" as dangling."""
+    assert repair(text, focus="Lissencephaly") is None
+
+
+def test_a_quantifier_with_its_noun_stands() -> None:
+    text = "Some people with lissencephaly survive into adulthood."
+    assert repair(text, focus="Lissencephaly") == text

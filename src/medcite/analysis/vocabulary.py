@@ -298,6 +298,18 @@ class Vocabulary:
         """The index stems both to one word ("metformine", "metformin"): its hit was the name itself."""
         return self.stem is not None and self.stem(key) == self.stem(fixed)
 
+    def strong_keys(self, max_docs: int) -> list[str]:
+        """The keys of the strong, specific names (at most ``max_docs`` documents), one per display name, sorted: what
+        ``medcite.analysis.names`` embeds. Read from a cached table's rows without making its Terms."""
+        rows = self.terms._rows if isinstance(self.terms, TermTable) else {
+            k: (t.display, tuple(t.kinds), tuple(t.doc_ids), t.generic) for k, t in self.terms.items()}
+        by_display: dict[str, str] = {}
+        for key, (display, kinds, doc_ids, generic) in sorted(rows.items()):
+            if generic or not set(kinds) & STRONG_KINDS or len(doc_ids) > max_docs:
+                continue
+            by_display.setdefault(display, key)
+        return sorted(by_display.values())
+
     def warm(self) -> None:
         """Build the spelling indexes (library names, English words, lexical-index words) now, about a second at
         34k chunks, rather than on a first typo."""

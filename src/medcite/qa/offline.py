@@ -106,7 +106,11 @@ def _retrieved_ids(passages: Sequence[Passage]) -> list[str]:
 def suggestion_question(title: str, *, study: bool = False) -> str:
     """A question to ask about a topic the library holds ("Gout" -> "What is gout?"; a study: "What does research
     say about ...?", its title being its best query)."""
-    name = title if title.isupper() or (len(title) > 1 and title[1:2].isupper()) else title[:1].lower() + title[1:]
+    # sentence case is lowered ("Heart valve disease" -> "heart valve disease"); a title in title case is kept whole
+    # ("What is heart Valve Disease?" was shown before): its capitals may be a proper name ("Parkinson's Disease")
+    rest = title[1:]
+    title_case = any(w[:1].isupper() for w in rest.split()) or any(c.isupper() for c in title.split()[0][1:])
+    name = title if title.isupper() or rest[:1].isupper() or title_case else title[:1].lower() + rest
     return f"What does research say about {name.rstrip('.?')}?" if study else f"What is {name}?"
 
 

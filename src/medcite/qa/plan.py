@@ -8,10 +8,11 @@ that continues it; when no guideline sentence answers, a study's conclusion does
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from medcite.analysis.types import population_of
+from medcite.analysis.types import population_of, question_types
 from medcite.qa import facets, lists
 from medcite.qa.evidence import Evidence, EvidenceSet, quotable_sentences
 from medcite.qa.sentences import is_anaphoric
@@ -90,6 +91,25 @@ def _direct(e: Evidence) -> tuple:
     return (-(e.focus > 0), -e.lexical, -e.score, e.passage_index, e.position)
 
 
+# A definition: a short subject, then "is a ...", "are a group of ...", "refers to ...", "means ..." ("Patent ductus
+# arteriosus (PDA) is a heart problem that occurs soon after birth"): what a "what is X" / "what does X mean"
+# question asks first. Before, "On average, PDA occurs in about 8 out of every 1,000 premature babies" opened that
+# answer (round 7's blind read).
+_DEFINITION = re.compile(r"^(?:[\w'()/,-]+\s){1,9}(?:is|are)\s+(?:a|an|one of|any of|the name|inflammation|"
+                         r"swelling|a group of)\b|^(?:[\w'()/,-]+\s){1,9}(?:refers? to|means|describes)\b", re.I)
+
+
+def is_definition(text: str) -> bool:
+    """A sentence that says what something is.
+
+    >>> is_definition("Patent ductus arteriosus (PDA) is a heart problem that occurs soon after birth in some babies.")
+    True
+    >>> is_definition("On average, PDA occurs in about 8 out of every 1,000 premature babies.")
+    False
+    """
+    return bool(_DEFINITION.match(text))
+
+
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]  # (question, sentences) -> cosine of each
 MAX_COMPARED = 8  # bottom-line candidates compared by meaning (the most direct by words first): each costs an encoding
 
@@ -113,8 +133,9 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
         # the sentences closest in meaning to the question first ("Which foods can set off gout attacks?" -> the
         # sentence naming the foods, not the ones sharing "gout attacks"); lexical coverage breaks ties
         cosine = dict(zip((id(e) for e in window), similarity(question, [e.text for e in window]), strict=True))
-        window.sort(key=lambda e: (-(e.focus > 0), -round(e.answers or 0.0, 1), -round(cosine[id(e)], 2),
-                                   -e.lexical, -e.score))
+        what_is = question_types(question) == ("information",) and not population
+        window.sort(key=lambda e: (-(e.focus > 0), -(what_is and is_definition(e.text)), -round(e.answers or 0.0, 1),
+                                   -round(cosine[id(e)], 2), -e.lexical, -e.score))
     if focus_rank is not None and window:  # from pages titled with the focus when there are any: "cure the
         rank = {id(e): focus_rank(e.chunk, e.text) for e in window}  # disease" on a Whipple's disease page is no
         best_rank = min(rank.values())  # answer for Lyme disease

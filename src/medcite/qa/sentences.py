@@ -266,17 +266,22 @@ def _drop_glued_heading(sentence: str) -> str:
 
 def _drop_heading_word(sentence: str) -> str:
     """ "Statins Studies have shown that taking statins ..." -> "Studies have shown that taking statins
-    ...": a one-word heading glued to a sentence that names it again further on."""
-    words = sentence.split(maxsplit=3)
-    if (
-        len(words) == 4
-        and words[0][:1].isupper()
-        and words[0].isalpha()
-        and words[1][:1].isupper()
-        and words[2][:1].islower()
-        and re.search(rf"\b{re.escape(words[0].lower())}\b", words[3])
-    ):
-        return sentence.split(maxsplit=1)[1]
+    ...": a heading of one to three capitalised words glued to a sentence that names each of them again further on
+    ("Cranberry Juice Drinking cranberry juice ... may help prevent UTIs", round 7's blind read).
+
+    >>> _drop_heading_word("Cranberry Juice Drinking cranberry juice may also help prevent UTIs.")
+    'Drinking cranberry juice may also help prevent UTIs.'
+    """
+    words = sentence.split(maxsplit=5)
+    for k in (1, 2, 3):
+        if len(words) < k + 3:
+            break
+        heading, rest = words[:k], " ".join(words[k:]).lower()
+        if (all(w[:1].isupper() and w.isalpha() for w in heading) and words[k][:1].isupper()
+                and words[k + 1][:1].islower()
+                and all(re.search(rf"\b{re.escape(w.lower())}\b", " ".join(words[k + 1:])) for w in heading)
+                and rest):  # named again in lower case: "Guillain Barre syndrome ... Guillain patients" is a name
+            return sentence.split(maxsplit=k)[k]
     return sentence
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from medcite.analysis import QuestionAnalysis, QuestionAnalyzer, Vocabulary
 from medcite.analysis.coverage import absent_names
+from medcite.analysis.names import NameIndex
 from medcite.answer import Answer
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
@@ -279,7 +280,11 @@ def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     words = getattr(embedder, "word_list", None)
     vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset(),
                                         cache_dir=library.settings.models_dir / "vocabulary")
-    return QuestionAnalyzer(vocabulary)  # its spelling indexes build on a first unknown word (or AnswerService.warm_up)
+    encode = getattr(embedder, "embed_documents", None)
+    names = (NameIndex(vocabulary, encode, cache_dir=library.settings.models_dir / "vocabulary",
+                       model_key=f"{library.settings.embedding_model}|{library.settings.embedding_backend}")
+             if callable(encode) else None)
+    return QuestionAnalyzer(vocabulary, names)  # spelling indexes build on a first unknown word (or warm_up)
 
 
 def open_retriever(settings: Settings, *, library: Library | None = None, embedder=None) -> Retriever:

@@ -13,7 +13,7 @@ as "this condition". :func:`repair` returns the sentence as it can be shown alon
   is the page's focus or a name in its title ("Toxoplasmosis is a disease ... . It is caused by ...",
   "IVIG does not help all ... . It is effective for ..." on a page titled "Intravenous Immunoglobulin (IVIG)");
 - anything else that refers back ("These ...", "They ...", "This ...", "Such ...", "In these cases, ...",
-  "... the following.") cannot stand alone: None;
+  "... the following.", a bare "Some will ..." / "Many ..." / "Others ...") cannot stand alone: None;
 - a question heading glued before the answer ("What is Dementia?: Dementia is ...", the MedQuAD and MEDIQA page
   layout) is taken off (:func:`drop_heading`);
 - in a research abstract (``research=True``), the authors' first person becomes the study
@@ -56,6 +56,12 @@ _REFERS_BACK = re.compile(
     r"in these cases|in this way|other (?:than )?th(?:is|ese)|when this|once this|unless this)\b",
     re.I,
 )
+# A quantifier with no noun as the subject ("Some will survive into adulthood.", "Many will die in infancy.",
+# "Others may have heart murmurs ..."): some of whom? Round 7's blind read counted them as dangling.
+_BARE_QUANTIFIER = re.compile(
+    r"^(?:some|many|most|others|few|several|each)\s+(?:will|would|may|might|can|could|cannot|are|were|is|was|have|"
+    r"has|had|do|does|did|die|died|develop|develops|need|needs|live|lived|survive|survived|never|also|still|only|"
+    r"experience|get|become|show|require|go|recover|respond)\b", re.I)
 _FOLLOWING = re.compile(r"\bthe following\b(?:\s+\w+){0,3}\s*[.:]?$|\bthe following (?:is|are|include|includes)\b|"
                         r"\b(?:as follows|listed below|see below|shown below|below)\s*[.:]$", re.I)
 _WORD = re.compile(r"\S+")
@@ -84,6 +90,9 @@ def repair(text: str, *, focus: str = "", previous: str | None = None, research:
     'IVIG is effective for specific antibody-mediated disorders.'
     >>> repair("It swells into a round shape when it is full.", focus="Urine and Urination",
     ...        previous="The bladder stores urine until you are ready to urinate.")
+    >>> repair("Some will survive into adulthood.", focus="Lissencephaly")
+    >>> repair("Some people with lissencephaly survive into adulthood.", focus="Lissencephaly")
+    'Some people with lissencephaly survive into adulthood.'
     >>> repair("Gout is a common, painful form of arthritis.", focus="Gout")
     'Gout is a common, painful form of arthritis.'
     """
@@ -110,7 +119,7 @@ def repair(text: str, *, focus: str = "", previous: str | None = None, research:
     if re.match(r"^It\b(?!'s\b)", s):
         subject = _subject_of(previous or "", focus)
         return subject + s[2:] if subject else None
-    if _REFERS_BACK.match(s):
+    if _REFERS_BACK.match(s) or _BARE_QUANTIFIER.match(s):
         return None
     return expand_acronyms(s, source) if source else s
 

@@ -34,9 +34,16 @@ def asks_yes_no(question: str) -> bool:
 
     >>> asks_yes_no("Storage of vaccines in the community: weak link in the cold chain?")
     True
+
+    A tail that lists what is asked ("Leigh syndrome: typical age of onset, inheritance modes, prognosis?") is an
+    open question: round 7's blind read found "**Yes.**" opening that answer; no PubMedQA title's tail holds a comma.
+
+    >>> asks_yes_no("Leigh syndrome: typical age of onset, inheritance modes, prognosis?")
+    False
     """
     tail = question.rsplit(":", 1)[-1].strip()
-    return yes_no(question) or (tail != question and tail.endswith("?") and (yes_no(tail) or len(tail.split()) <= 12))
+    return yes_no(question) or (tail != question and tail.endswith("?")
+                                and (yes_no(tail) or (len(tail.split()) <= 12 and "," not in tail)))
 
 
 @dataclass(frozen=True)

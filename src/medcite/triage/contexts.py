@@ -53,6 +53,12 @@ def _ctx(name, *patterns) -> Concept:
     return Concept(name, "context", "none", name, tuple(patterns))
 
 
+# Sources of heat beside which a blister is a burn's (``ctx.burn``).
+_HEAT = (r"(?:tea|coffee|soup|kettle|radiator|stove|oven|pan|pot|iron|straightener|sun|sunburn\w*|fire|grease|oil|"
+         r"steam|hot|heater|flame|candle|exhaust|barbecue|bbq|hob|tray|water|bath|shower|microwave|heat|heating pad|"
+         r"hot water bottle|chemical|acid|bleach|lye|cement|electric\w*|caliente|sol|aceite|agua|olla|plancha|fuego)")
+
+
 CONTEXTS: tuple[Concept, ...] = (
     _ctx("ctx.infant_young", "@infant_young", r"\b(?:newborn|new born|neonate|neonatal|recien nacid[oa])\b"),
     _ctx("ctx.infant", r"\b(?:baby|babies|infant|newborn|bub|bubba|lo|little one|bebe|nene|nena)\b", "@infant_young"),
@@ -116,8 +122,10 @@ CONTEXTS: tuple[Concept, ...] = (
          r"collaps\w*|sick|unwell|passed out|breathless|duele (?:\w+ )?la cabeza|dolor de cabeza|mareo\w*|"
          r"nauseas?|confundid[oa]s?)\b"),
     _ctx("ctx.burn", r"\b(?:burn|burns|burned|burnt|scald|scalded|scalding|quemadura|quemo|quemó|"
-         r"quemado|quemada|blister\w*|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling|hirviendo|"
-         r"ampollas)\b"),
+         r"quemado|quemada|curling iron|hot (?:tea|coffee|water|oil|pan|iron|bath)|boiling|hirviendo)\b"
+         # a blister is a burn's only beside a source of heat: "a sore spot on his big toe ... 'a little blister'"
+         # (a diabetic foot, round 7's blind read) got the burns banner
+         rf"|\b{_HEAT}\b.{{0,80}}\b(?:blister\w*|ampollas?)\b|\b(?:blister\w*|ampollas?)\b.{{0,80}}\b{_HEAT}\b"),
     _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"
          r"groin|privates|down there|testiculo|testiculos|huevo|huevos)\b"),
     _ctx("ctx.belly", r"\b(?:belly|stomach|abdomen|abdominal|tummy|gut|tum|barriga|panza|estomago|abdomen|side|"

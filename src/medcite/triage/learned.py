@@ -8,7 +8,7 @@ trained by ``evals/train_triage.py`` on the 2,803 exemplars and the six writers'
 out by writer, clinical layer plus classifier averaged recall 0.952 and self-harm level 0.929 for false alarms
 0.104, against 0.893, 0.853 and 0.100 for the clinical layer plus the vote (docs/evals.md, round 5). Since round 8
 the committed file is trained on the exemplars and twelve writers' 4,940 messages (``train_triage.WRITERS``, held-out
-K added), 11,287 training texts.
+K added), 11,287 training texts; round 9 kept it (``train_triage.UNUSED``: held-out L and writer N, measured).
 
 Two heads over the same 384-d vector of a message piece:
 
@@ -98,6 +98,15 @@ class LearnedSettings:
     both are near inert: history bars 0.7 / 0.9 / 0.95 score identically and the whole-message cut moves one false
     alarm of J; 0.9 and the cut are kept as the safer reading of K's histories. Round 8's gains came from the
     clinical layer and ``step.combine`` (docs/evals.md, round 8).
+
+    ``long_whole`` (round 9, off): in a message of ``SimilaritySettings.long_pieces`` pieces or more whose whole
+    reading is under it, no piece raises the urgent flag alone. Meant for long ordinary stories with one alarming
+    sentence (hot flashes "killing me" and drenching sweats read as sepsis, a week-old back strain as cauda equina:
+    round 7's blind read). Held out by writer (G, K, L; ``lowo_r9/long.txt``), 0 / 0.1 / 0.2 / 0.4 / 0.6: recall
+    0.938 / 0.936 / 0.936 / 0.936 / 0.935, false alarms 0.067 / 0.061 / 0.059 / 0.059 / 0.058, self-harm level
+    0.955 throughout; on the blind reads' 72 fresh questions 4 -> 2 flagged. The one urgent message lost at 0.1 is a
+    self-injury buried in a thesis story ("also ive started burning my arm with a lighter when it gets bad"), read
+    as a burn by its piece alone: recall comes first, so it stays off.
     """
 
     urgent: float = 0.9
@@ -106,6 +115,7 @@ class LearnedSettings:
     veto: float = 0.1
     history_self_harm: float = 0.9
     settled_whole: bool = True
+    long_whole: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -229,21 +229,29 @@ class SimilarityLayer:
                   if settled is not None else set())
         urgent, levels = self.classifier.scores(vectors)
         flags = self.classify(urgent, levels, sims, order, urgent_rows, sh_rows,
-                              long=len(texts) >= self.settings.long_pieces, settled_rows=strict)
+                              long=len(texts) >= self.settings.long_pieces, settled_rows=strict,
+                              whole_rows=[row_of[t] for t in urgent_whole])
         return Reading(flags, float(urgent.max()))
 
     def classify(self, urgent: np.ndarray, levels: np.ndarray, sims: np.ndarray, texts: Sequence[str],
                  urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False,
-                 settled_rows: frozenset[int] | set[int] = frozenset()) -> list[RedFlag]:
+                 settled_rows: frozenset[int] | set[int] = frozenset(),
+                 whole_rows: Sequence[int] = ()) -> list[RedFlag]:
         """The classifier's flags from its scores of each row (``Classifier.scores``: ``urgent``, ``levels``): a
         row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
         its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
         self-harm bar at the self-harm level, and with ``LearnedSettings.self_harm_vote`` also a row the exemplar
         vote's self-harm bar flags (``long``: the message has ``long_pieces`` pieces, the stricter bar); the
         nearest exemplar of that level among the ``k`` nearest (``sims``) names the category. A row of
-        ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``."""
+        ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``. In a
+        ``long`` message whose whole reading (``whole_rows``) sits under ``LearnedSettings.long_whole``, no piece
+        raises the urgent flag alone (its self-harm readings still may)."""
         found: list[tuple[int, Level, float]] = []
+        whole = [float(urgent[r]) for r in whole_rows]
+        pieces_count = not (long and self.learned.long_whole > 0 and whole and max(whole) < self.learned.long_whole)
         for row in urgent_rows:
+            if row not in whole_rows and not pieces_count:
+                continue
             if urgent[row] >= self.learned.urgent:
                 found.append((row, level_of(levels[row], self.learned), float(urgent[row])))
         sh = HEAD_LEVELS.index("self_harm")
