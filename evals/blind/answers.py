@@ -32,7 +32,8 @@ SAMPLE = (
 # dev questions whose shown sentences were labelled to train the relevance model (evals/relevance/labels.jsonl).
 # A round of FRESH is a fresh writer's questions about library topics (written for it, unread before the answers),
 # plus PUBMEDQA_FRESH research questions: PubMedQA dev questions no earlier round read and no label covers.
-FRESH = {6: "evals/blind/questions_r6.jsonl", 7: "evals/blind/questions_r7.jsonl", 8: "evals/blind/questions_r8.jsonl"}
+FRESH = {6: "evals/blind/questions_r6.jsonl", 7: "evals/blind/questions_r7.jsonl", 8: "evals/blind/questions_r8.jsonl",
+         9: "evals/blind/questions_r9.jsonl"}
 PUBMEDQA_FRESH = 6
 LABELS = ROOT / "evals/relevance/labels.jsonl"
 

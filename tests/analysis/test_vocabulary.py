@@ -143,3 +143,11 @@ def test_the_correction_nearest_the_word_as_typed_wins():
                         *[(f"t{i}", "treat", "Treat", "title") for i in range(3)])
     [word] = tokens("Breats")
     assert vocabulary.correct_typed(word) == "breast"
+
+
+def test_a_function_word_is_never_a_typo_of_a_name():
+    """"if I" is one edit from the acronym IGF-I: rounds 7 and 8 of the blind read got acromegaly text for it."""
+    vocabulary = _names(("d-igf", "igf i", "IGF-I", "acronym"))
+    linked = vocabulary.link(tokens("Is it safe to have an MRI if I need one?"))
+    assert not [m for m in linked if m.term.display == "IGF-I"]
+    assert [m.term.display for m in vocabulary.link(tokens("what does IGF I do"))] == ["IGF-I"]

@@ -159,3 +159,33 @@ class TestSearchBothKinds:
         ranked, extra = Retriever(crowded_library, fake_embedder).search_both_kinds(
             "IVIG immunoglobulin", k=3, filters=Filters(kind="research"), per_kind=2)
         assert all(p.chunk.kind == "research" for p in ranked + extra)
+
+
+@pytest.mark.integration
+def test_the_focus_pages_passages_beyond_the_cap_widen_the_evidence(settings, fake_embedder):
+    """A page of five sections about the question's focus: the ranking keeps two of them (the per-document cap),
+    the answer also reads the rest (round 8's blind read: Isaacs' syndrome's symptom list sat in a third chunk)."""
+    from medcite.analysis.question import Focus, QuestionAnalysis
+
+    sections = [("What is", "Isaacs syndrome is a rare neuromuscular disorder of nerve hyperexcitability."),
+                ("Symptoms", "Symptoms of Isaacs syndrome include muscle stiffness, twitching and cramping."),
+                ("Treatment", "Anticonvulsants relieve the stiffness of Isaacs syndrome."),
+                ("Outlook", "The long-term prognosis of Isaacs syndrome is uncertain."),
+                ("Research", "Research on Isaacs syndrome studies potassium channel antibodies.")]
+    docs = [Document(id="g-isaacs", title="Isaacs syndrome", kind="guideline", source="NINDS",
+                     sections=[Section(id=f"g-isaacs_{n}", heading=h, text=t) for n, (h, t) in enumerate(sections)]),
+            *(Document(id=f"g-other{i}", title=f"Other page {i}", kind="guideline", source="GHR",
+                       sections=[Section(id=f"g-other{i}_0", heading="About", text=f"Muscle stiffness note {i}.")])
+              for i in range(6))]
+    focus = Focus("Isaacs syndrome", "Isaacs syndrome", ("g-isaacs",), ("title",))
+    with written_library(settings, fake_embedder, docs) as lib:
+        retriever = Retriever(lib, fake_embedder)
+        question = "symptoms of Isaacs syndrome"
+        analysis = QuestionAnalysis(message=question, cleaned=question, query="symptoms of isaacs syndrome",
+                                    focus=(focus,))
+        ranked, extra = retriever.search_both_kinds(question, k=4, analysis=analysis)
+        in_ranking = [p for p in ranked if p.chunk.doc_id == "g-isaacs"]
+        also_read = [p for p in extra if p.chunk.doc_id == "g-isaacs"]
+        assert len(in_ranking) == 2
+        assert len(in_ranking) + len(also_read) == 5
+        assert not {p.chunk.id for p in in_ranking} & {p.chunk.id for p in also_read}

@@ -62,7 +62,8 @@ RED_FLAGS = {
     "seizure": ["her seizure has been going for 6 minutes and won't stop", "he is having another seizure"],
     "unconscious": ["my grandfather collapsed and is unresponsive", "we cant wake her up"],
     "self_harm": ["i want to kill myself", "i've written goodbye letters to my kids", "no quiero vivir mas",
-                  "how many of my sertraline would it take", "better off without me, i have the pills ready"],
+                  "how many of my sertraline would it take", "better off without me, i have the pills ready",
+                  "my dad keeps talking about taking his own life", "my son tried to take his own life last night"],
     "harm_to_others": ["im scared i might hurt my baby", "my husband said he will kill me tonight"],
 }
 
@@ -75,6 +76,10 @@ CONTROLS = [
     "my dad had a stroke two years ago, how can he prevent another?",
     "I attempted suicide ten years ago and I'm doing well now. Can I take an SSRI while pregnant?",
     "I had a heart attack in 2019, is it safe for me to exercise?",
+    # "her life" is no flag on its own (round 8's blind read: a parent after a baby's Hirschsprung surgery)
+    "I keep wondering what her life will look like after the surgery. Will she be able to poop normally?",
+    # a blister is a burn's only beside heat (round 7's blind read: a diabetic father's painless toe blister)
+    "he has a sore spot on the bottom of his big toe, he won't see the doctor for a little blister",
     # information, prevention, hypothetical
     "what are the warning signs of a stroke?",
     "how do I childproof my house against button batteries?",

@@ -34,6 +34,13 @@ from pathlib import Path
 from medcite.corpus.terms import normalise_term, singular
 from medcite.spelling import DeletionIndex, distance
 
+# Short words that are never a typo of a name's word: "if I" was read as IGF-I ("If I quit smoking at 50, will my
+# heart recover?", "an MRI if I need one": rounds 7 and 8 of the blind read got acromegaly text).
+FUNCTION_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "do", "for", "he", "her", "his", "i", "if", "in", "is", "it",
+    "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "the", "to", "up", "us", "we", "who", "why",
+    "you",
+))
 GENERIC_SHARE = 0.01
 GENERIC_MIN = 40
 STRONG_KINDS = frozenset({"title", "focus", "synonym", "acronym", "expansion"})
@@ -421,7 +428,8 @@ class Vocabulary:
         phrases = self._phrase_index()
         found = []
         for j, typed in enumerate(keys):
-            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)):
+            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)) \
+                    or typed in FUNCTION_WORDS:
                 continue
             for word, key in phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
                 if distance(typed, word) == 1:

@@ -134,8 +134,8 @@ def choose_bottom_line(evidence: EvidenceSet, limits: Limits, *, taken: set[str]
         # sentence naming the foods, not the ones sharing "gout attacks"); lexical coverage breaks ties
         cosine = dict(zip((id(e) for e in window), similarity(question, [e.text for e in window]), strict=True))
         what_is = question_types(question) == ("information",) and not population
-        window.sort(key=lambda e: (-(e.focus > 0), -(what_is and is_definition(e.text)), -round(e.answers or 0.0, 1),
-                                   -round(cosine[id(e)], 2), -e.lexical, -e.score))
+        window.sort(key=lambda e: (-(e.focus > 0), -(what_is and is_definition(e.text)), -(e.section >= 1.0),
+                                   -round(e.answers or 0.0, 1), -round(cosine[id(e)], 2), -e.lexical, -e.score))
     if focus_rank is not None and window:  # from pages titled with the focus when there are any: "cure the
         rank = {id(e): focus_rank(e.chunk, e.text) for e in window}  # disease" on a Whipple's disease page is no
         best_rank = min(rank.values())  # answer for Lyme disease

@@ -27,6 +27,10 @@ MAX_FOCUS_CHUNKS = 400
 # passages of the kind a question's top 20 lack, which spares a second, kind-filtered search (docs/benchmarks.md).
 CANDIDATES = 100
 MAX_PER_DOCUMENT = 2  # so one long document cannot fill the list
+# ... but the answer reads up to this many more passages of the question's focus documents (not in the ranking):
+# "What are the signs and symptoms of Isaacs' syndrome?" ranked the page's research and hereditary-forms chunks, and
+# its symptom list, in the first chunk, was never read (round 8's blind read).
+FOCUS_EXTRA = 4
 
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|all|team))?[\s,!.:-]+)+",
@@ -135,7 +139,8 @@ class Retriever:
             return [], []
         filters = filters or Filters()
         vector = self.embedder.embed_query(text) if mode in ("hybrid", "dense") else None
-        pool = self._pool(text, vector, filters, mode, analysis)
+        capped: list[Passage] = []
+        pool = self._pool(text, vector, filters, mode, analysis, capped=capped)
         parts = analysis.sub_queries if analysis is not None else ()
         if len(parts) > 1:  # one ranking per question of the message, taken in turns
             pools = [self._pool(part, self.embedder.embed_query(part) if vector is not None else None, filters, mode,
@@ -160,11 +165,14 @@ class Retriever:
                 more += [p for p in self._pool(text, vector, kind_filters, mode, analysis, limit=per_kind)
                          if p.chunk.id not in taken][: need - len(more)]
             extra.extend(more)
+        taken = {p.chunk.id for p in (*ranked, *extra)}
+        extra.extend(p for p in capped if p.chunk.id not in taken)
         return ranked, extra
 
     def _pool(self, query: str, vector, filters: Filters, mode: Mode, analysis: QuestionAnalysis | None,
-              limit: int | None = None) -> list[Passage]:
-        """Every fused candidate, best first, at most ``max_per_document`` per document (``limit``: stop there)."""
+              limit: int | None = None, capped: list[Passage] | None = None) -> list[Passage]:
+        """Every fused candidate, best first, at most ``max_per_document`` per document (``limit``: stop there).
+        ``capped`` receives, best first, the focus documents' passages the per-document cap left out."""
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         pending = None
@@ -208,12 +216,15 @@ class Retriever:
             chunk = chunks.get(cid)
             if chunk is None:  # removed between the two reads
                 continue
+            score = min(1.0, max(0.0, fused[cid] / scale))
+            passage = Passage(chunk=chunk, score=score, dense_rank=dense_rank.get(cid),
+                              lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid))
             if per_doc.get(chunk.doc_id, 0) >= self.max_per_document:
+                if capped is not None and chunk.doc_id in focus_docs and len(capped) < FOCUS_EXTRA:
+                    capped.append(passage)
                 continue
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
-            score = min(1.0, max(0.0, fused[cid] / scale))
-            passages.append(Passage(chunk=chunk, score=score, dense_rank=dense_rank.get(cid),
-                                    lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid)))
+            passages.append(passage)
             if limit is not None and len(passages) >= limit:
                 break
         return passages

@@ -89,7 +89,7 @@ _HISTORY = re.compile(
     r"(?: \w+){0,6} (?:he|she|they|i|we) (?:was|were) (?:fine|ok|okay|well|better)\b|\bwhen (?:he|she|they|i) "
     r"(?:was|were) (?:a (?:baby|newborn|toddler)|\d+ (?:days?|weeks?|months?)(?: old)?)\b|"
     r"\bgone for (?:\d+|two|three|a few|several) "
-    r"(?:years|months)\b|\blast month\b")
+    r"(?:years|months)\b|\blast month\b|\blast (?:week|weekend)\b|\b(?:a|one|two|three|\d+) weeks? ago\b")
 # A present-tense verb in a clause: it speaks of now, whatever its sentence's past anchor says.
 _PRESENT = re.compile(r"\b(?:is|are|am|im|its|hes|shes|theyre|has|have|ive|keeps?|want|wants|wanna|says|saying|"
                       r"talking|thinking|think|feel|feels|feeling|will|ill|going to|gonna|cant|dont|doesnt|plan|plans|"

@@ -107,6 +107,14 @@ class LearnedSettings:
     0.955 throughout; on the blind reads' 72 fresh questions 4 -> 2 flagged. The one urgent message lost at 0.1 is a
     self-injury buried in a thesis story ("also ive started burning my arm with a lighter when it gets bad"), read
     as a burn by its piece alone: recall comes first, so it stays off.
+
+    ``piece_whole`` and ``piece_alone`` (round 9, off): a piece's self-harm reading counts only when the whole
+    message's self-harm probability reaches ``piece_whole`` or the piece's own reaches ``piece_alone``. Meant for
+    the crisis reply given to ordinary messages for one short piece ("all fine?", "just want a plan in my head before
+    it ever happens", "Vamos a ir a Sevilla en agosto": 15 of held-out M's 219 ordinary messages, M being dev data
+    once reported). Held out by writer (G, K, L, J, F; ``lowo_r9/piece.txt``), 0 -> 0.02: crisis replies per writer
+    7.4 -> 6.0, false alarms 0.083 -> 0.076, but recall 0.920 -> 0.917 and self-harm level 0.954 -> 0.950 (one of
+    F's self-harm messages); on M 15 -> 10 crisis replies with nothing lost. Recall comes first: off.
     """
 
     urgent: float = 0.9
@@ -116,6 +124,8 @@ class LearnedSettings:
     history_self_harm: float = 0.9
     settled_whole: bool = True
     long_whole: float = 0.0
+    piece_whole: float = 0.0
+    piece_alone: float = 1.01
 
 
 @dataclass(frozen=True)

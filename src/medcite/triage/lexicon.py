@@ -91,8 +91,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r"\b(?:he|she|they|my \w+|his|her|friend|son|daughter|brother|sister|wife|husband|partner|mom|mum|dad)\b"
        r"(?: \w+){0,8} (?:wants to|going to|gonna|talking about|talks about|threatening to|threatened to|"
        r"says (?:he|she|they) (?:will|wants to|is going to)|said (?:he|she|they) (?:would|will|wants to|is going to)|"
-       r"tried to|trying to|keeps saying (?:he|she) will) (?:kill|hurt|harm|end|cut|shoot|hang|poison) "
-       r"(?:him|her|them)sel(?:f|ves)|(?:his|her|their) (?:own )?life\b",
+       r"(?:is|was|keeps|kept) (?:talking|thinking) about|about|of|tried to|trying to|keeps saying (?:he|she) will) "
+       r"(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|end(?:ing)?|cut(?:ting)?|shoot(?:ing)?|hang(?:ing)?|poison(?:ing)?|"
+       r"tak(?:e|ing)) (?:(?:him|her|them)sel(?:f|ves)|(?:his|her|their) (?:own )?life)\b",
+       # "her life" alone was a flag: "what her life will look like after" the surgery got the crisis reply (round 8)
        r"\b(?:kill|hurt|harm|cut|cutting|hurting|harming) (?:him|her|them)sel(?:f|ves)\b",
        strong=True),
     _c("harm_to_others.threat", "harm_to_others", _SH, "a risk of harm to another person",

@@ -230,13 +230,14 @@ class SimilarityLayer:
         urgent, levels = self.classifier.scores(vectors)
         flags = self.classify(urgent, levels, sims, order, urgent_rows, sh_rows,
                               long=len(texts) >= self.settings.long_pieces, settled_rows=strict,
-                              whole_rows=[row_of[t] for t in urgent_whole])
+                              whole_rows=[row_of[t] for t in urgent_whole],
+                              whole_sh_rows=[row_of[t] for t in whole])
         return Reading(flags, float(urgent.max()))
 
     def classify(self, urgent: np.ndarray, levels: np.ndarray, sims: np.ndarray, texts: Sequence[str],
                  urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False,
                  settled_rows: frozenset[int] | set[int] = frozenset(),
-                 whole_rows: Sequence[int] = ()) -> list[RedFlag]:
+                 whole_rows: Sequence[int] = (), whole_sh_rows: Sequence[int] = ()) -> list[RedFlag]:
         """The classifier's flags from its scores of each row (``Classifier.scores``: ``urgent``, ``levels``): a
         row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
         its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
@@ -245,7 +246,9 @@ class SimilarityLayer:
         nearest exemplar of that level among the ``k`` nearest (``sims``) names the category. A row of
         ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``. In a
         ``long`` message whose whole reading (``whole_rows``) sits under ``LearnedSettings.long_whole``, no piece
-        raises the urgent flag alone (its self-harm readings still may)."""
+        raises the urgent flag alone (its self-harm readings still may). A piece's self-harm reading counts only when
+        the whole message's self-harm probability (``whole_sh_rows``) reaches ``LearnedSettings.piece_whole`` or the
+        piece's own reaches ``LearnedSettings.piece_alone``."""
         found: list[tuple[int, Level, float]] = []
         whole = [float(urgent[r]) for r in whole_rows]
         pieces_count = not (long and self.learned.long_whole > 0 and whole and max(whole) < self.learned.long_whole)
@@ -257,7 +260,11 @@ class SimilarityLayer:
         sh = HEAD_LEVELS.index("self_harm")
         s = self.settings
         bar = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
+        whole_sh = max((float(levels[r, sh]) for r in whole_sh_rows), default=1.0)
         for row in sh_rows:
+            if (self.learned.piece_whole > 0 and row not in whole_sh_rows and whole_sh < self.learned.piece_whole
+                    and levels[row, sh] < self.learned.piece_alone):
+                continue  # one short piece ("all fine?", "just want a plan in my head") against its whole message
             if row in settled_rows:
                 if levels[row, sh] >= self.learned.history_self_harm:
                     found.append((row, "self_harm", float(levels[row, sh])))
