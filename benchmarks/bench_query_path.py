@@ -44,14 +44,14 @@ def switched_retriever(base, library, embedder, *, candidates: int, overlap: boo
             self._k = k
             return super().search_both_kinds(query, k, filters, mode, per_kind, **kwargs)
 
-        def _pool(self, query, vector, filters, mode, analysis=None, limit=None):
+        def _pool(self, query, vector, filters, mode, analysis=None, limit=None, **kwargs):
             if limit is not None and filters.kind:
                 self.filtered_searches += 1
             if not overlap:
                 with mock.patch("medcite.qa.retrieve._search_threads", lambda: Inline()):
-                    pool = super()._pool(query, vector, filters, mode, analysis, limit)
+                    pool = super()._pool(query, vector, filters, mode, analysis, limit, **kwargs)
             else:
-                pool = super()._pool(query, vector, filters, mode, analysis, limit)
+                pool = super()._pool(query, vector, filters, mode, analysis, limit, **kwargs)
             return pool if top_up_from_pool or limit is not None else pool[: self._k]
 
     return Switched(library, embedder, candidates=candidates)

@@ -77,6 +77,8 @@ HELDOUT_L = HERE / "triage" / "heldout_l.jsonl"  # round 8's held-out set, a fre
 OUT_HELDOUT_L = HERE / "sets" / "triage_heldout_l.jsonl"
 HELDOUT_M = HERE / "triage" / "heldout_m.jsonl"  # round 9's held-out set, a fresh writer, run once
 OUT_HELDOUT_M = HERE / "sets" / "triage_heldout_m.jsonl"
+HELDOUT_O = HERE / "triage" / "heldout_o.jsonl"  # round 9's second held-out set, a fresh writer, run once
+OUT_HELDOUT_O = HERE / "sets" / "triage_heldout_o.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -153,6 +155,10 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
     "heldout_m": (OUT_HELDOUT_M, lambda: build([HELDOUT_M], all_test=True,
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, *TRAIN_SOURCES))),
+    "heldout_o": (OUT_HELDOUT_O, lambda: build([HELDOUT_O], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
+                                                        *TRAIN_SOURCES))),
 }
 
 

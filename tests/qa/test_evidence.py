@@ -69,6 +69,12 @@ class TestSentenceSplitter:
         ]
         name = "Guillain Barre syndrome affects nerves in Guillain patients."
         assert split_sentences(name) == [name]
+        # after a list item's glued sentence, the item's next sentences are prose, never cut (round 9's blind read)
+        text = ("Features are\n- Low-set ears\n- Swollen hands and feet Most women with Turner syndrome are "
+                "infertile. Doctors diagnose Turner syndrome based on symptoms and a genetic test.")
+        assert split_sentences(text)[-3:] == [
+            "Swollen hands and feet", "Most women with Turner syndrome are infertile.",
+            "Doctors diagnose Turner syndrome based on symptoms and a genetic test."]
         # a two-word heading whose line break the source lost (round 7's blind read)
         assert split_sentences("Cranberry Juice Drinking cranberry juice may also help prevent UTIs.") == [
             "Drinking cranberry juice may also help prevent UTIs."]

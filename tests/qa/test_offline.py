@@ -268,3 +268,26 @@ def test_suggestion_question_keeps_a_title_readable(title: str, question: str) -
     from medcite.qa.offline import suggestion_question
 
     assert suggestion_question(title) == question
+
+
+def test_a_message_naming_what_the_library_lacks_is_refused_when_nothing_reaches_the_bar(ivig_passages) -> None:
+    """Unsure of the topic (a name the library lacks, or no name at all) and no sentence the relevance model lets
+    through: a refusal that names the gap, not the most probable sentence ("My son with CF just started Trikafta.
+    Will he still need his airway clearance?" got "The symptoms and severity of CF also vary over time")."""
+    import dataclasses
+
+    from medcite.analysis.question import QuestionAnalysis
+    from medcite.qa.offline import compose_offline
+
+    passages = [dataclasses.replace(p, similarity=0.6) for p in ivig_passages]
+    question = "What dose of IVIG is given? My son also takes Trikafta."
+    lacking = QuestionAnalysis(message=question, cleaned=question, query=question.lower(), missing=("Trikafta",))
+
+    def far(_question, sentences):  # the embedder reads no sentence as close to the question
+        return [-1.0] * len(sentences)
+
+    refused = compose_offline(question, passages, analysis=lacking, similarity=far)
+    assert refused.abstained and refused.refusal is not None and refused.refusal.missing == ("Trikafta",)
+    # without the relevance step (no embedder) the same question is answered, with the gap named
+    answered = compose_offline(question, passages, analysis=lacking)
+    assert not answered.abstained and any("Trikafta" in n for n in answered.notices)

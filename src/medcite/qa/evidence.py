@@ -214,6 +214,40 @@ def focus_stems(names: Sequence[str], forms: Forms | None = None) -> tuple[froze
     return tuple(out)
 
 
+def _in_other_name(title: str, names: Sequence[str]) -> bool:
+    """The page's title holds a focus name only as the tail of another name, joined to a capitalised word before
+    it: "Parsonage-Turner syndrome" or "Parsonage Turner syndrome" for Turner syndrome, "Sjogren-Larsson syndrome"
+    for Sjogren's (round 9's blind read: Parsonage-Turner's tests were shown as how Turner syndrome is diagnosed).
+    "Diagnosis of Diabetes" is about diabetes: a function word before the name joins nothing.
+
+    >>> _in_other_name("Parsonage-Turner syndrome", ["Turner syndrome"]), _in_other_name("Turner syndrome", ["Turner"])
+    (True, False)
+    >>> _in_other_name("Parsonage Turner syndrome", ["Turner syndrome"]), _in_other_name("Lyme disease", ["Lyme"])
+    (True, False)
+    >>> _in_other_name("Diagnosis of Diabetes and Prediabetes", ["Diabetes"])
+    False
+    """
+    flat = " ".join(title.split())
+    for name in names:
+        key = " ".join(name.lower().split())
+        first = key.split()[0] if key else ""
+        if len(first) < 4 or flat.lower() == key:
+            continue
+        spots = [m.start() for m in re.finditer(rf"\b{re.escape(first)}\b", flat.lower())]
+        joined = []
+        for i in spots:
+            before = re.search(r"([A-Za-z']+)([- ])$", flat[:i])
+            joined.append(bool(before and flat.lower()[i:].startswith(key) and before.group(1)[:1].isupper()
+                               and before.group(1).lower() not in _JOINING_WORDS))
+        if spots and all(joined):
+            return True
+    return False
+
+
+_JOINING_WORDS = frozenset(("of", "and", "or", "for", "the", "with", "in", "on", "to", "about", "after", "from", "a",
+                            "an", "vs"))
+
+
 def _names(focus: frozenset[str], terms: set[str] | frozenset[str]) -> bool:
     """Every stem of ``focus`` is among ``terms``, or begins one of them ("tonsil" in "tonsillectomi")."""
     return all(f in terms or (len(f) >= 4 and any(t.startswith(f) for t in terms)) for f in focus)
@@ -257,13 +291,17 @@ def select_evidence(
     named_focus = focus_stems(focus_names, forms)
     off_focus = [False] * len(passages)
     if strict and named_focus and any(p.chunk.doc_id in focus_documents for p in passages):
-        off_focus = [p.chunk.doc_id not in focus_documents and not any(_names(f, ctx) for f in named_focus)
+        off_focus = [p.chunk.doc_id not in focus_documents and (not any(_names(f, ctx) for f in named_focus)
+                                                                or _in_other_name(p.chunk.title, focus_names))
                      for p, ctx in zip(passages, contexts, strict=True)]
+    other_name = [off and _in_other_name(p.chunk.title, focus_names)
+                  for off, p in zip(off_focus, passages, strict=True)]
     kept_cands = []
     for c in cands:
         chunk = passages[c.passage_index].chunk
         why = None
-        if off_focus[c.passage_index] and not any(_names(f, c.terms) for f in named_focus):
+        if other_name[c.passage_index] or (off_focus[c.passage_index]
+                                           and not any(_names(f, c.terms) for f in named_focus)):
             why = "page about another focus"
         elif chunk.kind == "research" and strict:
             why = research_problem(c.quote or c.text, chunk.label, chunk.section)

@@ -150,6 +150,23 @@ def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Ref
     return Refusal(missing=tuple(analysis.missing[:3]), broader=tuple(titles))
 
 
+def _unsure(analysis: QuestionAnalysis | None) -> bool:
+    """The message names something the library lacks, or no name of the library's (not even the nearest one)."""
+    return analysis is not None and (bool(analysis.missing) or not analysis.focus)
+
+
+def _answers_any(evidence: EvidenceSet, questions: Sequence[tuple[str, str, EvidenceSet]], passages: Sequence[Passage],
+                 question: str, similarity, focus_rank, vectors) -> bool:
+    """Some sentence of the evidence, or of a part's evidence, reaches the relevance bar (``relevance.shown``
+    without its keep-best fallback); True without the embedder (no relevance step to ask)."""
+    if similarity is None:
+        return True
+    if relevance.shown(evidence, passages, question, similarity, focus_rank, vectors=vectors, keep_best=False).ranked:
+        return True
+    return any(relevance.shown(sub, passages, read, similarity, focus_rank, vectors=vectors, keep_best=False).ranked
+               for _, read, sub in questions)
+
+
 def _focus_rank(analysis: QuestionAnalysis | None):
     """How surely a sentence is about the question's focus: 0 on a page titled with a focus name, 1 naming a focus
     (or a name the message also holds) or on one of its focus documents (a page that uses the name), 2 neither
@@ -265,6 +282,14 @@ def compose_offline(
             not passages or not evidence.ranked or evidence.best_score < settings.abstain_below
             or not evidence.topic_known
         )
+    if not abstain and _unsure(analysis) and not _answers_any(evidence, questions, passages, question, similarity,
+                                                              _focus_rank(analysis), vectors):
+        # a message naming something the library lacks, or no topic the library names, with no sentence that
+        # reaches the relevance bar: refused, rather than its most probable sentence shown ("My son with CF just
+        # started Trikafta. Will he still need airway clearance?" got "The symptoms and severity of CF also vary over
+        # time"; "could this be ARFID?" got a weight-loss tip: unanswerable.jsonl dev, session 8)
+        abstain = True
+        gap = bool(analysis.missing)
     if analysis is not None and analysis.missing and not gap and not abstain:
         gap = NAMED_GAP.format(names=_names(list(analysis.missing[:3])))
         notices.append(f"{gap} The answer below covers the rest.")

@@ -14,7 +14,9 @@ the page is about the question's focus, the rank), trained by ``evals/train_rele
 cosine, which costs about 30 ms an answer: kept as the one feature that reads meaning rather than words and rank). A
 sentence under :attr:`RelevanceModel.threshold` (session 6: 0.25, keeping 0.94 of the "answers" sentences, 0.59 of
 "on focus, not asked", 0.26 of "off topic", cross-validated; now 0.35, below) is not shown; the answer's other
-candidates take its place. Abstention is decided before this step and never by it.
+candidates take its place. Abstention is decided before this step, with one exception since session 8: a message
+that names something the library lacks, or no name of the library's, none of whose sentences reaches the bar, is
+refused (``offline._answers_any``; unanswerable dev 0.85 -> 0.90 refused, MEDIQA dev false refusals 0 -> 1 of 64).
 
 Session 7 added :data:`FEATURES`' ``type_fit``: on a page titled with the question's focus, the facet model's
 (:mod:`medcite.qa.facet_model`, trained on the library's own MedQuAD sections) probability that the sentence is of

@@ -142,12 +142,16 @@ def split_sentences(text: str) -> list[str]:
             item = item.strip()
             if not item:
                 continue
+            first = True  # only an item's first sentence can have the next line glued to it: the sentences after
+            # that are prose ("Swollen hands and feet Most women ... infertile. ... Doctors diagnose Turner syndrome
+            # based on ..." lost "Doctors diagnose" to a list cut before "Turner": round 9's blind read)
             for run in _split_run(item):
                 for sentence in _explode_list_run(run):
                     sentence = _LIST_MARKER.sub("", sentence.lstrip(":;,. ")).strip()
                     if sentence:
                         sentence = _drop_heading_word(_drop_repeated_heading(sentence))
-                        sentences.extend(split_glued(_drop_glued_heading(sentence), in_list=bulleted))
+                        sentences.extend(split_glued(_drop_glued_heading(sentence), in_list=bulleted and first))
+                        first = False
     return sentences
 
 
@@ -201,6 +205,7 @@ def split_glued(sentence: str, *, in_list: bool = False) -> list[str]:
             return out
         out.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
+        in_list = False  # past the item, the rest is a sentence ("Most women with Turner syndrome are infertile.")
 
 
 def _glue_cut(sentence: str, in_list: bool = False) -> int | None:
