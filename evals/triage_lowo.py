@@ -58,12 +58,6 @@ def _variants() -> dict:
         grid = {f"committed, history self-harm {h}{'' if w else ', whole unchanged'}":
                 LearnedSettings(history_self_harm=h, settled_whole=w)
                 for h, w in ((0.7, True), (0.9, True), (0.95, True), (0.9, False))}
-    if "--long" in sys.argv:  # round 9: in a long message, pieces flag only when the whole reads urgent enough
-        grid = {f"committed, long whole {w}": LearnedSettings(long_whole=w) for w in (0.0, 0.1, 0.2, 0.4, 0.6)}
-    if "--piece" in sys.argv:  # round 10: a piece's self-harm reading against its whole message
-        grid = {f"committed, piece whole {w} alone {a}": LearnedSettings(piece_whole=w, piece_alone=a)
-                for w, a in ((0.0, 1.01), (0.02, 1.01), (0.05, 1.01), (0.1, 1.01), (0.05, 0.9), (0.1, 0.9),
-                             (0.2, 0.9))}
     if "--committed" in sys.argv:
         grid = {"committed": LearnedSettings()}
     return grid
@@ -96,8 +90,6 @@ def main(argv: list[str] | None = None) -> dict:
                         "of the grid of bars")
     parser.add_argument("--committed", action="store_true", help="score the committed settings only")
     parser.add_argument("--history", action="store_true", help="score round 8's settled-history bars instead")
-    parser.add_argument("--long", action="store_true", help="score round 9's whole-message bar for long messages")
-    parser.add_argument("--piece", action="store_true", help="score round 10's whole-message bar for self-harm pieces")
     parser.add_argument("--cache", type=Path, help="keep each fold's classifier here, named by its training digest "
                         "(a change to the layer's code, not to the training texts, then costs no training)")
     parser.add_argument("--no-vote", action="store_true", help="skip the exemplar vote's rows")

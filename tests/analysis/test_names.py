@@ -107,4 +107,4 @@ def test_the_name_vectors_are_cached(vocabulary: Vocabulary, tmp_path) -> None:
     assert encoder.calls == 1 and list(tmp_path.glob("names-*.npy"))
     again = Encoder()
     vectors = NameIndex(vocabulary, again, cache_dir=tmp_path, model_key="fake").vectors
-    assert again.calls == 0 and vectors.shape == first.shape == (len(vocabulary.strong_keys(max_docs=25)), 6)
+    assert again.calls == 0 and vectors.shape == first.shape == (len(vocabulary.strong_names(max_docs=25)), 6)

@@ -20,79 +20,61 @@ beside the vocabulary cache; the question analysis (``QuestionAnalyzer``) decide
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from medcite.analysis.vocabulary import Term, Vocabulary
-
-log = logging.getLogger(__name__)
+from medcite.embedding.cache import cached_vectors
 
 Encode = Callable[[list[str]], np.ndarray]
 SPECIFIC_DOCS = 25  # a name on more documents than this ("Child", "Risk Factors") names no topic
 
 
 class NameIndex:
-    """The library's strong names with their vectors, for the nearest name to a question."""
+    """The library's strong names with their vectors, for the nearest name to a question. Names and vectors are read
+    on first use: building the service costs nothing."""
 
     def __init__(self, vocabulary: Vocabulary, encode: Encode, *, cache_dir: Path | None = None,
                  model_key: str = "") -> None:
         self.vocabulary = vocabulary
         self.encode = encode
-        self.keys = vocabulary.strong_keys(max_docs=SPECIFIC_DOCS)
-        self.displays = [vocabulary.terms[k].display for k in self.keys] if self.keys else []
-        self._row = {display: i for i, display in enumerate(self.displays)}
         self._cache_dir = cache_dir
         self._model_key = model_key
+        self._names: list[tuple[str, str]] | None = None  # (key, display)
+        self._row: dict[str, int] = {}
         self._vectors: np.ndarray | None = None
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        if self._names is None:
+            self._names = self.vocabulary.strong_names(max_docs=SPECIFIC_DOCS)
+            self._row = {display: i for i, (_, display) in enumerate(self._names)}
+        return self._names
 
     @property
     def vectors(self) -> np.ndarray:
         if self._vectors is None:
-            self._vectors = self._load()
+            displays = [display for _, display in self.names]
+            self._vectors = (cached_vectors(self._path(displays), len(displays), lambda: self.encode(displays),
+                                            what="name vectors", stale="names-*.npy")
+                             if displays else np.zeros((0, 1), dtype=np.float32))
         return self._vectors
 
-    def _path(self) -> Path | None:
+    def _path(self, displays: Sequence[str]) -> Path | None:
         if self._cache_dir is None:
             return None
         digest = hashlib.sha256(self._model_key.encode())
-        for display in self.displays:
+        for display in displays:
             digest.update(display.encode() + b"\n")
         return Path(self._cache_dir) / f"names-{digest.hexdigest()[:16]}.npy"
 
-    def _load(self) -> np.ndarray:
-        if not self.displays:
-            return np.zeros((0, 1), dtype=np.float32)
-        path = self._path()
-        if path is not None and path.is_file():
-            try:
-                vectors = np.load(path)
-                if vectors.shape[0] == len(self.displays):
-                    return vectors
-            except (OSError, ValueError):
-                log.warning("the name vectors %s are unreadable; embedding again", path)
-        vectors = np.asarray(self.encode(list(self.displays)), dtype=np.float32)
-        if path is not None:
-            try:  # written privately, then renamed into place: a reader never sees half a file
-                path.parent.mkdir(parents=True, exist_ok=True)
-                for old in path.parent.glob("names-*.npy"):
-                    old.unlink(missing_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-                with os.fdopen(fd, "wb") as handle:
-                    np.save(handle, vectors)
-                os.replace(tmp, path)
-            except OSError:  # a read-only home: keep them in memory
-                log.info("cannot cache name vectors under %s", path.parent)
-        return vectors
-
     def cosine(self, display: str, vector: Sequence[float] | np.ndarray) -> float:
         """The cosine of ``vector`` with one name (embedded now when it is not in the index: a common one)."""
+        vectors = self.vectors  # reads the names too
         row = self._row.get(display)
-        named = self.vectors[row] if row is not None else np.asarray(self.encode([display])[0], dtype=np.float32)
+        named = vectors[row] if row is not None else np.asarray(self.encode([display])[0], dtype=np.float32)
         return float(named.reshape(-1) @ np.asarray(vector, dtype=np.float32).reshape(-1))
 
     def nearest(self, vector: Sequence[float] | np.ndarray, k: int = 5) -> list[tuple[Term, float]]:
@@ -105,4 +87,4 @@ class NameIndex:
         k = min(k, sims.shape[0])
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
-        return [(self.vocabulary.terms[self.keys[int(i)]], float(sims[int(i)])) for i in top]
+        return [(self.vocabulary.terms[self.names[int(i)][0]], float(sims[int(i)])) for i in top]

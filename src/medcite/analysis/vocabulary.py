@@ -305,9 +305,9 @@ class Vocabulary:
         """The index stems both to one word ("metformine", "metformin"): its hit was the name itself."""
         return self.stem is not None and self.stem(key) == self.stem(fixed)
 
-    def strong_keys(self, max_docs: int) -> list[str]:
-        """The keys of the strong, specific names (at most ``max_docs`` documents), one per display name, sorted: what
-        ``medcite.analysis.names`` embeds. Read from a cached table's rows without making its Terms."""
+    def strong_names(self, max_docs: int) -> list[tuple[str, str]]:
+        """(key, display) of the strong, specific names (at most ``max_docs`` documents), one per display name, by
+        key: what ``medcite.analysis.names`` embeds. Read from a cached table's rows without making its Terms."""
         rows = self.terms._rows if isinstance(self.terms, TermTable) else {
             k: (t.display, tuple(t.kinds), tuple(t.doc_ids), t.generic) for k, t in self.terms.items()}
         by_display: dict[str, str] = {}
@@ -315,7 +315,7 @@ class Vocabulary:
             if generic or not set(kinds) & STRONG_KINDS or len(doc_ids) > max_docs:
                 continue
             by_display.setdefault(display, key)
-        return sorted(by_display.values())
+        return sorted((key, display) for display, key in by_display.items())
 
     def warm(self) -> None:
         """Build the spelling indexes (library names, English words, lexical-index words) now, about a second at

@@ -155,16 +155,13 @@ def _unsure(analysis: QuestionAnalysis | None) -> bool:
     return analysis is not None and (bool(analysis.missing) or not analysis.focus)
 
 
-def _answers_any(evidence: EvidenceSet, questions: Sequence[tuple[str, str, EvidenceSet]], passages: Sequence[Passage],
-                 question: str, similarity, focus_rank, vectors) -> bool:
-    """Some sentence of the evidence, or of a part's evidence, reaches the relevance bar (``relevance.shown``
-    without its keep-best fallback); True without the embedder (no relevance step to ask)."""
-    if similarity is None:
-        return True
-    if relevance.shown(evidence, passages, question, similarity, focus_rank, vectors=vectors, keep_best=False).ranked:
-        return True
-    return any(relevance.shown(sub, passages, read, similarity, focus_rank, vectors=vectors, keep_best=False).ranked
-               for _, read, sub in questions)
+def _relevant(evidence: EvidenceSet, questions: Sequence[tuple[str, str, EvidenceSet]], passages: Sequence[Passage],
+              question: str, similarity, focus_rank, vectors) -> tuple[EvidenceSet, list[EvidenceSet]]:
+    """The evidence, and each part's, with only the sentences that reach the relevance bar (``relevance.shown``
+    without its keep-best fallback)."""
+    return (relevance.shown(evidence, passages, question, similarity, focus_rank, vectors=vectors, keep_best=False),
+            [relevance.shown(sub, passages, read, similarity, focus_rank, vectors=vectors, keep_best=False)
+             for _, read, sub in questions])
 
 
 def _focus_rank(analysis: QuestionAnalysis | None):
@@ -282,8 +279,10 @@ def compose_offline(
             not passages or not evidence.ranked or evidence.best_score < settings.abstain_below
             or not evidence.topic_known
         )
-    if not abstain and _unsure(analysis) and not _answers_any(evidence, questions, passages, question, similarity,
-                                                              _focus_rank(analysis), vectors):
+    probe = None  # the relevance step's reading without its fallback: read once, reused below
+    if not abstain and _unsure(analysis) and similarity is not None:
+        probe = _relevant(evidence, questions, passages, question, similarity, _focus_rank(analysis), vectors)
+    if probe is not None and not probe[0].ranked and not any(p.ranked for p in probe[1]):
         # a message naming something the library lacks, or no topic the library names, with no sentence that
         # reaches the relevance bar: refused, rather than its most probable sentence shown ("My son with CF just
         # started Trikafta. Will he still need airway clearance?" got "The symptoms and severity of CF also vary over
@@ -304,12 +303,15 @@ def compose_offline(
         asked = "" if PERSONAL_ADVICE_NOTICE in notices else (analysis.asked if analysis is not None else question)
         focus_rank = _focus_rank(analysis)
         # only sentences that bear on what was asked are shown (medcite.qa.relevance)
-        evidence = relevance.shown(evidence, passages, question, similarity, focus_rank,  # the message as typed
-                                   vectors=vectors)
+        # (a reading without the keep-best fallback that kept some sentence is the same as one with it)
+        evidence = (probe[0] if probe is not None and probe[0].ranked else
+                    relevance.shown(evidence, passages, question, similarity, focus_rank,  # the message as typed
+                                    vectors=vectors))
         single = len(questions) <= 1  # a part of a multi-part message may say the library does not answer it
-        questions = [(text, sub_read, relevance.shown(sub, passages, sub_read, similarity, focus_rank,
-                                                      vectors=vectors, keep_best=single))
-                     for text, sub_read, sub in questions]
+        questions = [(text, sub_read, probe[1][i] if probe is not None and (probe[1][i].ranked or not single) else
+                      relevance.shown(sub, passages, sub_read, similarity, focus_rank, vectors=vectors,
+                                      keep_best=single))
+                     for i, (text, sub_read, sub) in enumerate(questions)]
         comp = compose_answer(evidence, passages, settings.limits(), questions, studies, asked=asked,
                               focus_rank=focus_rank, similarity=similarity,
                               population=analysis.population if analysis is not None else (),

@@ -216,12 +216,14 @@ class Retriever:
             chunk = chunks.get(cid)
             if chunk is None:  # removed between the two reads
                 continue
-            score = min(1.0, max(0.0, fused[cid] / scale))
-            passage = Passage(chunk=chunk, score=score, dense_rank=dense_rank.get(cid),
-                              lexical_rank=lexical_rank.get(cid), similarity=similarity.get(cid))
-            if per_doc.get(chunk.doc_id, 0) >= self.max_per_document:
-                if capped is not None and chunk.doc_id in focus_docs and len(capped) < FOCUS_EXTRA:
-                    capped.append(passage)
+            full = per_doc.get(chunk.doc_id, 0) >= self.max_per_document
+            if full and (capped is None or chunk.doc_id not in focus_docs or len(capped) >= FOCUS_EXTRA):
+                continue
+            passage = Passage(chunk=chunk, score=min(1.0, max(0.0, fused[cid] / scale)),
+                              dense_rank=dense_rank.get(cid), lexical_rank=lexical_rank.get(cid),
+                              similarity=similarity.get(cid))
+            if full:
+                capped.append(passage)
                 continue
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
             passages.append(passage)

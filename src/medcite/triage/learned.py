@@ -99,22 +99,11 @@ class LearnedSettings:
     alarm of J; 0.9 and the cut are kept as the safer reading of K's histories. Round 8's gains came from the
     clinical layer and ``step.combine`` (docs/evals.md, round 8).
 
-    ``long_whole`` (round 9, off): in a message of ``SimilaritySettings.long_pieces`` pieces or more whose whole
-    reading is under it, no piece raises the urgent flag alone. Meant for long ordinary stories with one alarming
-    sentence (hot flashes "killing me" and drenching sweats read as sepsis, a week-old back strain as cauda equina:
-    round 7's blind read). Held out by writer (G, K, L; ``lowo_r9/long.txt``), 0 / 0.1 / 0.2 / 0.4 / 0.6: recall
-    0.938 / 0.936 / 0.936 / 0.936 / 0.935, false alarms 0.067 / 0.061 / 0.059 / 0.059 / 0.058, self-harm level
-    0.955 throughout; on the blind reads' 72 fresh questions 4 -> 2 flagged. The one urgent message lost at 0.1 is a
-    self-injury buried in a thesis story ("also ive started burning my arm with a lighter when it gets bad"), read
-    as a burn by its piece alone: recall comes first, so it stays off.
-
-    ``piece_whole`` and ``piece_alone`` (round 9, off): a piece's self-harm reading counts only when the whole
-    message's self-harm probability reaches ``piece_whole`` or the piece's own reaches ``piece_alone``. Meant for
-    the crisis reply given to ordinary messages for one short piece ("all fine?", "just want a plan in my head before
-    it ever happens", "Vamos a ir a Sevilla en agosto": 15 of held-out M's 219 ordinary messages, M being dev data
-    once reported). Held out by writer (G, K, L, J, F; ``lowo_r9/piece.txt``), 0 -> 0.02: crisis replies per writer
-    7.4 -> 6.0, false alarms 0.083 -> 0.076, but recall 0.920 -> 0.917 and self-harm level 0.954 -> 0.950 (one of
-    F's self-harm messages); on M 15 -> 10 crisis replies with nothing lost. Recall comes first: off.
+    Tried in round 9 and removed (measured at b6f97ee, ``evals/reports/triage/lowo_r9/long.txt`` and
+    ``piece.txt``; docs/evals.md, round 9): a whole-message bar under which a long message's pieces raise no urgent
+    flag (false alarms 0.067 -> 0.059 held out by writer, but a self-injury buried in a long story was lost), and a
+    piece's self-harm reading held to its whole message's (crisis replies per writer 7.4 -> 6.0, one self-harm
+    message lost). Recall comes first.
     """
 
     urgent: float = 0.9
@@ -123,9 +112,6 @@ class LearnedSettings:
     veto: float = 0.1
     history_self_harm: float = 0.9
     settled_whole: bool = True
-    long_whole: float = 0.0
-    piece_whole: float = 0.0
-    piece_alone: float = 1.01
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +41,7 @@ from typing import Literal
 import numpy as np
 
 from medcite.analysis.question import is_boilerplate
+from medcite.embedding.cache import cached_vectors
 from medcite.triage.learned import HEAD_LEVELS, Classifier, LearnedSettings, level_of, load_classifier
 from medcite.triage.model import Level, RedFlag
 
@@ -176,25 +175,8 @@ class SimilarityLayer:
         return self._cache_dir / f"triage-exemplars-{digest.hexdigest()[:16]}.npy"
 
     def _load_vectors(self) -> np.ndarray:
-        path = self._cache_path()
-        if path is not None and path.is_file():
-            try:
-                vectors = np.load(path)
-                if vectors.shape[0] == len(self.exemplars):
-                    return vectors
-            except (OSError, ValueError):
-                log.warning("the triage exemplar cache %s is unreadable; embedding again", path)
-        vectors = np.asarray(self.encode([e.text for e in self.exemplars]), dtype=np.float32)
-        if path is not None:
-            try:  # written privately, then renamed into place: a reader never sees half a file
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-                with os.fdopen(fd, "wb") as handle:
-                    np.save(handle, vectors)
-                os.replace(tmp, path)
-            except OSError:  # a read-only home: keep them in memory
-                log.info("cannot cache triage exemplar vectors under %s", path.parent)
-        return vectors
+        return cached_vectors(self._cache_path(), len(self.exemplars),
+                              lambda: self.encode([e.text for e in self.exemplars]), what="triage exemplar vectors")
 
     def run(self, texts: Sequence[str], plain: Sequence[bool] | None = None,
             self_harm_texts: Sequence[str] | None = None, message: str = "",
@@ -229,42 +211,27 @@ class SimilarityLayer:
                   if settled is not None else set())
         urgent, levels = self.classifier.scores(vectors)
         flags = self.classify(urgent, levels, sims, order, urgent_rows, sh_rows,
-                              long=len(texts) >= self.settings.long_pieces, settled_rows=strict,
-                              whole_rows=[row_of[t] for t in urgent_whole],
-                              whole_sh_rows=[row_of[t] for t in whole])
+                              long=len(texts) >= self.settings.long_pieces, settled_rows=strict)
         return Reading(flags, float(urgent.max()))
 
     def classify(self, urgent: np.ndarray, levels: np.ndarray, sims: np.ndarray, texts: Sequence[str],
                  urgent_rows: Sequence[int], sh_rows: Sequence[int], *, long: bool = False,
-                 settled_rows: frozenset[int] | set[int] = frozenset(),
-                 whole_rows: Sequence[int] = (), whole_sh_rows: Sequence[int] = ()) -> list[RedFlag]:
+                 settled_rows: frozenset[int] | set[int] = frozenset()) -> list[RedFlag]:
         """The classifier's flags from its scores of each row (``Classifier.scores``: ``urgent``, ``levels``): a
         row of ``urgent_rows`` whose urgent probability reaches the bar is flagged at
         its most probable level (:func:`level_of`), a row of ``sh_rows`` whose self-harm probability reaches the
         self-harm bar at the self-harm level, and with ``LearnedSettings.self_harm_vote`` also a row the exemplar
         vote's self-harm bar flags (``long``: the message has ``long_pieces`` pieces, the stricter bar); the
         nearest exemplar of that level among the ``k`` nearest (``sims``) names the category. A row of
-        ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``. In a
-        ``long`` message whose whole reading (``whole_rows``) sits under ``LearnedSettings.long_whole``, no piece
-        raises the urgent flag alone (its self-harm readings still may). A piece's self-harm reading counts only when
-        the whole message's self-harm probability (``whole_sh_rows``) reaches ``LearnedSettings.piece_whole`` or the
-        piece's own reaches ``LearnedSettings.piece_alone``."""
+        ``settled_rows`` (a settled history) is given the self-harm level only at ``history_self_harm``."""
         found: list[tuple[int, Level, float]] = []
-        whole = [float(urgent[r]) for r in whole_rows]
-        pieces_count = not (long and self.learned.long_whole > 0 and whole and max(whole) < self.learned.long_whole)
         for row in urgent_rows:
-            if row not in whole_rows and not pieces_count:
-                continue
             if urgent[row] >= self.learned.urgent:
                 found.append((row, level_of(levels[row], self.learned), float(urgent[row])))
         sh = HEAD_LEVELS.index("self_harm")
         s = self.settings
         bar = s.long_self_harm_min_similarity if long else s.self_harm_min_similarity
-        whole_sh = max((float(levels[r, sh]) for r in whole_sh_rows), default=1.0)
         for row in sh_rows:
-            if (self.learned.piece_whole > 0 and row not in whole_sh_rows and whole_sh < self.learned.piece_whole
-                    and levels[row, sh] < self.learned.piece_alone):
-                continue  # one short piece ("all fine?", "just want a plan in my head") against its whole message
             if row in settled_rows:
                 if levels[row, sh] >= self.learned.history_self_harm:
                     found.append((row, "self_harm", float(levels[row, sh])))
