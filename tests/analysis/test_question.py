@@ -207,3 +207,25 @@ def test_an_either_or_question_is_one_question():
     assert split_questions("can cranberry juice get rid of a bladder infection or do i need antibiotics") == [
         "can cranberry juice get rid of a bladder infection or do i need antibiotics"]
     assert len(split_questions("What causes gout and how is it treated?")) == 2
+
+
+def test_a_pointing_question_takes_the_last_name_before_it_and_names_match_as_words():
+    """Round 9's blind read: "is it something people recover from?" after "The ER said ..." was read as about the ER
+    ("er" inside "recover"), and "What is it exactly?" as about every name of the story."""
+    rows = [*ROWS, ("d-dvt", "dvt", "DVT", "acronym"), ("d-er", "er", "ER", "acronym"),
+            ("d-anx", "anxiety", "Anxiety", "title")]
+    words = ("the said heart normal and it probably then a doctor looks like never heard exactly something recover "
+             "from")
+    english = ENGLISH | frozenset(words.split(" "))
+    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=english, documents=100))
+    analysis = analyzer.run("The ER said my heart was normal and it was probably anxiety. Then a doctor said it "
+                            "looks like DVT. What is it exactly, and is it something people recover from?")
+    assert "ER" not in [f.display for f in analysis.focus]  # a care setting, not a name
+    assert [[f.display for f in s.focus] for s in analysis.sub_questions] == [["DVT"], ["DVT"]]
+
+
+def test_life_expectancy_says_what_kind_of_question_it_is():
+    rows = [*ROWS, ("d-le", "life expectancy", "Life Expectancy", "mesh")]
+    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=ENGLISH | {"life", "expectancy", "for",
+                                                                              "someone", "with"}, documents=100))
+    assert [f.display for f in analyzer.run("What is the life expectancy for someone with MS?").focus] == ["MS"]

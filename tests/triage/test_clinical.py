@@ -329,3 +329,43 @@ class TestRound8Histories:
     def test_an_overdose_to_make_a_point_is_self_harm(self) -> None:
         assert level("after a huge row with my boyfriend i took 20 paracetamol") == "self_harm"
         assert level("i injected all my insulin pens on purpose") == "self_harm"
+
+
+class TestMedicineErrors:
+    """Round 10: a medicine taken or given wrongly is a poisoning (methotrexate daily instead of weekly was missed by
+    held-out L, M and O); asking about a dose, a missed dose or a routine twice-daily medicine is not."""
+
+    @pytest.mark.parametrize("text", [
+        "Mum's been taking her methotrexate every day this week instead of once a week",
+        "Dad took his amlodipine twice this morning, forgot he'd already had it. He's 76",
+        "my son took his sister's adhd meds by accident",
+        "grandma took grandpa's heart pills instead of hers",
+        "the nurse gave my mom the wrong medication at the home",
+        "i took my roommates xanax thinking it was my allergy pill",
+        "mi mamá se tomó las pastillas de mi papá por error",
+        "me tomé sin querer dos veces la pastilla de la tiroides hoy",
+    ])
+    def test_medicine_errors_are_poisonings(self, text: str) -> None:
+        assert level(text) == "poisoning", text
+
+    @pytest.mark.parametrize("text", [
+        "I take methotrexate once a week for RA, can I drink alcohol?",
+        "what happens if I accidentally take my pill twice?",
+        "I missed a dose of my blood pressure pill, should I take a double dose?",
+        "i take lisinopril twice a day is that normal",
+        "my doctor doubled my dose of sertraline, how long until it works",
+        "sin querer me salté la pastilla de la tensión ayer, la tomo hoy?",
+        "can i take my sisters prescription cream for a rash",
+    ])
+    def test_dose_questions_and_missed_doses_are_not(self, text: str) -> None:
+        assert level(text) == "none", text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("mi hermana de 15 me mandó un audio despidiéndose, dijo que me quería mucho y ya no contesta", "self_harm"),
+    ("mi hijo me dejó una carta de despedida en la mesa", "self_harm"),
+    ("me despedí de mi abuela en el hospital, ¿cómo manejo el duelo?", "none"),
+    ("la fiesta de despedida de mi jefe es mañana, ¿puedo beber con antibióticos?", "none"),
+])
+def test_a_spanish_goodbye_then_silence_is_a_self_harm_risk(text: str, expected: str) -> None:
+    assert level(text) == expected, text

@@ -206,6 +206,19 @@ class TestReadings:
         texts, plain, whole = Triage().readings("What are the warning signs of a stroke? My dad had one in 2019.")
         assert plain == [False, False] and whole == texts
 
+    @pytest.mark.parametrize(("text", "read"), [
+        ("I'm not suicidal, just really burnt out and not sleeping.", "just really burnt out and not sleeping."),
+        ("I'm not suicidal or anything, just stressed with exams", "just stressed with exams"),
+        ("no estoy pensando en hacerme daño ni nada de eso, solo estoy muy triste", "solo estoy muy triste"),
+        ("I'm not suicidal but I keep wishing I wouldn't wake up", "but I keep wishing I wouldn't wake up"),
+        ("I am not suicidal.", "I am not suicidal."),  # nothing readable left: the whole is read
+        ("I'm suicidal and not sleeping", "I'm suicidal and not sleeping"),
+    ])
+    def test_the_self_harm_readings_skip_a_stated_denial(self, text, read) -> None:
+        from medcite.triage.step import without_denials
+
+        assert without_denials(text) == read
+
     def test_a_fully_denied_piece_is_not_plain(self) -> None:
         _, plain, _ = Triage().readings("no fever, no rash, no headache")
         assert plain == [False]

@@ -37,8 +37,11 @@ LONG_MESSAGE = 60  # words: a longer message is cut to its questions for retriev
 # Names that say what kind of question it is, not what it is about ("side effects" is a MedlinePlus synonym).
 _TYPE_WORDS_TEXT = (    "side effect symptom sign cause treatment therapy test diagnosis prevention risk outlook "
     "prognosis dose dosage medicine medication drug information question problem help pain disease "
-    "disorder condition")
+    "disorder condition life expectancy survival outcome complication inheritance cure recovery")
 _TYPE_WORDS = frozenset(_TYPE_WORDS_TEXT.split())
+# Where care happens and who gives it, in everyday short forms: "The ER said my heart was normal" is not about the
+# estrogen receptor (round 9's blind read of a POTS story).
+_SETTING_WORDS = frozenset(("er", "icu", "nicu", "picu", "gp", "pcp", "rn", "md", "obgyn", "ob gyn", "np"))
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|sir|madam|"
     r"all|team|everyone))?[\s,!.:-]+)+", re.IGNORECASE)
@@ -350,7 +353,7 @@ class QuestionAnalyzer:
 
     def _is_focus(self, match: Match) -> bool:
         words = set(match.term.key.split())
-        return not match.term.generic and not words <= _TYPE_WORDS
+        return not match.term.generic and not words <= _TYPE_WORDS and match.term.key not in _SETTING_WORDS
 
     def _missing(self, word: Token, matches: list[Match], text: str) -> bool:
         inside = any(m.start <= word.start < m.end for m in matches)
@@ -386,16 +389,24 @@ class QuestionAnalyzer:
             cursor = start + len(text)
             inside = [n for n in names if start <= n[0] < start + len(text)]
             gone_inside = [n[1] for n in inside if n[2]]
-            own = [f for f in focus if f.text.lower() in text.lower() or f.inherited]
+            # a name as a word of the question: "ER" is no name inside "recover" (round 9's blind read: "is it
+            # something people recover from?" after "The ER said ..." was read as about the ER)
+            own = [f for f in focus if f.inherited or re.search(rf"(?<!\w){re.escape(f.text.lower())}(?!\w)",
+                                                                text.lower())]
+            gone: tuple[str, ...] = ()
             if gone_inside:
-                gone: tuple[str, ...] = (gone_inside[0],)
+                gone = (gone_inside[0],)
             elif _points_back(text, inside[0][0] - start if inside else None):
                 opening = max([s for s in starts if s <= start] or [0])
                 previous = max([s for s in starts if s < opening] or [opening])
                 earlier = [n[1] for n in names if previous <= n[0] < start and n[2]]
                 gone = (earlier[-1],) if earlier else ()
-            else:
-                gone = ()
+                if not own and not gone:
+                    # "it" is the last name of the two sentences before ("... said it looks like POTS. I've never
+                    # heard of it. What is it exactly?"), not every name of the message (the ER, anxiety)
+                    before = max([s for s in starts if s < previous] or [previous])
+                    named = [n[1].lower() for n in names if before <= n[0] < start and not n[2]]
+                    own = [f for f in focus if named and f.text.lower() == named[-1]]
             out.append(SubQuestion(text=text, types=question_types(text), yes_no=yes_no(text),
                                    focus=tuple(own or focus), missing=gone))
         return tuple(out)

@@ -244,6 +244,31 @@ def _in_other_name(title: str, names: Sequence[str]) -> bool:
     return False
 
 
+def _variant_of(title: str, general: Sequence[str], question: str) -> bool:
+    """The page is a qualified variant of a retrieved general page of the focus, a qualifier the question does not
+    use: "Juvenile amyotrophic lateral sclerosis" beside "Amyotrophic lateral sclerosis" for a question on ALS
+    (round 9's blind read: a life expectancy of juvenile ALS was ALS's bottom line). "Diagnosis of Diabetes" is about
+    diabetes: a function word before the general title qualifies nothing.
+
+    >>> _variant_of("Juvenile amyotrophic lateral sclerosis", ["Amyotrophic lateral sclerosis"], "life expectancy ALS")
+    True
+    >>> _variant_of("Juvenile amyotrophic lateral sclerosis", ["Amyotrophic lateral sclerosis"], "juvenile ALS")
+    False
+    >>> _variant_of("Diagnosis of Diabetes", ["Diabetes"], "how is diabetes diagnosed")
+    False
+    """
+    flat = " ".join(re.sub(r"\s*\([^)]*\)", "", title).lower().split())
+    asked = set(re.findall(r"[a-z0-9]+", question.lower()))
+    for name in general:
+        key = " ".join(re.sub(r"\s*\([^)]*\)", "", name).lower().split())
+        if not key or flat == key or not flat.endswith(" " + key):
+            continue
+        qualifier = re.findall(r"[a-z0-9]+", flat[: -len(key)])
+        if qualifier and qualifier[-1] not in _JOINING_WORDS and not set(qualifier) & asked:
+            return True
+    return False
+
+
 _JOINING_WORDS = frozenset(("of", "and", "or", "for", "the", "with", "in", "on", "to", "about", "after", "from", "a",
                             "an", "vs"))
 
@@ -296,6 +321,10 @@ def select_evidence(
                      for p, ctx in zip(passages, contexts, strict=True)]
     other_name = [off and _in_other_name(p.chunk.title, focus_names)
                   for off, p in zip(off_focus, passages, strict=True)]
+    if strict and focus_documents:
+        general = sorted({p.chunk.title for p in passages if p.chunk.doc_id in focus_documents})
+        other_name = [o or (p.chunk.doc_id in focus_documents and _variant_of(p.chunk.title, general, question))
+                      for o, p in zip(other_name, passages, strict=True)]
     kept_cands = []
     for c in cands:
         chunk = passages[c.passage_index].chunk

@@ -90,6 +90,9 @@ def repair(text: str, *, focus: str = "", previous: str | None = None, research:
     'IVIG is effective for specific antibody-mediated disorders.'
     >>> repair("It swells into a round shape when it is full.", focus="Urine and Urination",
     ...        previous="The bladder stores urine until you are ready to urinate.")
+    >>> repair("They may also be triggered by stress.", focus="Canker Sores",
+    ...        previous="They may happen if you have a cold.")
+    'Canker sores may also be triggered by stress.'
     >>> repair("Some will survive into adulthood.", focus="Lissencephaly")
     >>> repair("Some people with lissencephaly survive into adulthood.", focus="Lissencephaly")
     'Some people with lissencephaly survive into adulthood.'
@@ -119,6 +122,9 @@ def repair(text: str, *, focus: str = "", previous: str | None = None, research:
     if re.match(r"^It\b(?!'s\b)", s):
         subject = _subject_of(previous or "", focus)
         return subject + s[2:] if subject else None
+    if re.match(r"^They\b(?!'re\b)", s):
+        subject = _plural_subject_of(previous or "", focus)
+        return subject + s[4:] if subject else None
     if _REFERS_BACK.match(s) or _BARE_QUANTIFIER.match(s):
         return None
     return expand_acronyms(s, source) if source else s
@@ -304,6 +310,35 @@ def _subject_of(previous: str, focus: str) -> str:
     return ""
 
 
+_PLURAL_SUBJECT = re.compile(r"^([A-Z][\w\-' ]{0,60}?) (?:are|were|have|can|may|cause|affect|occur|do|don't|aren't|"
+                             r"usually|often|tend|appear|develop|happen|heal|form|should|will|might|could)\b")
+
+
+def _plural_subject_of(previous: str, focus: str) -> str:
+    """For a sentence opening "They": the page's focus when its name is plural ("Canker Sores") and ``previous`` has
+    it as its subject, or itself opens "They" (the page goes on about the focus); else "". Round 9's blind read
+    found no cause for canker sores: "They may also be triggered by stress, food allergies, ..." was not shown.
+
+    >>> _plural_subject_of("Canker sores aren't contagious.", "Canker Sores")
+    'Canker sores'
+    >>> _plural_subject_of("Doctors may prescribe a rinse.", "Canker Sores")
+    ''
+    """
+    f = " ".join(focus.split())
+    if not f or not re.search(r"[a-z]s$", f.lower()) or re.search(r"(?:ss|is|us)$", f.lower()) or "(" in f:
+        return ""
+    prev = " ".join(previous.split())
+    m = _PLURAL_SUBJECT.match(prev)
+    if m and m.group(1).strip().lower() == f.lower():
+        return m.group(1).strip()
+    if re.match(r"^They\b", prev) and focus_name(f):
+        words = f.split()  # a title-case page name reads in sentence case: "Canker sores"
+        if all(w[:1].isupper() and not w.isupper() for w in words):
+            words = [words[0], *(w.lower() for w in words[1:])]
+        return " ".join(words)
+    return ""
+
+
 def _opens_with(sentence: str, focus: str) -> bool:
     f = " ".join(focus.split())
     return bool(f) and " ".join(sentence.split()).lower().startswith(f.lower()) and (
@@ -319,7 +354,8 @@ def _capitalise(s: str) -> str:
 
 # What a repair may take out of a quoted sentence: a leading discourse marker, or a phrase referring to the page's
 # subject ("this condition", "It") that the page's name replaced.
-_REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "however",
+_REPAIRABLE = frozenset(["this", "these", "that", "condition", "disorder", "disease", "syndrome", "it", "they",
+                         "however",
                          "thus", "therefore", "also", "but", "in", "addition", "furthermore", "moreover",
                          "additionally", "the", "we", "our", "present", "current", "further"])
 _ATTRIBUTION = frozenset(["the", "study", "s"])  # what attribute_study writes

@@ -19,6 +19,7 @@ set on, 0.584 on the 250 test questions run once (always "yes": 0.568 / 0.536).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from medcite.analysis.types import yes_no
@@ -40,10 +41,31 @@ def asks_yes_no(question: str) -> bool:
 
     >>> asks_yes_no("Leigh syndrome: typical age of onset, inheritance modes, prognosis?")
     False
+
+    Nor is a tail that names what is wanted, with no article or verb before it ("Moyamoya: recommended imaging
+    workup and indications for surgical revascularization?" got "**No.**" in round 9's blind read); no tail of the
+    250 PubMedQA dev questions is of that form (each opens "a", "is", "does", ... or names no such thing).
+
+    >>> asks_yes_no("Moyamoya: recommended imaging workup and indications for surgical revascularization?")
+    False
+    >>> asks_yes_no("Hearing loss: an unknown complication of pre-eclampsia?")
+    True
     """
     tail = question.rsplit(":", 1)[-1].strip()
-    return yes_no(question) or (tail != question and tail.endswith("?")
-                                and (yes_no(tail) or (len(tail.split()) <= 12 and "," not in tail)))
+    if yes_no(question):
+        return True
+    if tail == question or not tail.endswith("?"):
+        return False
+    names_wanted = bool(_OPEN_TAIL.search(tail)) and not _CLOSED_START.match(tail)
+    return yes_no(tail) or (len(tail.split()) <= 12 and "," not in tail and not names_wanted)
+
+
+# What a research-title-style tail asks for when it lists wanted things; and how a yes/no tail opens.
+_OPEN_TAIL = re.compile(r"\b(?:work ?-?ups?|indications|management|options|recommendations|strategies|approaches|"
+                        r"criteria|features|findings|outcomes|characteristics|treatments|causes|symptoms|signs|risks|"
+                        r"complications|side effects|prognosis|how|what|which|when|why|where)\b", re.IGNORECASE)
+_CLOSED_START = re.compile(r"^(?:a|an|another|the|any|one|is|are|was|were|do|does|did|can|could|should|would|will|has|"
+                           r"have|safe|really)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

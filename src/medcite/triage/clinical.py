@@ -38,7 +38,8 @@ _INNER_NEGATION = frozenset({"no", "sin", "denies", "denied", "nor", "ni", "nega
 _INNER_NOT_NEGATION = frozenset({"para", "puede", "puedo", "podia", "responde", "reacciona", "despierta", "se",
                                  "longer", "one", "more", "matter", "way", "parar", "fuerza",
                                  "control", "aire", "respirar", "reason", "point", "despertar", "despertarme",
-                                 "despertarse", "existir", "vivir", "seguir"})
+                                 "despertarse", "existir", "vivir", "seguir", "querer", "darme", "darse",
+                                 "contesta", "atiende", "coge", "abre"})
 # Categories whose history is read per clause: "my mum has been talking about joining dad (he died last year)" is a
 # present risk beside a past death, and a self-harm miss is the worst outcome.
 _CLAUSE_HISTORY = frozenset({"self_harm", "harm_to_others"})
@@ -48,8 +49,9 @@ _NEGATION_CUES = frozenset({
     "no", "not", "never", "without", "denies", "denied", "deny", "nor", "none", "neither", "negative", "isnt", "arent",
     "wasnt", "werent", "doesnt", "dont", "didnt", "hasnt", "havent", "hadnt", "nothing", "free", "ni", "sin", "nunca",
     "ningun", "ninguna", "tampoco"})
+# "sin querer" is "by accident", "sin darme cuenta" "without noticing": no denial of what follows
 _PSEUDO_NEGATION = frozenset({"sure", "idea", "clue", "know", "certain", "joke", "kidding", "matter", "only", "just",
-                              "one", "doubt", "longer"})
+                              "one", "doubt", "longer", "querer", "darme", "darse"})
 _NEGATION_WINDOW = 6
 
 _NOT_NOW = re.compile(r"\b(?:doing|feeling|am|im|is|are|its|been|all|much) (?:\w+ )?(?:well|fine|good|better|ok|okay|"

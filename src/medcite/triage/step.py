@@ -21,6 +21,26 @@ _DENIAL = re.compile(r"\b(?:no|without|denies|denied|sin|nor)\b(?! (?:one|body|p
                      r"hope|sense|matter|end|me|te|se|quiero|puedo|aguanto|vale|sirvo|tengo ganas))")
 _CLAUSE = re.compile(r",|;|\s(?:but|however|although|though|pero|aunque)\s|\s-+\s", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?;…])\s+|\n+")
+# A stated denial of self-harm ("I'm not suicidal, just burnt out", "no estoy pensando en hacerme daño"): the
+# embedder does not read negation, and the denial alone put five ordinary messages of held-out M and O (spent) at
+# the self-harm level. The self-harm readings read the message without it; what is left still counts ("I'm not
+# suicidal but I keep wishing I wouldn't wake up" keeps its second half, and the clinical layer reads all of it).
+_SELF_HARM_DENIAL = re.compile(
+    r"\b(?:i(?:['’]?m| am)|(?:s?he|they)(?:['’]?s|['’]?re| is| are)|not that (?:i(?:['’]?m| am)|s?he(?:['’"
+    r"]?s| is)))(?: (?:really|definitely|honestly|absolutely|totally|just|so))? not (?:\w+ )?(?:suicidal|g"
+    r"oing to (?:hurt|kill|harm) (?:my|him|her|them)sel(?:f|ves)|gonna (?:hurt|kill|harm) (?:my|him|her|th"
+    r"em)sel(?:f|ves)|going to do anything(?: stupid| drastic)?|thinking (?:about|of) (?:suicide|killing ("
+    r"?:my|him|her)self|ending (?:it|my life)|hurting (?:my|him|her)self))\b(?: or anything(?: like that)?"
+    r")?|\b(?:no|never had(?: any)?|denies|denied|without(?: any)?)(?: any)? (?:suicidal (?:thoughts|ideat"
+    r"ion|intent|plans?)|thoughts (?:of|about) (?:suicide|self[- ]?harm|hurting (?:my|him|her)self|killing"
+    r" (?:my|him|her)self|ending (?:it|my life))|self[- ]?harm(?:ing)?)\b|\bi(?:['’]d| would| will|['’]ll)"
+    r"? never (?:actually |ever )?(?:hurt|kill|harm) (?:myself|anyone|anybody|them|him|her)\b|\bi (?:don['"
+    r"’]?t|do not) want to (?:hurt|harm) (?:anyone|anybody|myself)\b(?:, i never would)?|\bno (?:estoy|soy"
+    r"|es que (?:est[eé]|quiera)) (?:\w+ )?(?:suicida|pensando en (?:suicidarme|matarme|quitarme la vida|h"
+    r"acerme da[nñ]o))\b(?: ni nada (?:de eso|parecido|as[ií]))?|\bno (?:quiero|pienso|voy a) (?:hacerme d"
+    r"a[nñ]o|matarme|suicidarme|quitarme la vida)\b|\bsin (?:ideas?|pensamientos?) (?:suicidas?|de (?:suic"
+    r"idio|hacerme da[nñ]o))\b",
+    re.IGNORECASE)
 # Earlier user turns read for context (a follow-up "and now he's throwing up" after "he hit his head").
 HISTORY_TURNS = 3
 
@@ -71,8 +91,12 @@ class Triage:
         body = None
         if self.similarity is not None and self.similarity.learned.settled_whole and any(settled):
             body = " ".join(s for s in _SENTENCES.split(message) if s.strip() and not self.settled(s))
+        read = without_denials(message)
+        if read != message and body is None:
+            body = message  # the urgent head reads the message as written; only the self-harm readings skip a denial
         try:
-            return self.similarity.run(texts, plain, whole, message, settled, body) if texts else Reading([])
+            return self.similarity.run(texts, plain, [without_denials(w) for w in whole], read, settled,
+                                       body) if texts else Reading([])
         except Exception as exc:  # noqa: BLE001 - the clinical layer must still answer
             log.warning("triage similarity layer unavailable (%s); clinical layer only", exc)
             self.similarity = None
@@ -107,6 +131,15 @@ class Triage:
             plain.append(is_plain)
             whole.append(piece)
         return texts, plain, whole
+
+
+def without_denials(text: str) -> str:
+    """``text`` without its stated denials of self-harm (:data:`_SELF_HARM_DENIAL`), what the self-harm readings read;
+    ``text`` itself when nothing readable would be left."""
+    if not _SELF_HARM_DENIAL.search(text):
+        return text
+    kept = " ".join(_SELF_HARM_DENIAL.sub(" ", text).split()).strip(" ,;-")
+    return kept if len(_WORD.findall(kept)) >= 2 else text
 
 
 # Clinical categories beside which a similarity-only self-harm risk is believed: an overdose or poisoning may be
