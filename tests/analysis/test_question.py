@@ -229,3 +229,16 @@ def test_life_expectancy_says_what_kind_of_question_it_is():
     analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=ENGLISH | {"life", "expectancy", "for",
                                                                               "someone", "with"}, documents=100))
     assert [f.display for f in analyzer.run("What is the life expectancy for someone with MS?").focus] == ["MS"]
+
+
+def test_a_question_naming_nothing_or_pointing_at_a_person_keeps_every_name():
+    """Round 10's blind read: "What treatments are there?" after a diagnosis and a symptom was read as about the
+    symptom (the last name) once "it" was taken as the last name; only "it", "its", "this", "that" point at it."""
+    rows = [*ROWS, ("d-cons", "constipation", "Constipation", "title")]
+    words = "i look after my brother who was just diagnosed with he has terrible what treatments are there can ever get"
+    analyzer = QuestionAnalyzer(Vocabulary.from_rows(rows, english=ENGLISH | frozenset(words.split(" ")),
+                                                     documents=100))
+    analysis = analyzer.run("I look after my brother who was just diagnosed with multiple system atrophy. He has "
+                            "terrible constipation. What treatments are there? Can he ever get better?")
+    assert [[f.display for f in s.focus] for s in analysis.sub_questions] == [
+        ["Multiple System Atrophy", "Constipation"], ["Multiple System Atrophy", "Constipation"]]

@@ -269,3 +269,21 @@ def test_asks_yes_no(question: str, asks: bool) -> None:
     from medcite.qa.verdicts import asks_yes_no
 
     assert asks_yes_no(question) is asks
+
+
+def test_a_guideline_sentence_is_read_after_its_turn_and_a_study_is_not() -> None:
+    """Round 10's blind read: "No." for "Does the ketogenic diet help ... GLUT1 deficiency?" from "There is currently
+    no cure ...; however, a special diet ... may help"; a study's "did not improve X, but increased the risk of Y"
+    stays a no (PubMedQA dev)."""
+    guideline = "There is currently no cure for this syndrome; however, a special diet may help control symptoms."
+    question = "Does the ketogenic diet help with seizures?"
+    assert sentence_stance(guideline, question, guideline=True) == "yes"
+    assert sentence_stance(guideline, question) == "no"
+    study = "Induction of more than one follicle did not improve the ongoing PR, but increased the risk of multiples."
+    assert sentence_stance(study, "Is controlled ovarian stimulation an acceptable therapy?") == "no"
+
+
+def test_a_negation_describing_a_place_is_no_finding() -> None:
+    sentence = ("In regions where Chagas disease is now found but is not endemic, control strategies focus on "
+                "preventing mother-to-baby transmission.")
+    assert sentence_stance(sentence, "Can it be passed to her baby?", guideline=True) == "yes"

@@ -401,9 +401,11 @@ class QuestionAnalyzer:
                 previous = max([s for s in starts if s < opening] or [opening])
                 earlier = [n[1] for n in names if previous <= n[0] < start and n[2]]
                 gone = (earlier[-1],) if earlier else ()
-                if not own and not gone:
+                if not own and not gone and _THING_POINTER.search(text):
                     # "it" is the last name of the two sentences before ("... said it looks like POTS. I've never
-                    # heard of it. What is it exactly?"), not every name of the message (the ER, anxiety)
+                    # heard of it. What is it exactly?"), not every name of the message (the ER, anxiety); a
+                    # question naming nothing ("What treatments are there?" after a diagnosis and a symptom) or
+                    # pointing at a person ("can he get better?") keeps every name (round 10's blind read)
                     before = max([s for s in starts if s < previous] or [previous])
                     named = [n[1].lower() for n in names if before <= n[0] < start and not n[2]]
                     own = [f for f in focus if named and f.text.lower() == named[-1]]
@@ -455,6 +457,7 @@ def _without_asides(sentence: str, names: Sequence[str]) -> str:
 
 _HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 _POINTER = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+_THING_POINTER = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 
 
 def _points_back(text: str, first_name: int | None) -> bool:

@@ -200,7 +200,7 @@ def shown_verdict(stated: Stated | None, chosen: Sequence[Evidence], question: s
         return ""
     if stated.verdict.label != "yes":
         return stated.phrase
-    if any(sentence_stance(e.text, question) == "no" for e in chosen):
+    if any(sentence_stance(e.text, question, guideline=e.chunk.kind == "guideline") == "no" for e in chosen):
         return ""
     if similarity is not None and question and max(similarity(question, [stated.basis[0].text]),
                                                    default=0.0) < YES_MIN_COSINE:

@@ -96,7 +96,9 @@ _AIM = _rx(r"^(?:to|we (?:aimed|sought|set out|wanted) to|this study (?:aimed|so
 _SHIELD = _rx(
     r"^(?:even though|although|though|while|whilst|despite|even if|notwithstanding)\b[^,;]{3,200}[,;]",
     r"\b(?:who|which|that|whom|those|patients|subjects|individuals|cases|women|men|children) (?:did|do|does|had|have"
-    r"|has|were|was|are|is|could|can)(?: not|n't)\b", r"\bwhether or not\b", r"\bif not\b", r"\bnot only\b",
+    r"|has|were|was|are|is|could|can)(?: not|n't)\b",
+    # a place or case described ("in regions where Chagas disease is now found but is not endemic": round 10)
+    r"\bwhere\b[^,;.]{0,80}?\b(?:is|are|was|were)(?: not|n't)\b", r"\bwhether or not\b", r"\bif not\b", r"\bnot only\b",
     r"\bnot (?:un\w+|in(?:frequent|significant|considerable))\b", r"\bnon-?inferior\w*", r"\bnot inferior\b",
     r"\bnot ?withstanding\b", r"\b(?:while|although|though|despite|even if) not\b", r"\bno (?:more|less|later|"
     r"earlier|sooner|fewer) than\b", r"\b(?:with|had|have|has|without) no (?:history|prior|previous|known|"
@@ -263,9 +265,28 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(content_stems(text))
 
 
+# "There is no cure; however, a ketogenic diet may help control symptoms": the finding is what follows the turn.
+_TURN = re.compile(r"[;,]\s*(?:however|but)\b,?\s*|\s[-\u2013\u2014]+\s*but\b\s*", re.IGNORECASE)
+
+
+def _after_contrast(text: str) -> str:
+    """What a sentence says after "; however," or ", but" (round 10's blind read: "**No.**" opened "Does the
+    ketogenic diet help with seizures in GLUT1 deficiency?" from "There is currently no cure ...; however, a special
+    diet (called a ketogenic diet) may help control symptoms"); the whole sentence when it has no such turn. Read so
+    in guideline sentences only: in a study's conclusion "did not improve the pregnancy rate, but increased the risk
+    of multiple pregnancies" the turn is no benefit (PubMedQA dev: one decision lost when research was read so too).
+
+    >>> _after_contrast("There is no cure; however, a special diet may help control symptoms.")
+    'a special diet may help control symptoms.'
+    """
+    m = _TURN.search(text)
+    return text[m.end():] if m and len(text[m.end():].split()) >= 4 else text
+
+
 @lru_cache(maxsize=8192)
-def sentence_stance(text: str, question: str = "") -> str:
-    """"no", "maybe" or "yes": the stance of one finding towards the yes/no ``question``.
+def sentence_stance(text: str, question: str = "", *, guideline: bool = False) -> str:
+    """"no", "maybe" or "yes": the stance of one finding towards the yes/no ``question``; a ``guideline`` sentence is
+    read after its turn (:func:`_after_contrast`).
 
         >>> sentence_stance("HCA was not found to be a predictor of subsequent cognitive decline in this series.")
         'no'
@@ -278,7 +299,7 @@ def sentence_stance(text: str, question: str = "") -> str:
         'yes'
     """
     q = _reading(question)
-    shielded = _SHIELD.sub(" ", text)
+    shielded = _SHIELD.sub(" ", _after_contrast(text) if guideline else text)
     if _STRONG_HEDGE.search(shielded):
         return "maybe"
     if q.omission and _NEED_NEG.search(shielded):
@@ -329,7 +350,7 @@ def decide(question: str, findings: Sequence[Finding], tuning: Tuning = TUNING) 
     for i, (f, w) in enumerate(zip(findings, weights, strict=True)):
         if w <= 0:
             continue
-        stance = sentence_stance(f.text, question)
+        stance = sentence_stance(f.text, question, guideline=f.kind == "guideline")
         if stance == "maybe" and _section(f) == "background":
             continue  # "It remains unclear whether ..." in a background states the open question, not a finding
         if _section(f) in ("conclusion", "result", "discussion"):

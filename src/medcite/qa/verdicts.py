@@ -48,6 +48,8 @@ def asks_yes_no(question: str) -> bool:
 
     >>> asks_yes_no("Moyamoya: recommended imaging workup and indications for surgical revascularization?")
     False
+    >>> asks_yes_no("LAMA2-related muscular dystrophy: recommended respiratory and cardiac surveillance?")
+    False
     >>> asks_yes_no("Hearing loss: an unknown complication of pre-eclampsia?")
     True
     """
@@ -63,7 +65,8 @@ def asks_yes_no(question: str) -> bool:
 # What a research-title-style tail asks for when it lists wanted things; and how a yes/no tail opens.
 _OPEN_TAIL = re.compile(r"\b(?:work ?-?ups?|indications|management|options|recommendations|strategies|approaches|"
                         r"criteria|features|findings|outcomes|characteristics|treatments|causes|symptoms|signs|risks|"
-                        r"complications|side effects|prognosis|how|what|which|when|why|where)\b", re.IGNORECASE)
+                        r"complications|side effects|prognosis|surveillance|monitoring|follow[- ]?up|recommended \w+|"
+                        r"how|what|which|when|why|where)\b", re.IGNORECASE)
 _CLOSED_START = re.compile(r"^(?:a|an|another|the|any|one|is|are|was|were|do|does|did|can|could|should|would|will|has|"
                            r"have|safe|really)\b", re.IGNORECASE)
 
