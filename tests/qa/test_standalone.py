@@ -194,3 +194,13 @@ def test_a_bare_quantifier_subject_cannot_stand_alone(text: str) -> None:
 def test_a_quantifier_with_its_noun_stands() -> None:
     text = "Some people with lissencephaly survive into adulthood."
     assert repair(text, focus="Lissencephaly") == text
+
+
+@pytest.mark.parametrize(("text", "previous", "shown"), [
+    ("If they do, there is a 25% chance that each child will inherit it.", "", None),  # round 10: who are they?
+    ("They may also be triggered by stress.", "Canker sores aren't contagious.",
+     "Canker sores may also be triggered by stress."),
+    ("They may also be triggered by stress.", "Doctors may prescribe a rinse.", None),
+])
+def test_they_is_the_plural_page_focus_only_after_it(text, previous, shown) -> None:
+    assert repair(text, focus="Canker Sores", previous=previous) == shown

@@ -51,7 +51,8 @@ _REFERS_BACK = re.compile(
     r"^(?:these|this|those|that|they|them|their|theirs|its|such|both|then|here|it|he|she|his|her|"
     r"the same|the latter|the former|the above|the other|"
     r"(?:in|for|with|without|after|during|because of|due to|like|unlike|of|among|from|at|by|on) "
-    r"(?:these|this|those|such|them|it|that|both)|if (?:so|this|these|that|it)|"
+    r"(?:these|this|those|such|them|it|that|both)|if (?:so|this|these|that|it|they|he|she)|"
+    r"when (?:they|he|she) do\b|"
     r"as a result|for this reason|for these reasons|because of this|in this case|in such cases|"
     r"in these cases|in this way|other (?:than )?th(?:is|ese)|when this|once this|unless this)\b",
     re.I,
