@@ -79,6 +79,8 @@ HELDOUT_M = HERE / "triage" / "heldout_m.jsonl"  # round 9's held-out set, a fre
 OUT_HELDOUT_M = HERE / "sets" / "triage_heldout_m.jsonl"
 HELDOUT_O = HERE / "triage" / "heldout_o.jsonl"  # round 9's second held-out set, a fresh writer, run once
 OUT_HELDOUT_O = HERE / "sets" / "triage_heldout_o.jsonl"
+HELDOUT_P = HERE / "triage" / "heldout_p.jsonl"  # round 10's held-out set, a fresh writer, run once
+OUT_HELDOUT_P = HERE / "sets" / "triage_heldout_p.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -159,6 +161,10 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
                                                         *TRAIN_SOURCES))),
+    "heldout_p": (OUT_HELDOUT_P, lambda: build([HELDOUT_P], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
+                                                        HELDOUT_O, *TRAIN_SOURCES))),
 }
 
 

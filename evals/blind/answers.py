@@ -33,7 +33,8 @@ SAMPLE = (
 # A round of FRESH is a fresh writer's questions about library topics (written for it, unread before the answers),
 # plus PUBMEDQA_FRESH research questions: PubMedQA dev questions no earlier round read and no label covers.
 FRESH = {6: "evals/blind/questions_r6.jsonl", 7: "evals/blind/questions_r7.jsonl", 8: "evals/blind/questions_r8.jsonl",
-         9: "evals/blind/questions_r9.jsonl", 10: "evals/blind/questions_r10.jsonl"}
+         9: "evals/blind/questions_r9.jsonl", 10: "evals/blind/questions_r10.jsonl",
+         11: "evals/blind/questions_r11.jsonl"}
 PUBMEDQA_FRESH = 6
 LABELS = ROOT / "evals/relevance/labels.jsonl"
 

@@ -198,6 +198,7 @@ def test_a_quantifier_with_its_noun_stands() -> None:
 
 @pytest.mark.parametrize(("text", "previous", "shown"), [
     ("If they do, there is a 25% chance that each child will inherit it.", "", None),  # round 10: who are they?
+    ("Some of these drugs work better when there is also a mutation.", "", None),  # round 10: which drugs?
     ("They may also be triggered by stress.", "Canker sores aren't contagious.",
      "Canker sores may also be triggered by stress."),
     ("They may also be triggered by stress.", "Doctors may prescribe a rinse.", None),

@@ -52,7 +52,8 @@ _REFERS_BACK = re.compile(
     r"the same|the latter|the former|the above|the other|"
     r"(?:in|for|with|without|after|during|because of|due to|like|unlike|of|among|from|at|by|on) "
     r"(?:these|this|those|such|them|it|that|both)|if (?:so|this|these|that|it|they|he|she)|"
-    r"when (?:they|he|she) do\b|"
+    r"when (?:they|he|she) do\b|(?:some|many|most|all|each|one|none|several|few|either|neither) of "
+    r"(?:these|those|them|this|its|their)\b|"
     r"as a result|for this reason|for these reasons|because of this|in this case|in such cases|"
     r"in these cases|in this way|other (?:than )?th(?:is|ese)|when this|once this|unless this)\b",
     re.I,
