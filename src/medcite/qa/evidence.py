@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from medcite.qa import facets, lists, standalone
+from medcite.qa.other_pages import in_other_name, variant_of
 from medcite.qa.profile import QueryProfile, analyze_question
 from medcite.qa.safety import instruction_like
 from medcite.qa.sections import guideline_section_prior, research_problem, research_section_prior
@@ -214,65 +215,6 @@ def focus_stems(names: Sequence[str], forms: Forms | None = None) -> tuple[froze
     return tuple(out)
 
 
-def _in_other_name(title: str, names: Sequence[str]) -> bool:
-    """The page's title holds a focus name only as the tail of another name, joined to a capitalised word before
-    it: "Parsonage-Turner syndrome" or "Parsonage Turner syndrome" for Turner syndrome, "Sjogren-Larsson syndrome"
-    for Sjogren's (round 9's blind read: Parsonage-Turner's tests were shown as how Turner syndrome is diagnosed).
-    "Diagnosis of Diabetes" is about diabetes: a function word before the name joins nothing.
-
-    >>> _in_other_name("Parsonage-Turner syndrome", ["Turner syndrome"]), _in_other_name("Turner syndrome", ["Turner"])
-    (True, False)
-    >>> _in_other_name("Parsonage Turner syndrome", ["Turner syndrome"]), _in_other_name("Lyme disease", ["Lyme"])
-    (True, False)
-    >>> _in_other_name("Diagnosis of Diabetes and Prediabetes", ["Diabetes"])
-    False
-    """
-    flat = " ".join(title.split())
-    for name in names:
-        key = " ".join(name.lower().split())
-        first = key.split()[0] if key else ""
-        if len(first) < 4 or flat.lower() == key:
-            continue
-        spots = [m.start() for m in re.finditer(rf"\b{re.escape(first)}\b", flat.lower())]
-        joined = []
-        for i in spots:
-            before = re.search(r"([A-Za-z']+)([- ])$", flat[:i])
-            joined.append(bool(before and flat.lower()[i:].startswith(key) and before.group(1)[:1].isupper()
-                               and before.group(1).lower() not in _JOINING_WORDS))
-        if spots and all(joined):
-            return True
-    return False
-
-
-def _variant_of(title: str, general: Sequence[str], question: str) -> bool:
-    """The page is a qualified variant of a retrieved general page of the focus, a qualifier the question does not
-    use: "Juvenile amyotrophic lateral sclerosis" beside "Amyotrophic lateral sclerosis" for a question on ALS
-    (round 9's blind read: a life expectancy of juvenile ALS was ALS's bottom line). "Diagnosis of Diabetes" is about
-    diabetes: a function word before the general title qualifies nothing.
-
-    >>> _variant_of("Juvenile amyotrophic lateral sclerosis", ["Amyotrophic lateral sclerosis"], "life expectancy ALS")
-    True
-    >>> _variant_of("Juvenile amyotrophic lateral sclerosis", ["Amyotrophic lateral sclerosis"], "juvenile ALS")
-    False
-    >>> _variant_of("Diagnosis of Diabetes", ["Diabetes"], "how is diabetes diagnosed")
-    False
-    """
-    flat = " ".join(re.sub(r"\s*\([^)]*\)", "", title).lower().split())
-    asked = set(re.findall(r"[a-z0-9]+", question.lower()))
-    for name in general:
-        key = " ".join(re.sub(r"\s*\([^)]*\)", "", name).lower().split())
-        if not key or flat == key or not flat.endswith(" " + key):
-            continue
-        qualifier = re.findall(r"[a-z0-9]+", flat[: -len(key)])
-        if qualifier and qualifier[-1] not in _JOINING_WORDS and not set(qualifier) & asked:
-            return True
-    return False
-
-
-_JOINING_WORDS = frozenset(("of", "and", "or", "for", "the", "with", "in", "on", "to", "about", "after", "from", "a",
-                            "an", "vs"))
-
-
 def _names(focus: frozenset[str], terms: set[str] | frozenset[str]) -> bool:
     """Every stem of ``focus`` is among ``terms``, or begins one of them ("tonsil" in "tonsillectomi")."""
     return all(f in terms or (len(f) >= 4 and any(t.startswith(f) for t in terms)) for f in focus)
@@ -317,13 +259,13 @@ def select_evidence(
     off_focus = [False] * len(passages)
     if strict and named_focus and any(p.chunk.doc_id in focus_documents for p in passages):
         off_focus = [p.chunk.doc_id not in focus_documents and (not any(_names(f, ctx) for f in named_focus)
-                                                                or _in_other_name(p.chunk.title, focus_names))
+                                                                or in_other_name(p.chunk.title, focus_names))
                      for p, ctx in zip(passages, contexts, strict=True)]
-    other_name = [off and _in_other_name(p.chunk.title, focus_names)
+    other_name = [off and in_other_name(p.chunk.title, focus_names)
                   for off, p in zip(off_focus, passages, strict=True)]
     if strict and focus_documents:
         general = sorted({p.chunk.title for p in passages if p.chunk.doc_id in focus_documents})
-        other_name = [o or (p.chunk.doc_id in focus_documents and _variant_of(p.chunk.title, general, question))
+        other_name = [o or (p.chunk.doc_id in focus_documents and variant_of(p.chunk.title, general, question))
                       for o, p in zip(other_name, passages, strict=True)]
     kept_cands = []
     for c in cands:
