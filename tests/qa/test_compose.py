@@ -321,36 +321,40 @@ def test_studies_give_titles_snapshots_and_order(ivig_passages) -> None:
 
 
 @pytest.mark.unit
+def _said(text: str, answers: float | None = None):
+    """A shown research sentence, as far as ``shown_verdict`` reads one."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(chunk=SimpleNamespace(kind="research"), text=text, answers=answers)
+
+
 class TestShownVerdict:
     """A "Yes." is not shown where the bottom line would contradict it or where it rests on a sentence far from the
     question (the blind read's round-2 sample: "**Yes.** ... is not recommended")."""
 
     @staticmethod
     def _stated(label: str, text: str, answers: float | None = None):
-        from types import SimpleNamespace
 
         from medcite.qa.decision import Verdict
         from medcite.qa.verdicts import Stated
 
-        return Stated(Verdict(label, (0,), 0.8), (SimpleNamespace(text=text, answers=answers),))
+        return Stated(Verdict(label, (0,), 0.8), (_said(text, answers=answers),))
 
     def test_a_yes_beside_a_sentence_that_says_no_is_not_shown(self) -> None:
-        from types import SimpleNamespace
 
         from medcite.qa.compose import shown_verdict
 
         stated = self._stated("yes", "The infection rate without prophylaxis was under 1%.")
-        chosen = [SimpleNamespace(text="The infection rate without prophylaxis was under 1%."),
-                  SimpleNamespace(text="Routine prophylaxis is therefore not recommended.")]
+        chosen = [_said("The infection rate without prophylaxis was under 1%."),
+                  _said("Routine prophylaxis is therefore not recommended.")]
         assert shown_verdict(stated, chosen, "Is prophylaxis needed before port placement?", None) == ""
         assert shown_verdict(stated, chosen[:1], "Is prophylaxis needed before port placement?", None) == "Yes."
 
     def test_a_yes_far_from_the_question_is_not_shown_and_a_no_is_kept(self) -> None:
-        from types import SimpleNamespace
 
         from medcite.qa.compose import YES_MIN_COSINE, shown_verdict
 
-        chosen = [SimpleNamespace(text="Acute chest syndrome is common in febrile children.")]
+        chosen = [_said("Acute chest syndrome is common in febrile children.")]
         far = lambda q, texts: [YES_MIN_COSINE - 0.1 for _ in texts]  # noqa: E731
         near = lambda q, texts: [YES_MIN_COSINE + 0.1 for _ in texts]  # noqa: E731
         yes = self._stated("yes", chosen[0].text)
@@ -359,12 +363,11 @@ class TestShownVerdict:
         assert shown_verdict(self._stated("no", chosen[0].text), chosen, "Is it the same?", far) == "No."
 
     def test_no_verdict_rests_on_a_sentence_unlikely_to_answer_the_question(self) -> None:
-        from types import SimpleNamespace
 
         from medcite.qa.compose import VERDICT_MIN_ANSWERS, shown_verdict
 
         text = "Fibroids are made of muscle cells and other tissues that grow in and around the wall of the uterus."
-        chosen = [SimpleNamespace(text=text)]
+        chosen = [_said(text)]
         question = "Do fibroids usually grow during pregnancy?"
         for label, phrase in (("yes", "Yes."), ("no", "No.")):
             assert shown_verdict(self._stated(label, text, VERDICT_MIN_ANSWERS - 0.1), chosen, question, None) == ""
