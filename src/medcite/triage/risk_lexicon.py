@@ -48,6 +48,15 @@ _MED_ERROR = _c(
     r"injections?|insulin|pills?|tablets?)\b(?: \w+){0,6} (?:by mistake|by accident|accidentally|today|this morning|"
     r"tonight|last night|earlier|an hour ago|already)\b|\b(?:dose|doses|insulin|pill|pills|tablet|meds) (?:twice|two "
     r"times)\b(?: \w+){0,3} (?:by mistake|by accident|accidentally|today|this morning|tonight|last night)\b",
+    # a wrong amount: "10ml of kids ibuprofen instead of 5ml", "10 units novorapid instead of 1" (held-out P)
+    r"\b(?:gave|given|took|taken|had|injected|drew up|put in|le di|le dio|tome|tomo|se tomo|me tome|inyecte)\b"
+    r"(?: \w+){0,4} \d+(?: \d+)? ?(?:ml|mls|mg|mcg|g|units?|unidades|tablets?|pills?|puffs?|caps?|drops|gotas|tsp|"
+    r"teaspoons?|"
+    r"tbsp|cucharadas?)\b(?: \w+){0,6} (?:instead of|en vez de|en lugar de) (?:the |a |an |one |la |el |una? )?"
+    r"(?:\d|one|two|half|media|medio|una?\b)",
+    # taken once already, then again: "forgot I'd already taken it and took another", "ya me habia tomado ... otra"
+    r"\b(?:already|ya) (?:\w+ ){0,2}(?:taken|took|had|given|gave|tomado|dado)\b(?: \w+){0,10} (?:another|a second|one "
+    r"more|again|otra|otro|otra vez|de nuevo)\b",
     r"\b(?:took|taken|gave|given|had|tomo|tome|se tomo|me tome|le di|le dio)\b(?: \w+){0,4} (?:twice|two times|dos veces|"
     r"doble)\b(?: \w+){0,3} " + _MEDICINE + r"\b",
     r"\b(?:tomo|se tomo|tome|le di|le dio|trago|se trago)\b(?: \w+){0,3} (?:pastillas?|medicamentos?|medicinas?|pildoras?)"
@@ -77,8 +86,7 @@ RISK: tuple[Concept, ...] = (
        r"order\b|\bfound (?:a )?(?:new )?homes? for (?:my|the) (?:dog|cat|pets?)\b|\b(?:tired of|sick of) being a "
        r"burden\b|\b(?:im|i am) (?:just )?a burden\b|\btonight is the night\b|\bdont (?:really )?care (?:anymore|any more|"
        r"if i (?:die|wake up|live))\b|\b(?:wont|will not) have to worry about me\b|\b(?:goodbye|bye)\b(?: \w+){0,8} "
-       r"(?:not answering|wont answer|isnt answering|cant reach|not picking up)\b|\b(?:cutting|cuts|burning|"
-       r"scratching|scratch|cut|slash\w*) (?:\w+ ){0,2}(?:arms|wrists?|thighs|legs|skin)\b|\bfresh cuts\b|\bwith a "
+       r"(?:not answering|wont answer|isnt answering|cant reach|not picking up)\b|\bfresh cuts\b|\bwith a "
        r"(?:razor|blade)\b|\b(?:rope|noose)\b(?: \w+){0,8} (?:look at|looking at|keep|ready|tonight)\b",
        r"\bbetter off (?:dead|without me|if i (?:was|were) gone|if i (?:wasnt|werent|just wasnt) (?:here|around))\b"
        r"(?! (?:at|in|on) (?:the |this |that |tomorrows |todays )?(?:meeting|party|work|office|game|match|event|dinner|"
@@ -119,6 +127,11 @@ RISK: tuple[Concept, ...] = (
        r"\b(?:queria|quise|quisiera|queriamos) (?:morir|morirme|matarme|desaparecer|no despertar(?:me)?)\b|\b(?:seria|es) "
        r"mejor (?:no (?:despertar(?:me|se)?|estar aqui|existir|vivir|seguir)|morir(?:me)?|estar muert[oa])\b",
        strong=True),
+    # cuts or burns on the arms, wrists, thighs: self-injury, unless the message tells an accident ("put his hand
+    # through the glass door, deep cut on his wrist" got the crisis reply in held-out P, not 911)
+    _c("self_harm.self_injury", _SH, _SH, "cutting, burning or scratching oneself",
+       r"\b(?:cutting|cuts|burning|scratching|scratch|cut|slash\w*) (?:\w+ ){0,2}(?:arms|wrists?|thighs|legs|skin)\b",
+       strong=True, unless=("ctx.injury_mechanism",)),
     _c("self_harm.method", _SH, _SH, "a question about a method or lethal amount",
        r"\b(?:how many|how much|what amount|what quantity|what dose) (?:\w+ ){0,5}(?:would it take|does it take|to (?:die|kill|not wake|overdose|od)|"
        r"would kill|is lethal|is fatal|to end)\b",

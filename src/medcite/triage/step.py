@@ -76,7 +76,9 @@ class Triage:
             layers["similarity"] = bool(similar)
             if vetoed(flags, reading, veto):
                 flags = []
-            flags = combine(flags, similar, young_child=bool(_YOUNG_CHILD.search(_fold(message))))
+            folded = _fold(message)
+            flags = combine(flags, similar, young_child=bool(_YOUNG_CHILD.search(folded)),
+                            accident=bool(_ACCIDENT.search(folded)))
         level = most_serious([f.level for f in flags])
         if level == "none":
             return TriageResult(elapsed_ms=_ms(started), layers=layers)
@@ -145,7 +147,9 @@ def without_denials(text: str) -> str:
 # Clinical categories beside which a similarity-only self-harm risk is believed: an overdose or poisoning may be
 # intentional. Beside a stroke or a heart attack it is not: "my face is drooping and I can't lift my arm" sat near
 # a self-harm exemplar and got the crisis reply instead of "call 911" (the regression set, a dev set).
-INTENT_CATEGORIES = frozenset({"poisoning", "self_harm", "harm_to_others"})
+INTENT_CATEGORIES = frozenset({"poisoning", "self_harm", "harm_to_others", "bleeding"})
+# ("bleeding" since round 10: "cut deeper than usual and it wont stop bleeding" had its self-harm risk read by the
+# similarity layer alone; once "wont stop bleeding" became a bleeding flag, the risk was dropped beside it)
 # ... but not beside a young child's ingestion: a toddler in the dishwasher tablets is an accident, and the crisis
 # reply (which withholds the answer) is the wrong one for the parent (round 4 dev).
 ACCIDENTAL_CONCEPTS = frozenset({"poisoning.child_ingestion", "poisoning.button_battery"})
@@ -162,17 +166,32 @@ def vetoed(clinical: list[RedFlag], reading: Reading, veto: float) -> bool:
             and reading.urgent < veto and all(f.level != "self_harm" for f in clinical))
 
 
-def combine(clinical: list[RedFlag], similar: list[RedFlag], *, young_child: bool = False) -> list[RedFlag]:
+# A poisoning the message calls an accident or a misuse ("se me olvidó que ya me había tomado la pastilla ... y me
+# tomé otra", "drank a whole bottle of robitussin to get high": both got the crisis reply in held-out P, now dev): the
+# similarity layer's self-harm reading is not believed beside it. A clinical self-harm flag still is.
+_ACCIDENT = re.compile(r"\b(?:by mistake|by accident|accidental(?:ly)?|accidently|mistakenly|forgot|forgotten|thinking "
+                       r"(?:it|they) (?:was|were)|mixed up|misread|to get high|getting high|for a high|por error|por "
+                       r"equivocacion|sin querer|se me olvido|me confundi|se confundio|para drogarse|para colocarse|"
+                       # how an injury happened: "fell on a glass jar, deep cut on his wrist" (held-out E)
+                       r"fell (?:on|onto|through|off)|through (?:the |a )?(?:glass|window|door|windscreen)|"
+                       r"broken glass|on (?:a |the )?(?:glass|tin|can|nail|fence|knife))\b")
+
+
+def combine(clinical: list[RedFlag], similar: list[RedFlag], *, young_child: bool = False,
+            accident: bool = False) -> list[RedFlag]:
     """The flags of both layers. The nearest exemplar's category is a weaker reading than a named red flag: beside
     clinical flags, a similarity flag only adds a self-harm risk (which changes the reply), never another
     category's steps, and only beside a flag where intent matters (``INTENT_CATEGORIES``; not a young child's
-    ingestion, ``young_child``: the message names a baby, a toddler or a child under ten). Round 8: one such flag
+    ingestion, ``young_child``: the message names a baby, a toddler or a child under ten; nor beside a poisoning the
+    message calls an accident or a misuse, or a bleeding whose mishap it tells, ``accident``: :data:`_ACCIDENT`).
+    Round 8: one such flag
     is enough; before, every clinical flag had to be one, and "i swallowed 15 of his tablets to show him, now i
     feel dizzy" lost its self-harm risk to the dizziness flag."""
     if not clinical:
         return list(similar)
     believed = any(f.category in INTENT_CATEGORIES for f in clinical) and not any(
-        young_child and f.concept in ACCIDENTAL_CONCEPTS for f in clinical)
+        young_child and f.concept in ACCIDENTAL_CONCEPTS for f in clinical) and not (
+        accident and any(f.category in ("poisoning", "bleeding") for f in clinical))
     return [*clinical, *(f for f in similar if f.level == "self_harm" and believed)]
 
 
