@@ -11,7 +11,8 @@ A **context** (``ctx.*``) is never a red flag alone: it is what a finding needs 
 months for a fever, a pregnancy for a headache with visual change, a head knock for vomiting). A **concept** is a
 red flag; ``requires`` lists groups of contexts or concept-name prefixes, every group needing one present in the
 message or, for follow-ups, the running conversation. ``strong`` concepts ignore the benign modifier ("for
-weeks", "after eating").
+weeks", "after eating"). ``unless`` names contexts that, present in the message, mean it is not this red flag (a cut
+on the wrist beside "through the glass door" is an injury, not self-injury).
 
 English covers every category of issue 11; Spanish covers the main red flags (stroke, chest pain, breathing,
 allergy, infant fever, bleeding, overdose and poisoning, seizures, unconsciousness, suicide and self-harm).
