@@ -171,7 +171,8 @@ def vetoed(clinical: list[RedFlag], reading: Reading, veto: float) -> bool:
 # similarity layer's self-harm reading is not believed beside it. A clinical self-harm flag still is.
 _ACCIDENT = re.compile(r"\b(?:by mistake|by accident|accidental(?:ly)?|accidently|mistakenly|forgot|forgotten|thinking "
                        r"(?:it|they) (?:was|were)|mixed up|misread|to get high|getting high|for a high|por error|por "
-                       r"equivocacion|sin querer|se me olvido|me confundi|se confundio|para drogarse|para colocarse|"
+                       r"equivocacion|sin querer|se me olvido|me confundi|se confundio|me equivoque|se equivoco|"
+                       r"para drogarse|para colocarse|"
                        # how an injury happened: "fell on a glass jar, deep cut on his wrist" (held-out E)
                        r"fell (?:on|onto|through|off)|through (?:the |a )?(?:glass|window|door|windscreen)|"
                        r"broken glass|on (?:a |the )?(?:glass|tin|can|nail|fence|knife))\b")
