@@ -26,20 +26,22 @@ _SENTENCES = re.compile(r"(?<=[.!?;…])\s+|\n+")
 # the self-harm level. The self-harm readings read the message without it; what is left still counts ("I'm not
 # suicidal but I keep wishing I wouldn't wake up" keeps its second half, and the clinical layer reads all of it).
 _SELF_HARM_DENIAL = re.compile(
-    r"\b(?:i(?:['’]?m| am)|(?:s?he|they)(?:['’]?s|['’]?re| is| are)|not that (?:i(?:['’]?m| am)|s?he(?:['’"
-    r"]?s| is)))(?: (?:really|definitely|honestly|absolutely|totally|just|so))? not (?:\w+ )?(?:suicidal|g"
-    r"oing to (?:hurt|kill|harm) (?:my|him|her|them)sel(?:f|ves)|gonna (?:hurt|kill|harm) (?:my|him|her|th"
-    r"em)sel(?:f|ves)|going to do anything(?: stupid| drastic)?|thinking (?:about|of) (?:suicide|killing ("
-    r"?:my|him|her)self|ending (?:it|my life)|hurting (?:my|him|her)self))\b(?: or anything(?: like that)?"
-    r")?|\b(?:no|never had(?: any)?|denies|denied|without(?: any)?)(?: any)? (?:suicidal (?:thoughts|ideat"
-    r"ion|intent|plans?)|thoughts (?:of|about) (?:suicide|self[- ]?harm|hurting (?:my|him|her)self|killing"
-    r" (?:my|him|her)self|ending (?:it|my life))|self[- ]?harm(?:ing)?)\b|\bi(?:['’]d| would| will|['’]ll)"
-    r"? never (?:actually |ever )?(?:hurt|kill|harm) (?:myself|anyone|anybody|them|him|her)\b|\bi (?:don['"
-    r"’]?t|do not) want to (?:hurt|harm) (?:anyone|anybody|myself)\b(?:, i never would)?|\bno (?:estoy|soy"
-    r"|es que (?:est[eé]|quiera)) (?:\w+ )?(?:suicida|pensando en (?:suicidarme|matarme|quitarme la vida|h"
-    r"acerme da[nñ]o))\b(?: ni nada (?:de eso|parecido|as[ií]))?|\bno (?:quiero|pienso|voy a) (?:hacerme d"
-    r"a[nñ]o|matarme|suicidarme|quitarme la vida)\b|\bsin (?:ideas?|pensamientos?) (?:suicidas?|de (?:suic"
-    r"idio|hacerme da[nñ]o))\b",
+    r"\b(?:i(?:['’]?m| am)|(?:s?he|they)(?:['’]?s|['’]?re| is| are)|not that (?:i(?:['’]?m| am)|"
+    r"s?he(?:['’]?s| is)))(?: (?:really|definitely|honestly|absolutely|totally|just|"
+    r"so))? not (?:\w+ )?(?:suicidal|going to (?:hurt|kill|harm) (?:my|him|her|them)sel(?:f|ves)|"
+    r"gonna (?:hurt|kill|harm) (?:my|him|her|them)sel(?:f|ves)|going to do anything(?: stupid| drastic)?|"
+    r"thinking (?:about|of) (?:suicide|killing (?:my|him|her)self|ending (?:it|my life)|hurting (?:my|him|"
+    r"her)self))\b(?: or anything(?: like that)?)?"
+    r"|\b(?:no|never had(?: any)?|denies|denied|without(?: any)?)(?: any)? (?:suicidal (?:thoughts|"
+    r"ideation|intent|plans?)|thoughts (?:of|about) (?:suicide|self[- ]?harm|hurting (?:my|him|her)self|"
+    r"killing (?:my|him|her)self|ending (?:it|my life))|self[- ]?harm(?:ing)?)\b"
+    r"|\bi(?:['’]d| would| will|['’]ll)? never (?:actually |ever )?(?:hurt|kill|harm) (?:myself|anyone|"
+    r"anybody|them|him|her)\b"
+    r"|\bi (?:don['’]?t|do not) want to (?:hurt|harm) (?:anyone|anybody|myself)\b(?:, i never would)?"
+    r"|\bno (?:estoy|soy|es que (?:est[eé]|quiera)) (?:\w+ )?(?:suicida|pensando en (?:suicidarme|matarme|"
+    r"quitarme la vida|hacerme da[nñ]o))\b(?: ni nada (?:de eso|parecido|as[ií]))?"
+    r"|\bno (?:quiero|pienso|voy a) (?:hacerme da[nñ]o|matarme|suicidarme|quitarme la vida)\b"
+    r"|\bsin (?:ideas?|pensamientos?) (?:suicidas?|de (?:suicidio|hacerme da[nñ]o))\b",
     re.IGNORECASE)
 # Earlier user turns read for context (a follow-up "and now he's throwing up" after "he hit his head").
 HISTORY_TURNS = 3
