@@ -376,6 +376,8 @@ def test_a_spanish_goodbye_then_silence_is_a_self_harm_risk(text: str, expected:
     ("gave my son 10ml of kids ibuprofen instead of 5ml, he's 18 months", "poisoning"),
     ("I've just realised I gave a patient 10 units novorapid instead of 1", "poisoning"),
     ("se me olvidó que ya me había tomado la pastilla de la presión y me tomé otra", "poisoning"),
+    ("I already had the flu shot this year, do I need it again before my trip?", "none"),
+    ("forgot I'd already taken my metoprolol and took another one", "poisoning"),
     ("I take 5ml of the syrup instead of 10ml because it makes me drowsy, is that ok?", "none"),
     ("my son put his hand through the glass door, deep cut on his wrist and the blood is pulsing out", "emergency"),
     ("I cut my wrist on a tin can, it's bleeding a bit", "none"),

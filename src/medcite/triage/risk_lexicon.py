@@ -36,7 +36,7 @@ _MED_ERROR = _c(
     r"(?: \w+){0,4} (?:every day|everyday|daily|each day)\b|\b(?:todos los dias|cada dia|diario|a diario)\b(?: \w+){0,6} "
     r"(?:en vez|en lugar) de (?:una vez|semanal)",
     r"\b(?:took|taken|gave|given|had|swallowed|injected|tomo|tome|se tomo|le di|le dio|le dieron)\b(?: \w+){0,6} "
-    + _MEDICINE + r"\b(?: \w+){0,6} (?:twice|two times|2 times|three times|again|double|por error|por equivocacion|dos "
+    + _MEDICINE + r"\b(?: \w+){0,6} (?:twice|two times|2 times|three times|double|por error|por equivocacion|dos "
     r"veces)\b(?! (?:a|per|each) (?:day|week)| daily| weekly| al dia| por dia)",
     r"\b(?:by mistake|by accident|accidentally|mistakenly|without thinking|por error|por equivocacion|sin querer|"
     r"sin darme cuenta|se confundio|me confundi)\b(?: \w+){0,3} " + _TAKEN + r"\b(?: \w+){0,5} " + _MEDICINE + r"\b|"
@@ -55,8 +55,10 @@ _MED_ERROR = _c(
     r"tbsp|cucharadas?)\b(?: \w+){0,6} (?:instead of|en vez de|en lugar de) (?:the |a |an |one |la |el |una? )?"
     r"(?:\d|one|two|half|media|medio|una?\b)",
     # taken once already, then again: "forgot I'd already taken it and took another", "ya me habia tomado ... otra"
-    r"\b(?:already|ya) (?:\w+ ){0,2}(?:taken|took|had|given|gave|tomado|dado)\b(?: \w+){0,10} (?:another|a second|one "
-    r"more|again|otra|otro|otra vez|de nuevo)\b",
+    # (the second taking named: "I already had the flu shot, do I need it again?" is no error)
+    r"\b(?:already|ya) (?:\w+ ){0,2}(?:taken|took|had|given|gave|tomado|dado)\b(?: \w+){0,8} (?:took|taken|gave|"
+    r"given|had|tome|me tome|tomo|se tomo|le di|le dio) (?:\w+ ){0,2}(?:another|a second|one more|again|otra|otro|"
+    r"otra vez|de nuevo)\b",
     r"\b(?:took|taken|gave|given|had|tomo|tome|se tomo|me tome|le di|le dio)\b(?: \w+){0,4} (?:twice|two times|dos veces|"
     r"doble)\b(?: \w+){0,3} " + _MEDICINE + r"\b",
     r"\b(?:tomo|se tomo|tome|le di|le dio|trago|se trago)\b(?: \w+){0,3} (?:pastillas?|medicamentos?|medicinas?|pildoras?)"
