@@ -40,8 +40,9 @@ _TYPE_WORDS_TEXT = (    "side effect symptom sign cause treatment therapy test d
     "disorder condition life expectancy survival outcome complication inheritance cure recovery")
 _TYPE_WORDS = frozenset(_TYPE_WORDS_TEXT.split())
 # Where care happens and who gives it, in everyday short forms: "The ER said my heart was normal" is not about the
-# estrogen receptor (round 9's blind read of a POTS story).
-_SETTING_WORDS = frozenset(("er", "icu", "nicu", "picu", "gp", "pcp", "rn", "md", "obgyn", "ob gyn", "np"))
+# estrogen receptor (round 9's blind read of a POTS story). Not "MD" (muscular dystrophy) or "PCP" (Pneumocystis
+# pneumonia): short forms the library also uses for conditions stay names.
+_SETTING_WORDS = frozenset(("er", "icu", "nicu", "picu", "gp", "obgyn", "ob gyn"))
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))(?: (?:there|doctor|doc|sir|madam|"
     r"all|team|everyone))?[\s,!.:-]+)+", re.IGNORECASE)
