@@ -52,9 +52,20 @@ def variant_of(title: str, general: Sequence[str], question: str) -> bool:
     False
     >>> variant_of("Diagnosis of Diabetes", ["Diabetes"], "how is diabetes diagnosed")
     False
+
+    A qualifier that names the asker's population is the question's own: a pregnancy asks for "Gestational
+    Diabetes", a child for "Childhood Asthma".
+
+    >>> variant_of("Gestational Diabetes", ["Diabetes"], "is diabetes in pregnancy dangerous for the baby")
+    False
+    >>> variant_of("Childhood Asthma", ["Asthma"], "my 6 year old has asthma, what inhaler")
+    False
     """
     flat = " ".join(re.sub(r"\s*\([^)]*\)", "", title).lower().split())
     asked = set(re.findall(r"[a-z0-9]+", question.lower()))
+    for group, words in _POPULATION_QUALIFIERS.items():
+        if group.search(question):
+            asked |= words
     for name in general:
         key = " ".join(re.sub(r"\s*\([^)]*\)", "", name).lower().split())
         if not key or flat == key or not flat.endswith(" " + key):
@@ -64,6 +75,18 @@ def variant_of(title: str, general: Sequence[str], question: str) -> bool:
             return True
     return False
 
+
+# The asker's population, and the qualifiers of page titles that name it.
+_POPULATION_QUALIFIERS = {
+    re.compile(r"\b(?:pregnan\w*|expecting|weeks along|trimester|breastfeed\w*|postpartum|after (?:giving )?birth)\b",
+               re.I): frozenset(("gestational", "pregnancy", "maternal", "prenatal", "postpartum", "perinatal")),
+    re.compile(r"\b(?:child\w*|kids?|son|daughter|toddler|boy|girl|teen\w*|baby|babies|infant|newborn|"
+               r"\d+ ?(?:years?|yrs?|months?) old)\b", re.I):
+        frozenset(("childhood", "pediatric", "paediatric", "juvenile", "infantile", "neonatal", "congenital",
+                   "early", "onset", "adolescent")),
+    re.compile(r"\b(?:elderly|older|senior|aged|\d{2} ?(?:years?|yrs?) old|grand(?:ma|pa|mother|father))\b", re.I):
+        frozenset(("late", "onset", "senile", "adult", "age", "related")),
+}
 
 JOINING_WORDS = frozenset(("of", "and", "or", "for", "the", "with", "in", "on", "to", "about", "after", "from", "a",
                             "an", "vs"))
