@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 
 def in_other_name(title: str, names: Sequence[str]) -> bool:
@@ -62,10 +63,7 @@ def variant_of(title: str, general: Sequence[str], question: str) -> bool:
     False
     """
     flat = " ".join(re.sub(r"\s*\([^)]*\)", "", title).lower().split())
-    asked = set(re.findall(r"[a-z0-9]+", question.lower()))
-    for group, words in _POPULATION_QUALIFIERS.items():
-        if group.search(question):
-            asked |= words
+    asked = _asked(question)
     for name in general:
         key = " ".join(re.sub(r"\s*\([^)]*\)", "", name).lower().split())
         if not key or flat == key or not flat.endswith(" " + key):
@@ -87,6 +85,16 @@ _POPULATION_QUALIFIERS = {
     re.compile(r"\b(?:elderly|older|senior|aged|\d{2} ?(?:years?|yrs?) old|grand(?:ma|pa|mother|father))\b", re.I):
         frozenset(("late", "onset", "senile", "adult", "age", "related")),
 }
+
+@lru_cache(maxsize=256)
+def _asked(question: str) -> frozenset[str]:
+    """The question's words and the title qualifiers its population names (read once per question, not per page)."""
+    asked = set(re.findall(r"[a-z0-9]+", question.lower()))
+    for group, words in _POPULATION_QUALIFIERS.items():
+        if group.search(question):
+            asked |= words
+    return frozenset(asked)
+
 
 JOINING_WORDS = frozenset(("of", "and", "or", "for", "the", "with", "in", "on", "to", "about", "after", "from", "a",
                             "an", "vs"))
