@@ -34,7 +34,8 @@ SAMPLE = (
 # plus PUBMEDQA_FRESH research questions: PubMedQA dev questions no earlier round read and no label covers.
 FRESH = {6: "evals/blind/questions_r6.jsonl", 7: "evals/blind/questions_r7.jsonl", 8: "evals/blind/questions_r8.jsonl",
          9: "evals/blind/questions_r9.jsonl", 10: "evals/blind/questions_r10.jsonl",
-         11: "evals/blind/questions_r11.jsonl"}
+         11: "evals/blind/questions_r11.jsonl",
+         12: "evals/blind/questions_r12.jsonl"}
 PUBMEDQA_FRESH = 6
 LABELS = ROOT / "evals/relevance/labels.jsonl"
 

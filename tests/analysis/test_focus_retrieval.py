@@ -104,7 +104,7 @@ def test_an_unknown_drug_name_is_refused_by_name(service):
     # an invented drug: the refusal names it and offers the topic the library holds, labelled as broader
     answer = service.answer("Is zelvoprant safe for people with gout?")
     assert answer.abstained and "no source on **zelvoprant**" in answer.markdown
-    assert "not on **zelvoprant**, the library does hold: *Gout*" in answer.markdown
+    assert "not on **zelvoprant**, the library's pages on *Gout* say: " in answer.markdown
     told = service.answer("I read that lumaprex is linked to gout. Should I stop taking it?")
     assert told.abstained and "no source on **lumaprex**" in told.markdown
 
@@ -154,3 +154,18 @@ def test_two_questions_in_one_message_are_both_answered(service):
     answer = service.answer("What foods should people with gout avoid, and what are the side effects of statins?")
     assert not answer.abstained
     assert {"AN_gout", "AN_statins"} <= {c.doc_id for c in answer.citations}
+
+
+def test_beside_a_named_gap_the_held_topic_says_what_it_holds_on_the_question(service):
+    # round 11's blind read: a refusal over one missing name offered only a title to click; now the held page's
+    # section of the type asked (treatment, for a drug question) is quoted, cited and labelled, with no verdict
+    answer = service.answer("Does zelvoprant work for gout attacks?")
+    assert answer.abstained and answer.refusal.missing == ("zelvoprant",)
+    held = answer.refusal.held
+    assert held and all(s.citations for s in held) and not answer.decision
+    assert any("colchicine" in s.text for s in held)
+    assert [c.doc_id for c in answer.citations] == ["AN_gout"]
+    assert "not on **zelvoprant**, the library's pages on *Gout* say: " in answer.markdown
+    assert "**References**" in answer.markdown
+    # a question on what the missing thing is gets no quotation: the held pages cannot say what zelvoprant is
+    assert not service.answer("What is zelvoprant, the new gout pill?").refusal.held

@@ -205,6 +205,19 @@ class TestAnswer:
         assert "has no source on <strong>tirzepatide</strong>." in out
         assert "not on <strong>tirzepatide</strong>, the library does hold:" in out and ">Diabetes</a>" in out
 
+    def test_named_gap_with_what_the_held_topic_says(self):
+        held = (Statement("A gout attack is treated with colchicine.", (1,)),)
+        refusal = Refusal(missing=("zelvoprant",), broader=("Gout",), held=held)
+        citation = Citation(n=1, doc_id="AN_gout", title="Gout", source="NIAMS", year=None,
+                            url="https://example.org/gout", evidence_label="Guideline")
+        answer = Answer(question="q", abstained=True, refusal=refusal, citations=[citation])
+        out = answer_html.render_answer(answer, 0).html
+        assert "not on <strong>zelvoprant</strong>, the library's pages on " in out and ">Gout</a> say:" in out
+        assert "colchicine" in out and "mc-refs" in out and "does hold:" not in out
+        md = answer.markdown
+        assert "the library's pages on *Gout* say: A gout attack is treated with colchicine [1]." in md
+        assert "- [1] Gout." in md
+
     def test_notes_and_streaming(self):
         out = answer_html.render_answer(make_answer(notices=["Your message was long, so only its first 2,000 "
                                                              "characters were used."]), 0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from medcite.analysis.names import NameIndex
@@ -251,6 +251,22 @@ def split_questions(text: str) -> list[str]:
     return questions[:MAX_SUB_QUESTIONS] or [text]
 
 
+def _one_per_word(names: Iterable[str]) -> tuple[str, ...]:
+    """Names in order, a later plural or singular of an earlier one left out ("cooktops or cooktop" was named).
+
+    >>> _one_per_word(["cooktops", "Cooktop", "Wegovy"])
+    ('cooktops', 'Wegovy')
+    """
+    out: list[str] = []
+    stems: set[str] = set()
+    for name in names:
+        stem = re.sub(r"(?:es|s)$", "", name.lower()) if len(name) > 4 else name.lower()
+        if stem not in stems and name.lower() not in stems:
+            out.append(name)
+            stems.update({stem, name.lower()})
+    return tuple(out)
+
+
 class QuestionAnalyzer:
     """Reads questions against one library's vocabulary. One job, one ``run()``."""
 
@@ -268,7 +284,7 @@ class QuestionAnalyzer:
         shouted = len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
         words = tokens(cleaned.lower() if shouted else cleaned)
         matches = [m for m in self.vocabulary.link(words) if self._is_focus(m)]
-        missing = tuple(dict.fromkeys(w.text for w in words if self._missing(w, matches, cleaned)))
+        missing = _one_per_word(w.text for w in words if self._missing(w, matches, cleaned))
         spans = [(i, phrase) for phrase in absent for i in [cleaned.lower().find(phrase.lower())] if i >= 0]
         missing = tuple(dict.fromkeys([*missing, *(phrase for _, phrase in spans)]))
         focus = tuple(self._focus(m) for m in _best(matches))

@@ -45,7 +45,8 @@ def _refusal_dict(r: Refusal | None) -> dict[str, Any] | None:
     if r is None:
         return None
     return {"missing": list(r.missing), "broader": list(r.broader), "hint": r.hint,
-            "suggestions": [{"title": s.title, "question": s.question} for s in r.suggestions]}
+            "suggestions": [{"title": s.title, "question": s.question} for s in r.suggestions],
+            "held": [statement_dict(s) for s in r.held]}
 
 
 def sections(answer: Answer) -> dict[str, Any]:

@@ -80,12 +80,16 @@ class Suggestion:
 @dataclass(frozen=True)
 class Refusal:
     """Why there is no answer: the names the library has no source on (a named gap), the titles it holds on the broader
-    topic, or the closest topics it holds; ``hint`` when it holds nothing near."""
+    topic and what those say that bears on the question (``held``), or the closest topics it holds; ``hint`` when it
+    holds nothing near."""
 
     missing: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     hint: str = ""
+    # beside a named gap: what the library's pages on the held topic say that bears on the question, cited (no
+    # verdict: the question is about the missing name); their references are the answer's ``citations``
+    held: tuple[Statement, ...] = ()
 
 
 @dataclass
@@ -124,6 +128,8 @@ class Answer:
             yield from item.statements
         for facet in self.research:
             yield from facet.statements
+        if self.refusal is not None:
+            yield from self.refusal.held
 
     @property
     def markdown(self) -> str:

@@ -40,6 +40,7 @@ FACET_SEPARATOR = " \u2014 "
 SUGGESTION_LEAD = "The closest topics the library does cover:"
 NAMED_GAP = "The library has no source on {names}."
 BROADER_LEAD = "On the broader topic, not on {names}, the library does hold:"
+HELD_LEAD = "On the broader topic, not on {names}, the library's pages on {topics} say:"
 FILTERS_NOTICE = "Searched with filters: {filters}."
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}#|~])")
@@ -201,9 +202,13 @@ def _refusal(answer: Answer, escape) -> list[str]:
     if refusal.missing:
         names = names_markdown(refusal.missing, escape=escape)
         out = [f"{REFUSAL} {NAMED_GAP.format(names=names)}"]
-        if refusal.broader:
-            out.append(f"{BROADER_LEAD.format(names=names)} " + "; ".join(f"*{escape(t)}*" for t in refusal.broader)
-                       + ".")
+        topics = "; ".join(f"*{escape(t)}*" for t in refusal.broader)
+        if refusal.held:
+            out.append(f"{HELD_LEAD.format(names=names, topics=topics)} {_sentences(refusal.held, escape)}")
+            out += [REFERENCES_HEADING + "\n\n" + "\n".join(format_reference(c, escape=escape)
+                                                            for c in answer.citations)] if answer.citations else []
+        elif refusal.broader:
+            out.append(f"{BROADER_LEAD.format(names=names)} {topics}.")
         return out
     if refusal.suggestions:
         return [REFUSAL, f"{SUGGESTION_LEAD} " + "; ".join(f"*{escape(s.title)}*" for s in refusal.suggestions) + "."]

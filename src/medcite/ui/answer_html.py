@@ -22,6 +22,7 @@ from urllib.parse import quote
 from medcite.answer import Answer, Citation, Statement
 from medcite.answer.markdown import (
     BROADER_LEAD,
+    HELD_LEAD,
     CONSIDERATIONS_LEAD,
     FILTERS_NOTICE,
     NAMED_GAP,
@@ -103,12 +104,19 @@ def suggestion_link(question: str, title: str) -> str:
             f"{esc(title)}</a>")
 
 
-def _refusal(answer: Answer) -> list[str]:
+def _refusal(answer: Answer, w: _Writer) -> list[str]:
     r = answer.refusal
     if r is not None and r.missing:
         names = _names(r.missing)
         out = [f"<p class=\"mc-abstain-lead\">{esc(REFUSAL)} {NAMED_GAP.format(names=names)}</p>"]
-        if r.broader:
+        if r.held:
+            topics = "; ".join(suggestion_link(f"What is {t}?", t) for t in r.broader)
+            out.append(f"<p class=\"mc-held\">{HELD_LEAD.format(names=names, topics=topics)} "
+                       f"{w.statements(r.held)}</p>")
+            if answer.citations:
+                out.append("<h3 class=\"mc-h mc-h-refs\">References</h3>")
+                out.append("<ul class=\"mc-refs\">" + "".join(w.reference(c) for c in answer.citations) + "</ul>")
+        elif r.broader:
             out.append(f"<p>{BROADER_LEAD.format(names=names)} "
                        + "; ".join(suggestion_link(f"What is {t}?", t) for t in r.broader) + ".</p>")
         return out
@@ -176,7 +184,7 @@ def render_answer(answer: Answer, turn: int) -> RenderedAnswer:
     elif flagged and answer.abstained:
         out.append(f"<p class=\"mc-note\">{esc(NO_GUIDANCE_AFTER_TRIAGE)}</p>")
     else:
-        out += _refusal(answer) if answer.abstained else _parts(answer, w)
+        out += _refusal(answer, w) if answer.abstained else _parts(answer, w)
         if abstained:
             out.append(f"<p class=\"mc-abstain-hint\">{esc(ABSTAIN_HINT)}</p>")
         out.append(f"<p class=\"mc-disclaimer\">{esc(DISCLAIMER)}</p>")
