@@ -83,6 +83,8 @@ HELDOUT_P = HERE / "triage" / "heldout_p.jsonl"  # round 10's held-out set, a fr
 OUT_HELDOUT_P = HERE / "sets" / "triage_heldout_p.jsonl"
 HELDOUT_Q = HERE / "triage" / "heldout_q.jsonl"  # round 10's second held-out set, a fresh writer, run once
 OUT_HELDOUT_Q = HERE / "sets" / "triage_heldout_q.jsonl"
+HELDOUT_R = HERE / "triage" / "heldout_r.jsonl"  # round 11's held-out set, a fresh writer, run once
+OUT_HELDOUT_R = HERE / "sets" / "triage_heldout_r.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -171,6 +173,10 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
                                                         HELDOUT_O, HELDOUT_P, *TRAIN_SOURCES))),
+    "heldout_r": (OUT_HELDOUT_R, lambda: build([HELDOUT_R], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
+                                                        HELDOUT_O, HELDOUT_P, HELDOUT_Q, *TRAIN_SOURCES))),
 }
 
 

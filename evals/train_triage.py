@@ -49,6 +49,13 @@ TRAINING_ONLY = frozenset({"n"})
 # - L (round 8's held-out set, spent): trained on, it raised the flags on 578 ordinary dev questions 11 -> 17 and
 #   the crisis replies among them (which withhold the answer) 1 -> 3: a milk-allergy question and a research title
 #   on fentanyl deaths got the crisis reply. Its held-out M run is reported beside the shipped code's.
+# - M, O, P and Q (round 10's and 11's spent held-out writers, 1,619 messages) were measured in session 10 and not
+#   added: held out by writer on the shipped data plus the other three, recall rose (M 207 -> 213 of 220, O 187 ->
+#   192, P 193 -> 193, Q 184 -> 185) and false alarms fell 100 -> 98 of 820; but on the fresh writer R (run once,
+#   the shipped and the candidate classifier side by side) the candidate found one more urgent message (188 / 187 of
+#   200) and one more self-harm level for three more false alarms (27 / 24 of 197) and one more crisis reply ("why do
+#   my knees crack going up stairs? I'm 52, no pain at all"), and it flagged a near-miss idiom the tests pin ("this
+#   traffic is going to be the death of me"). The networks' seed-to-seed variance is the next thing to measure.
 UNUSED = frozenset({"n", "l"})
 HIDDEN = 256
 ALPHA = 1e-3

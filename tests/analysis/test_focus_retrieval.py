@@ -169,3 +169,9 @@ def test_beside_a_named_gap_the_held_topic_says_what_it_holds_on_the_question(se
     assert "**References**" in answer.markdown
     # a question on what the missing thing is gets no quotation: the held pages cannot say what zelvoprant is
     assert not service.answer("What is zelvoprant, the new gout pill?").refusal.held
+
+
+def test_the_analysis_knows_chat_shorthand(service):
+    from medcite.analysis.vocabulary import CHAT_WORDS
+
+    assert service.analyzer.vocabulary.english >= CHAT_WORDS

@@ -242,3 +242,18 @@ def test_a_question_naming_nothing_or_pointing_at_a_person_keeps_every_name():
                             "terrible constipation. What treatments are there? Can he ever get better?")
     assert [[f.display for f in s.focus] for s in analysis.sub_questions] == [
         ["Multiple System Atrophy", "Constipation"], ["Multiple System Atrophy", "Constipation"]]
+
+
+def test_chat_shorthand_is_a_known_word_never_a_name():
+    # "please answer asap" was read as APAP (the paracetamol acronym), and the answer said so (noisy.jsonl dev)
+    from medcite.analysis.vocabulary import CHAT_WORDS
+
+    rows = [*ROWS, ("d-apap", "apap", "APAP", "acronym"), ("d-gout", "gout", "Gout", "title")]
+    words = "how is treated please answer"
+    english = ENGLISH | frozenset(words.split(" "))
+    plain = QuestionAnalyzer(Vocabulary.from_rows(rows, english=english, documents=100))
+    chat = QuestionAnalyzer(Vocabulary.from_rows(rows, english=english | CHAT_WORDS, documents=100))
+    question = "How is gout treated? please answer asap"
+    assert "APAP" in [f.display for f in plain.run(question).focus]  # the failure, without the shorthand list
+    read = chat.run(question)
+    assert [f.display for f in read.focus] == ["Gout"] and not read.corrections and not read.missing

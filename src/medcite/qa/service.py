@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from medcite.analysis import QuestionAnalysis, QuestionAnalyzer, Vocabulary
 from medcite.analysis.coverage import absent_names
 from medcite.analysis.names import NameIndex
+from medcite.analysis.vocabulary import CHAT_WORDS
 from medcite.answer import Answer
 from medcite.corpus.library import Library
 from medcite.embedding.model import Embedder
@@ -278,7 +279,8 @@ def explain_filtered_parts(answer: Answer, filters: Filters | None) -> None:
 def make_analyzer(library: Library, embedder) -> QuestionAnalyzer:
     """Question analysis over the library's own vocabulary, with the embedder's English words as "known"."""
     words = getattr(embedder, "word_list", None)
-    vocabulary = Vocabulary.from_ledger(library.ledger, words() if callable(words) else frozenset(),
+    english = words() if callable(words) else frozenset()
+    vocabulary = Vocabulary.from_ledger(library.ledger, english | CHAT_WORDS if english else english,
                                         cache_dir=library.settings.models_dir / "vocabulary")
     encode = getattr(embedder, "embed_documents", None)
     names = (NameIndex(vocabulary, encode, cache_dir=library.settings.models_dir / "vocabulary",

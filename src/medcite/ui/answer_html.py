@@ -22,9 +22,9 @@ from urllib.parse import quote
 from medcite.answer import Answer, Citation, Statement
 from medcite.answer.markdown import (
     BROADER_LEAD,
-    HELD_LEAD,
     CONSIDERATIONS_LEAD,
     FILTERS_NOTICE,
+    HELD_LEAD,
     NAMED_GAP,
     RESEARCH_BOTTOM_LEAD,
     SUGGESTION_LEAD,
