@@ -151,3 +151,28 @@ def test_a_function_word_is_never_a_typo_of_a_name():
     linked = vocabulary.link(tokens("Is it safe to have an MRI if I need one?"))
     assert not [m for m in linked if m.term.display == "IGF-I"]
     assert [m.term.display for m in vocabulary.link(tokens("what does IGF I do"))] == ["IGF-I"]
+
+
+def test_an_everyday_word_in_lower_case_is_no_typo_of_a_name():
+    # "I've had one infection after another" was read as Bone Infections (round 12's blind read); "Era Infections"
+    # typed as a name still reaches Ear Infections
+    english = ENGLISH | frozenset({"era", "what", "causes", "ear", "one", "after", "another"})
+    vocabulary = Vocabulary.from_rows([*ROWS, ("d-bone", "bone infection", "Bone Infections", "title"),
+                                       ("d-ear", "ear infection", "Ear Infections", "title")], english=english,
+                                      documents=100)
+    assert not [m for m in vocabulary.link(tokens("I've had one infection after another"))
+                if m.term.display == "Bone Infections"]
+    assert [m.term.display for m in vocabulary.link(tokens("What causes Era Infections?"))] == ["Ear Infections"]
+
+
+def test_an_acronym_in_capitals_is_never_corrected_to_another():
+    # "Child w/ SNHL" was read as NHL (round 12's blind read)
+    vocabulary = Vocabulary.from_rows([*ROWS, ("d-nhl", "nhl", "NHL", "acronym")], english=ENGLISH, documents=100)
+    assert not [m for m in vocabulary.link(tokens("Child w/ SNHL and dystonia")) if m.term.display == "NHL"]
+
+
+def test_a_dropped_g_is_a_known_word():
+    # "gettin up 4 or 5 times a nite" was "corrected" to a library word one edit off
+    vocabulary = Vocabulary.from_rows([*ROWS, ("d-x", "gettig", "Gettig", "title")],
+                                      english=ENGLISH | {"getting"}, documents=100)
+    assert vocabulary.known("gettin") and vocabulary.correct("gettin") is None

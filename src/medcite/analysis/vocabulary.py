@@ -270,7 +270,8 @@ class Vocabulary:
 
     # ----------------------------------------------------------------------------------------- words
     def known(self, key: str) -> bool:
-        return key in self.word_df or key in self.english or not key.isalpha() or self._in_index(key)
+        return (key in self.word_df or key in self.english or not key.isalpha() or self._in_index(key)
+                or (key.endswith("in") and key + "g" in self.english))  # "gettin", "nothin": a dropped g
 
     def _in_index(self, key: str) -> bool:
         if key not in self._seen:
@@ -282,10 +283,12 @@ class Vocabulary:
     def correct_typed(self, word: Token) -> str | None:
         """:meth:`correct` for a word as typed: never a deliberate spelling ("iLet"); the plural-folded key first,
         then the word without plural folding ("nocardiosos" reaches "nocardiosis", "nocardioso" does not)."""
-        if deliberate(word.text):
-            return None
+        if deliberate(word.text) or (len(word.text) >= 2 and word.text.isupper() and word.text.isalpha()):
+            return None  # an acronym typed in capitals is meant ("SNHL" was read as NHL: round 12's blind read)
         fixed = self.correct(word.key)
         whole = folded(word.text)
+        if fixed and whole != word.key and self.known(whole) and distance(whole, fixed) > 1:
+            fixed = None  # "inhalers", a word the index holds, is no typo of "inhaled" through its folded "inhaler"
         other = self.correct(whole) if whole != word.key and not self.known(word.key) else None
         if fixed and other and distance(whole, other) < distance(whole, fixed):
             return other  # "Breats": its folded key "breat" is one edit from "treat", the word one from "breast"
@@ -298,7 +301,8 @@ class Vocabulary:
         correction only adds an ending to it, or the index stems both alike ("metformine", "metformin"): the hit
         was the correction's own stem.
         """
-        if len(key) < 4 or key in self.word_df or key in self.english or not key.isalpha():
+        if len(key) < 4 or key in self.word_df or key in self.english or not key.isalpha() \
+                or (key.endswith("in") and key + "g" in self.english):
             return None
         if self._names_index is None:
             self._names_index = DeletionIndex(self.word_df, weight=self.word_df.get)
@@ -409,7 +413,8 @@ class Vocabulary:
                                      words[i + size - 1].end, corrected))
         for size in (3, 2):  # a name one edit away in a short or everyday word: "Era infections", "ea infections"
             for i in range(len(words) - size + 1):
-                near = None if any(taken[i:i + size]) else self.near_name(keys[i:i + size])
+                near = None if any(taken[i:i + size]) else self.near_name(keys[i:i + size],
+                                                                          [w.text for w in words[i:i + size]])
                 if near is None:
                     continue
                 j, word_fixed, term = near
@@ -426,22 +431,26 @@ class Vocabulary:
                 matches.append(Match(word.text, merged, word.start, word.end, corrected))
         return sorted(matches, key=lambda m: m.start)
 
-    def near_name(self, keys: list[str]) -> tuple[int, str, Term] | None:
+    def near_name(self, keys: list[str], typed: list[str] | None = None) -> tuple[int, str, Term] | None:
         """The one strong name of two or three words that ``keys`` spell with one word an edit off, as (that word's
         place, the name's word, the name); None when there is none, or more than one. Only a word that no library
         name uses, and that is unknown or of three letters or fewer, is read as a typo: :meth:`correct` never
         touches an everyday word ("era") or a short one ("ea"), so "Era infections" would find no name. MEDIQA dev's
         typo variants ("What causes Era Infections?") were refused; a typed word a name uses ("hip pain" where the
-        library has "lip pain") is never changed."""
+        library has "lip pain") is never changed. A short everyday word is read as a typo only typed with a capital,
+        as a name is ("Era Infections"): "I've had one infection after another" was read as "Bone Infections" (round
+        12's blind read). ``typed``: the words as written, beside their ``keys``."""
         phrases = self._phrase_index()
         found = []
-        for j, typed in enumerate(keys):
-            if not typed.isalpha() or typed in self.word_df or (len(typed) > 3 and self.known(typed)) \
-                    or typed in FUNCTION_WORDS:
+        for j, key in enumerate(keys):
+            if not key.isalpha() or key in self.word_df or (len(key) > 3 and self.known(key)) \
+                    or key in FUNCTION_WORDS:
                 continue
-            for word, key in phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
-                if distance(typed, word) == 1:
-                    found.append((j, word, self.terms[key]))
+            if typed is not None and self.known(key) and not typed[j][:1].isupper():
+                continue
+            for word, name in phrases.get((len(keys), j, *keys[:j], *keys[j + 1:]), ()):
+                if distance(key, word) == 1:
+                    found.append((j, word, self.terms[name]))
         return found[0] if len(found) == 1 else None
 
     def _phrase_index(self) -> dict[tuple, list[tuple[str, str]]]:
