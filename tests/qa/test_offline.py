@@ -291,3 +291,17 @@ def test_a_message_naming_what_the_library_lacks_is_refused_when_nothing_reaches
     # without the relevance step (no embedder) the same question is answered, with the gap named
     answered = compose_offline(question, passages, analysis=lacking)
     assert not answered.abstained and any("Trikafta" in n for n in answered.notices)
+
+
+def test_a_named_gap_offers_each_held_topic_once():
+    # "the library's pages on *Narcolepsy*; *narcolepsy* say" was shown: a focus name and a page title in two cases
+    from types import SimpleNamespace
+
+    from medcite.qa.offline import _gap
+
+    focus = (SimpleNamespace(display="narcolepsy", inherited=False),)
+    analysis = SimpleNamespace(focus=focus, focus_documents=frozenset({"g1", "g2"}), missing=("zelvoprant",))
+    passages = [make_passage("g1", "Narcolepsy is a sleep disorder.", title="Narcolepsy", kind="guideline"),
+                make_passage("g2", "Sleep matters.", title="Sleep Disorders", kind="guideline")]
+    refusal = _gap(analysis, passages, 3)
+    assert refusal.broader == ("narcolepsy", "Sleep Disorders") and refusal.missing == ("zelvoprant",)

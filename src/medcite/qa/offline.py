@@ -146,7 +146,9 @@ def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Ref
     # guideline titles only: a research title may be a cut first sentence ("To evaluate the effects of ...")
     titles = list(dict.fromkeys(held + [" ".join(p.chunk.title.split()) for p in passages
                                         if p.chunk.doc_id in analysis.focus_documents and p.chunk.kind == "guideline"]))
-    titles = [t for t in titles if t and not instruction_like(t)][:n]
+    # one title a topic ("Narcolepsy; narcolepsy" was shown: a focus name and a page title differing in case)
+    seen: set[str] = set()
+    titles = [t for t in titles if t and not instruction_like(t) and not (t.lower() in seen or seen.add(t.lower()))][:n]
     return Refusal(missing=tuple(analysis.missing[:3]), broader=tuple(titles))
 
 
