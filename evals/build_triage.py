@@ -85,6 +85,8 @@ HELDOUT_Q = HERE / "triage" / "heldout_q.jsonl"  # round 10's second held-out se
 OUT_HELDOUT_Q = HERE / "sets" / "triage_heldout_q.jsonl"
 HELDOUT_R = HERE / "triage" / "heldout_r.jsonl"  # round 11's held-out set, a fresh writer, run once
 OUT_HELDOUT_R = HERE / "sets" / "triage_heldout_r.jsonl"
+HELDOUT_S = HERE / "triage" / "heldout_s.jsonl"  # round 11's second held-out set, a fresh writer, run once
+OUT_HELDOUT_S = HERE / "sets" / "triage_heldout_s.jsonl"
 TRAIN_SOURCES = sorted((HERE / "triage").glob("train_*.jsonl"))
 DEV_SOURCES = sorted((HERE / "triage").glob("dev_*.jsonl"))
 OUT_DEV = HERE / "sets" / "triage_dev.jsonl"
@@ -177,6 +179,10 @@ TARGETS = {  # name -> (output, how to build it); each reads only its own source
                                                besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
                                                         HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
                                                         HELDOUT_O, HELDOUT_P, HELDOUT_Q, *TRAIN_SOURCES))),
+    "heldout_s": (OUT_HELDOUT_S, lambda: build([HELDOUT_S], all_test=True,
+                                               besides=(*SOURCES, *DEV_SOURCES, HELDOUT, HELDOUT_D, HELDOUT_E,
+                                                        HELDOUT_F, HELDOUT_G, HELDOUT_K, HELDOUT_L, HELDOUT_M,
+                                                        HELDOUT_O, HELDOUT_P, HELDOUT_Q, HELDOUT_R, *TRAIN_SOURCES))),
 }
 
 

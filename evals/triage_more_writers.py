@@ -5,7 +5,8 @@ Run from the repository root: ``.venv/bin/python evals/triage_more_writers.py`` 
 
 For each of the spent held-out writers M, O, P and Q: the shipped classifier (trained on none of them) against one
 trained on the shipped training data plus the other three, both scored on the left-out writer's messages (urgent
-recall, self-harm level, false alarms, crisis replies to ordinary messages). Writes ``--json`` when given.
+recall, self-harm level, false alarms, crisis replies to ordinary messages). ``--seeds N``: each trained head the mean
+of N networks (``train_triage.fit``). Writes ``--json`` when given.
 """
 import json
 import sys
@@ -66,7 +67,8 @@ def main() -> int:
         before = score(triage, rows)
         pairs = examples(base + [m for n in NEW if n != held for m in load_writer(n)], triage.readings, exemplars)
         started = time.time()
-        triage.similarity.classifier = fit(pairs, encode([t for t, _ in pairs]), model_key)
+        seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 1
+        triage.similarity.classifier = fit(pairs, encode([t for t, _ in pairs]), model_key, seeds=seeds)
         after = score(triage, rows)
         out[held] = {"shipped": before, "plus_others": after}
         print(held, f"trained in {time.time() - started:.0f}s", "shipped", before, "plus the others", after, flush=True)

@@ -240,7 +240,8 @@ HELD_OUT = {"triage_heldout.jsonl": {"emergency": 200, "ordinary": 200},
             "triage_heldout_o.jsonl": {"emergency": 180, "ordinary": 180},
             "triage_heldout_p.jsonl": {"emergency": 180, "ordinary": 180},
             "triage_heldout_q.jsonl": {"emergency": 180, "ordinary": 180},
-            "triage_heldout_r.jsonl": {"emergency": 180, "ordinary": 180}}
+            "triage_heldout_r.jsonl": {"emergency": 180, "ordinary": 180},
+            "triage_heldout_s.jsonl": {"emergency": 180, "ordinary": 180}}
 DEV_ONLY = {"triage_dev.jsonl": {"emergency": 150, "ordinary": 150}}  # round 4's fresh dev set: every question dev
 
 

@@ -15,6 +15,7 @@ from medcite.triage.learned import (
     HEAD_LEVELS,
     Classifier,
     Head,
+    HeadMean,
     LearnedSettings,
     level_of,
     load_classifier,
@@ -51,6 +52,18 @@ class TestHeads:
         again = read_classifier(tmp_path / "c.npz")
         assert (again.model_key, again.digest) == ("m|b", "abc")
         assert np.array_equal(again.urgent_head.w2, head.w2)
+
+
+    def test_a_mean_of_networks_averages_them_and_is_saved_and_read_back(self, tmp_path: Path) -> None:
+        x = np.array([[1.0, 0.0]], np.float32)
+        one, two = _head(np.array([[2.0], [0.0]]), np.array([0.0])), _head(np.array([[-2.0], [0.0]]), np.array([0.0]))
+        mean = HeadMean((one, two))
+        assert mean(x) == pytest.approx([0.5])  # sigmoid(2) and sigmoid(-2) average to a half
+        levels = HeadMean((_head(np.zeros((2, 5)), np.zeros(5)), _head(np.ones((2, 5)), np.zeros(5))))
+        Classifier(mean, levels, "m|b", "abc").save(tmp_path / "c.npz")
+        again = read_classifier(tmp_path / "c.npz")
+        assert isinstance(again.urgent_head, HeadMean) and len(again.urgent_head.members) == 2
+        assert again.scores(x)[0] == pytest.approx(mean(x)) and again.scores(x)[1] == pytest.approx(levels(x))
 
 
 @pytest.mark.unit

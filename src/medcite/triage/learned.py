@@ -9,6 +9,10 @@ out by writer, clinical layer plus classifier averaged recall 0.952 and self-har
 0.104, against 0.893, 0.853 and 0.100 for the clinical layer plus the vote (docs/evals.md, round 5). Since round 8
 the committed file is trained on the exemplars and twelve writers' 4,940 messages (``train_triage.WRITERS``, held-out
 K added), 11,287 training texts; round 9 kept it (``train_triage.UNUSED``: held-out L and writer N, measured).
+Since session 10 (triage round 11) it is trained on sixteen writers' 6,580 messages (the spent held-out M, O, P and Q
+added), 14,407 training texts, and each head is the mean of five networks (:class:`HeadMean`, seeds 0-4): one
+network on the added writers had gained on them and lost on a fresh writer (R); five gained on the next fresh
+writer (S, run once: recall 0.945 -> 0.960, false alarms 0.101 -> 0.096).
 
 Two heads over the same 384-d vector of a message piece:
 
@@ -133,12 +137,23 @@ class Head:
 
 
 @dataclass(frozen=True)
+class HeadMean:
+    """Several networks trained alike from different seeds, their outputs averaged (a seed-to-seed variance as large
+    as a training set's gain was measured in session 10: docs/evals.md, triage round 11)."""
+
+    members: tuple[Head, ...]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([head(x) for head in self.members], axis=0)
+
+
+@dataclass(frozen=True)
 class Classifier:
     """Both heads and what they were trained on (``model_key``: embedding model|backend; ``digest``: of the
     training texts and labels)."""
 
-    urgent_head: Head
-    levels_head: Head
+    urgent_head: Head | HeadMean
+    levels_head: Head | HeadMean
     model_key: str
     digest: str
 
@@ -150,8 +165,13 @@ class Classifier:
     def to_arrays(self) -> dict[str, np.ndarray]:
         out = {"model_key": np.array(self.model_key), "digest": np.array(self.digest)}
         for name, head in (("urgent", self.urgent_head), ("levels", self.levels_head)):
-            for part in ("w1", "b1", "w2", "b2"):
-                out[f"{name}_{part}"] = getattr(head, part).astype(np.float32)
+            members = head.members if isinstance(head, HeadMean) else (head,)
+            if isinstance(head, HeadMean):
+                out[f"{name}_members"] = np.array(len(members))
+            for i, member in enumerate(members):
+                prefix = f"{name}{i}" if isinstance(head, HeadMean) else name
+                for part in ("w1", "b1", "w2", "b2"):
+                    out[f"{prefix}_{part}"] = getattr(member, part).astype(np.float32)
         return out
 
     def save(self, path: Path = CLASSIFIER) -> None:
@@ -160,8 +180,14 @@ class Classifier:
 
 def read_classifier(path: Path = CLASSIFIER) -> Classifier:
     data = np.load(path)
-    heads = {name: Head(*(data[f"{name}_{part}"] for part in ("w1", "b1", "w2", "b2")))
-             for name in ("urgent", "levels")}
+
+    def head(name: str) -> Head | HeadMean:
+        if f"{name}_members" not in data:
+            return Head(*(data[f"{name}_{part}"] for part in ("w1", "b1", "w2", "b2")))
+        return HeadMean(tuple(Head(*(data[f"{name}{i}_{part}"] for part in ("w1", "b1", "w2", "b2")))
+                              for i in range(int(data[f"{name}_members"]))))
+
+    heads = {name: head(name) for name in ("urgent", "levels")}
     return Classifier(heads["urgent"], heads["levels"], str(data["model_key"]), str(data["digest"]))
 
 
