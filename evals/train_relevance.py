@@ -17,7 +17,8 @@ Data (``evals/relevance/``):
   203 fresh writers' questions of blind-read rounds 6-11 (dev since they were graded; long messages, several
   questions in one, each part labelled under its own question), five labellers reading only the message, the part,
   the sentence and its page title; 37 labelled twice (33 agree exactly, 34 on answers-or-not). Keyed by the part's
-  SHA-1 too (``read_sha1``); their features are ``features_fresh.jsonl`` (``collect_relevance_fresh.py``).
+  SHA-1 too (``read_sha1``); their features, ``features_fresh.jsonl`` (``collect_relevance_fresh.py``; not committed),
+  are read from the real answer path on the first ``--with-fresh`` run.
 * ``features.jsonl``: the :data:`medcite.qa.relevance.FEATURES` of every ranked evidence sentence those questions
   produce, read by ``--features`` from the real answer path with the relevance step itself passed through (MEDIQA on
   its own library ``--mediqa-home``, the rest on ``--home``, the full shared library).
@@ -159,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     feats = read_jsonl(DATA / "features.jsonl")
     labels = read_jsonl(DATA / "labels.jsonl")
     if args.with_fresh:
+        if not (DATA / "features_fresh.jsonl").exists():  # not committed (1.6 MB): read from the real answer path
+            from collect_relevance_fresh import PER_CALL, ROUNDS, read_fresh
+
+            fresh, _ = read_fresh(args.home, list(ROUNDS), PER_CALL)
+            (DATA / "features_fresh.jsonl").write_text("".join(json.dumps(f) + "\n" for f in fresh), encoding="utf-8")
         feats += read_jsonl(DATA / "features_fresh.jsonl")
         labels += read_jsonl(DATA / "labels_fresh.jsonl")
     model, report = fit(labels, feats)
