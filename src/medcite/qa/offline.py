@@ -147,8 +147,8 @@ def _gap(analysis: QuestionAnalysis, passages: Sequence[Passage], n: int) -> Ref
     titles = list(dict.fromkeys(held + [" ".join(p.chunk.title.split()) for p in passages
                                         if p.chunk.doc_id in analysis.focus_documents and p.chunk.kind == "guideline"]))
     # one title a topic ("Narcolepsy; narcolepsy" was shown: a focus name and a page title differing in case)
-    seen: set[str] = set()
-    titles = [t for t in titles if t and not instruction_like(t) and not (t.lower() in seen or seen.add(t.lower()))][:n]
+    once = {t.lower(): t for t in reversed(titles) if t and not instruction_like(t)}  # the first spelling wins
+    titles = [t for t in titles if once.get(t.lower()) == t][:n]
     return Refusal(missing=tuple(analysis.missing[:3]), broader=tuple(titles))
 
 
@@ -164,8 +164,9 @@ def _held(analysis: QuestionAnalysis, passages: Sequence[Passage], evidence: Evi
     Round 11's blind read (graders G and H): 6 of 42 answers were refused over one name the library lacks although it
     holds the rest ("Is it safe to alternate Tylenol and Motrin for my 2 year old's fever?", "hyper IgD syndrome adults
     flares anakinra vs canakinumab"), and a title to click was all they got; "it could at least have reported what
-    those sources say". Empty when no focus page is retrieved in the top five or no sentence reaches the relevance
-    bar."""
+    those sources say". Empty when the question asks only what something is (the held pages cannot say what the
+    missing thing is), when no page about the focus is retrieved in the top five, or when no sentence from a page
+    titled with it, in a section of the type asked, reaches the relevance bar."""
     wanted = set(analysis.types) - {"information"}
     if wanted & _ABOUT_TREATMENT:
         wanted.add("treatment")
